@@ -1,0 +1,31 @@
+// A batch: the unit in which items move between stages, threads and ranks.
+// Items are never handled one by one by the runtime: a batch of one type, for
+// one stage, is queued, split, sent and checkpointed as a whole.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <typeinfo>
+#include <vector>
+
+namespace jobstream::detail {
+
+class BatchBase {
+ public:
+  virtual ~BatchBase() = default;
+  virtual std::size_t size() const = 0;
+};
+
+template <class T>
+class Batch final : public BatchBase {
+ public:
+  std::vector<T> items;
+  std::size_t size() const override { return items.size(); }
+};
+
+// Entry point behind jobstream::run(argc, argv, items): `type` is checked
+// against the first stage's input type before anything runs.
+int runWithItems(int argc, char** argv, std::unique_ptr<BatchBase> items,
+                 const std::type_info& type);
+
+}  // namespace jobstream::detail

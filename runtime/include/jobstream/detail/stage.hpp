@@ -1,0 +1,149 @@
+// The contract between the code jsgen generates and libjobstream.
+//
+// jsgen turns a pipeline into a PipelineDef: a table of StageDefs, each with a
+// plain function that runs the user's function over a range of a batch and
+// hands what it returns to an Emitter through Output<T> buffers. The runtime
+// owns queues, threads, ranks and termination; the generated code owns types.
+//
+// A generated stage function looks like this (two jobs fused into one loop,
+// as jsgen does for consecutive stages that return T or std::optional<T>):
+//
+//   void stage_1(BatchBase& in_, std::size_t begin, std::size_t end, Emitter& em) {
+//     auto& in = static_cast<Batch<std::string>&>(in_).items;
+//     Output<int> out(em, 3);                 // items for stage 3
+//     for (std::size_t i = begin; i != end; ++i) {
+//       em.current = 1;
+//       int a = ::ns::length(in[i]);
+//       em.current = 2;
+//       std::optional<int> b = ::ns::keepEven(std::move(a));
+//       if (b) out.push(std::move(*b));
+//     }
+//   }
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <exception>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "jobstream/detail/batch.hpp"
+#include "jobstream/detail/codec.hpp"
+#include "jobstream/jobstream.hpp"
+
+namespace jobstream::detail {
+
+using StageIndex = std::uint32_t;
+
+// Where generated code sends what user functions return. One Emitter per
+// worker thread; the runtime implements it.
+class Emitter {
+ public:
+  virtual ~Emitter() = default;
+  // Hands a batch of items bound for `stage` to the runtime, which counts
+  // them as created before anyone else can see them.
+  virtual void deliver(StageIndex stage, std::unique_ptr<BatchBase> batch) = 0;
+
+  // The stage whose user function is running: generated code sets it before
+  // each call so that an exception can be reported against the right name.
+  StageIndex current = 0;
+};
+
+// Items for one stage, collected by a stage function and delivered in batches.
+// Delivers what is left when it goes out of scope, except during unwinding.
+template <class T>
+class Output {
+ public:
+  // Enough items to amortise a queue operation, few enough to stay in cache.
+  static constexpr std::size_t kBatchItems =
+      sizeof(T) >= 64 * 1024 ? 1 : (64 * 1024) / sizeof(T) > 8192 ? 8192 : (64 * 1024) / sizeof(T);
+
+  Output(Emitter& emitter, StageIndex stage) : emitter_(emitter), stage_(stage) {}
+  Output(const Output&) = delete;
+  Output& operator=(const Output&) = delete;
+  ~Output() {
+    if (batch_ && !batch_->items.empty() && std::uncaught_exceptions() == uncaught_) flush();
+  }
+
+  template <class U>
+  void push(U&& item) {
+    if (!batch_) start();
+    batch_->items.emplace_back(std::forward<U>(item));
+    if (batch_->items.size() >= kBatchItems) flush();
+  }
+
+  void push(std::optional<T>&& item) {
+    if (item) push(std::move(*item));
+  }
+
+  // A large Multiple becomes a batch of its own without copying its items.
+  void push(Multiple<T>&& items) {
+    if (items.size() >= kBatchItems / 2) {
+      if (batch_ && !batch_->items.empty()) flush();
+      auto whole = std::make_unique<Batch<T>>();
+      whole->items = std::move(static_cast<std::vector<T>&>(items));
+      emitter_.deliver(stage_, std::move(whole));
+      return;
+    }
+    for (T& item : items) push(std::move(item));
+  }
+
+ private:
+  void start() {
+    batch_ = std::make_unique<Batch<T>>();
+    batch_->items.reserve(kBatchItems);
+  }
+  void flush() { emitter_.deliver(stage_, std::move(batch_)); }
+
+  Emitter& emitter_;
+  StageIndex stage_;
+  std::unique_ptr<Batch<T>> batch_;
+  int uncaught_ = std::uncaught_exceptions();
+};
+
+enum class StageKind : std::uint8_t {
+  init,    // R f(): run once on rank 0 before any work; feeds `PipelineDef::entry`
+  job,     // R f(In...): any rank, any worker thread
+  result,  // void f(const T&): rank 0, one call at a time
+  finish,  // void f(std::vector<T>): rank 0, once, after the run
+  print,   // jsgen's default last stage: operator<< to stdout, rank 0
+};
+
+struct StageDef {
+  StageKind kind;
+  std::string_view name;           // qualified user function, "wordlen::length"
+  const ItemType* input;           // item type consumed; null for init
+  std::string_view inputName;      // that type as the user spelled it
+  bool serial;                     // one call at a time per rank
+  // init: calls the user function and delivers what it returns.
+  void (*init)(Emitter& out);
+  // job, result, print: runs items [begin, end) of a batch of `input`.
+  void (*process)(BatchBase& in, std::size_t begin, std::size_t end, Emitter& out);
+  // finish: called once on rank 0 with every item that reached the stage.
+  void (*finish)(BatchBase& all);
+
+  bool onRankZero() const {
+    return kind == StageKind::result || kind == StageKind::finish || kind == StageKind::print;
+  }
+};
+
+struct PipelineDef {
+  std::string_view name;         // the pipeline's namespace
+  std::string_view fingerprint;  // changes whenever stages or their types change
+  std::span<const StageDef> stages;
+  StageIndex entry;              // the stage that receives initial items
+  // Parses one ITEM argument or input line and appends it to `into` (a batch
+  // of the entry stage's input). Returns false if the text does not parse.
+  // Null when the entry type cannot be read from text.
+  bool (*parseItem)(std::string_view text, BatchBase& into);
+};
+
+// Called by a static object in generated code.
+void registerPipeline(const PipelineDef& pipeline);
+
+}  // namespace jobstream::detail

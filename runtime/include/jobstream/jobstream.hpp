@@ -1,0 +1,66 @@
+// jobstream: write a data pipeline as annotated C++ functions, run it on one
+// process or on many MPI ranks. This is the only header a pipeline's source
+// needs; it holds what a user types and nothing about MPI.
+//
+//   #include <jobstream/jobstream.hpp>
+//   namespace lengths {
+//   [[jobstream::job]] int length(const std::string& w) { return w.size(); }
+//   }
+//
+// The `jobstream::` attributes are read by jsgen at build time. Ordinary
+// compilers are told here to ignore them (jsgen itself reports misspellings).
+#pragma once
+
+#if defined(__clang__)
+#pragma clang diagnostic ignored "-Wunknown-attributes"
+#elif defined(__GNUC__)
+#pragma GCC diagnostic ignored_attributes "jobstream::"
+#endif
+
+#include <initializer_list>
+#include <memory>
+#include <string_view>
+#include <typeinfo>
+#include <utility>
+#include <vector>
+
+#include "jobstream/detail/batch.hpp"
+
+namespace jobstream {
+
+// Zero or more items returned by a stage. It behaves like std::vector<T>
+// (braces, push_back, iterators); a plain std::vector<T> is one item.
+template <class T>
+class Multiple : public std::vector<T> {
+ public:
+  using std::vector<T>::vector;
+  Multiple() = default;
+  Multiple(std::vector<T> items) : std::vector<T>(std::move(items)) {}  // NOLINT: implicit on purpose
+};
+
+// Queries a stage may call while a pipeline runs (job_stream's getRank,
+// getHostCpuCount, getCpuCount). Outside a run they describe one process.
+int rank();           // this rank, 0-based
+int rank_count();     // ranks in the run
+int threads();        // worker threads on this rank
+int total_threads();  // worker threads in the whole run
+
+// Runs the program's pipeline with the command line of section 4 of the
+// contract (options, ITEM arguments or standard input). Returns the exit code.
+int run(int argc, char** argv);
+
+// Same, with the initial items given by the program instead of ITEM
+// arguments or standard input. T must be the first stage's input type.
+template <class T>
+int run(int argc, char** argv, std::vector<T> items) {
+  auto batch = std::make_unique<detail::Batch<T>>();
+  batch->items = std::move(items);
+  return detail::runWithItems(argc, argv, std::move(batch), typeid(T));
+}
+
+template <class T>
+int run(int argc, char** argv, std::initializer_list<T> items) {
+  return run(argc, argv, std::vector<T>(items));
+}
+
+}  // namespace jobstream
