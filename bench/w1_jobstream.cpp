@@ -1,0 +1,100 @@
+// W1 as a jobstream user writes it: 10 million integers through two trivial
+// jobs and a filter that lets one in 1,000 through to a result that sums them.
+// baseline/w1_mpi.cpp does the same work by hand; run.py compares the two.
+//
+//   usage: w1_jobstream [ITEMS] [jobstream options]      (default: 10000000 items)
+//
+// The rank that ran the init (rank 0) prints one line that run.py parses:
+//   RESULT workload=w1 system=jobstream ranks=2 items=10000000 inner_seconds=0.0400
+//          sum=100010000000 expected=100010000000 ok=1
+// The inner time starts when the init starts (after MPI and the workers are up)
+// and ends when jobstream::run returns. The exit code is non-zero when the sum
+// is wrong.
+#include <jobstream/jobstream.hpp>
+
+#include <chrono>
+#include <cinttypes>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <optional>
+#include <string_view>
+
+namespace {
+
+std::int64_t g_items = 10'000'000;
+
+// Written only where the init runs (rank 0), read after the run.
+bool g_initRan = false;
+int g_ranks = 1;
+std::chrono::steady_clock::time_point g_start;
+
+// Written by the result, which runs on rank 0 one call at a time.
+std::int64_t g_sum = 0;
+
+// The kept values are 2000k for k = 1..K with K = N/1000 (see keep()), so the
+// sum is 2000 * K(K+1)/2.
+std::int64_t expectedSum(std::int64_t items) {
+  const std::int64_t k = items / 1000;
+  return 1000 * k * (k + 1);
+}
+
+}  // namespace
+
+namespace w1 {
+
+[[jobstream::init]]
+jobstream::Multiple<std::int64_t> numbers() {
+  g_initRan = true;
+  g_ranks = jobstream::rank_count();
+  g_start = std::chrono::steady_clock::now();
+  jobstream::Multiple<std::int64_t> out(static_cast<std::size_t>(g_items));
+  for (std::int64_t i = 0; i < g_items; ++i) out[static_cast<std::size_t>(i)] = i;
+  return out;
+}
+
+[[jobstream::job]]
+std::int64_t addOne(std::int64_t x) { return x + 1; }
+
+[[jobstream::job]]
+std::int64_t twice(std::int64_t x) { return x * 2; }
+
+// 2(x+1) is a multiple of 2000 exactly when x+1 is a multiple of 1000.
+[[jobstream::job]]
+std::optional<std::int64_t> keep(std::int64_t y) {
+  if (y % 2000 == 0) return y;
+  return std::nullopt;
+}
+
+[[jobstream::result]]
+void sum(std::int64_t y) { g_sum += y; }
+
+}  // namespace w1
+
+int main(int argc, char** argv) {
+  // A leading plain number is the item count; everything else is jobstream's.
+  if (argc > 1 && argv[1][0] >= '0' && argv[1][0] <= '9') {
+    char* end = nullptr;
+    g_items = std::strtoll(argv[1], &end, 10);
+    if (*end != '\0' || g_items <= 0) {
+      std::fprintf(stderr, "w1_jobstream: '%s' is not a positive count\n", argv[1]);
+      return 2;
+    }
+    argv[1] = argv[0];
+    --argc;
+    ++argv;
+  }
+
+  const int code = jobstream::run(argc, argv);
+  if (code != 0 || !g_initRan) return code;
+
+  const double inner =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - g_start).count();
+  const std::int64_t expected = expectedSum(g_items);
+  const bool ok = g_sum == expected;
+  std::printf("RESULT workload=w1 system=jobstream ranks=%d items=%" PRId64
+              " inner_seconds=%.6f sum=%" PRId64 " expected=%" PRId64 " ok=%d\n",
+              g_ranks, g_items, inner, g_sum, expected, ok ? 1 : 0);
+  if (!ok) std::fprintf(stderr, "w1_jobstream: wrong sum\n");
+  return ok ? 0 : 1;
+}
