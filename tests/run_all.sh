@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# The whole test suite: builds, then runs the lit tests of jsgen, the unit and
+# end-to-end tests (CTest), and the runtime's unit tests again under
+# AddressSanitizer+UBSan and ThreadSanitizer. Ends with 'N passed, N failed'.
+# usage: tests/run_all.sh [BUILD_DIR]   (run from anywhere; ./build.sh test calls it)
+set -uo pipefail
+cd "$(dirname "$0")/.."
+build=${1:-build}
+results="$build/test-results"
+lit=/usr/lib/llvm-19/build/utils/lit/lit.py
+jobs=$(nproc)
+
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+export OMPI_MCA_rmaps_base_oversubscribe=1 OMPI_MCA_btl=self,vader
+
+build_tree() {  # dir, extra cmake args...
+  local dir=$1; shift
+  echo "== building $dir"
+  cmake -S . -B "$dir" -G Ninja "$@" >/dev/null && cmake --build "$dir" -- -j"$jobs" >/dev/null ||
+    { echo "FAILED: building $dir" >&2; cmake --build "$dir" -- -j1 2>&1 | tail -40; return 1; }
+}
+
+rm -rf "$results" && mkdir -p "$results"
+status=0
+if build_tree "$build"; then
+  echo "== lit (jsgen)"
+  python3 "$lit" -sv --xunit-xml-output "$results/lit.xml" "$build/tests/lit" || status=1
+  echo "== unit and end-to-end tests"
+  ctest --test-dir "$build" -E '^lit$' -j"$jobs" --timeout 900 --output-on-failure \
+    --output-junit "$(pwd)/$results/ctest.xml" || status=1
+else
+  echo "build failed" > "$results/build.failed"; status=1
+fi
+
+# The runtime is where threads race: its unit tests run under both sanitizers.
+for sanitizer in address,undefined thread; do
+  dir="$build-${sanitizer%%,*}"
+  if build_tree "$dir" -DCMAKE_BUILD_TYPE=Debug -DJOBSTREAM_BUILD_JSGEN=OFF \
+       -DJOBSTREAM_SANITIZE="$sanitizer"; then
+    echo "== unit tests under $sanitizer sanitizer"
+    exclude='mpi'
+    TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
+    ASAN_OPTIONS="detect_leaks=1" UBSAN_OPTIONS="halt_on_error=1 print_stacktrace=1" \
+      ctest --test-dir "$dir" -LE "$exclude" -j"$jobs" --timeout 900 --output-on-failure \
+        --output-junit "$(pwd)/$results/unit-${sanitizer%%,*}.xml" || status=1
+  else
+    echo "build failed" > "$results/build-${sanitizer%%,*}.failed"; status=1
+  fi
+done
+
+python3 tests/summarize.py "$results" || status=1
+exit $status
