@@ -1,0 +1,46 @@
+// The generated program's command line (contract, section 4) and where its
+// initial items come from: ITEM arguments, the program's own items, or lines
+// of standard input.
+#pragma once
+
+#include <iosfwd>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <typeinfo>
+#include <variant>
+#include <vector>
+
+#include "jobstream/detail/stage.hpp"
+
+namespace jobstream::detail {
+
+// An error the user caused: printed as "jobstream: error: <what>", exit 2.
+class UsageError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct CommandLine {
+  int threads = 0;  // 0: the default (this rank's share of its host's CPUs)
+  std::vector<std::string> items;
+};
+
+// Parses argv. Returns the command line, or the exit code once --help,
+// --version or a usage error has been handled (printed when `speak`).
+std::variant<CommandLine, int> parseCommandLine(const PipelineDef& pipeline, int argc, char** argv,
+                                                bool speak, std::ostream& out, std::ostream& err);
+
+// True when the pipeline gets items from init stages.
+bool hasInit(const PipelineDef& pipeline);
+
+// Parses ITEM arguments into a batch of the entry stage's input.
+// Throws UsageError quoting the first ITEM that does not parse.
+std::unique_ptr<BatchBase> parseItems(const PipelineDef& pipeline, const std::vector<std::string>& items);
+
+// Each non-empty line of `in` (trailing whitespace and '\r' trimmed) is one
+// item. Throws UsageError quoting the first line that does not parse.
+std::unique_ptr<BatchBase> readItems(const PipelineDef& pipeline, std::istream& in);
+
+}  // namespace jobstream::detail

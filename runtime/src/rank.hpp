@@ -1,0 +1,38 @@
+// One rank of a run: its worker threads, its queue and the communication
+// loop on the calling thread. This is the runtime's internal entry point:
+// run() builds a transport and calls runRank, and tests call it directly
+// with N loopback transports in N threads.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "jobstream/detail/stage.hpp"
+#include "transport.hpp"
+
+namespace jobstream::detail {
+
+struct RankOptions {
+  int threads = 1;  // worker threads on this rank
+};
+
+struct RunResult {
+  int exitCode = 0;
+  std::string error;  // the message printed on stderr, empty on success
+  std::uint64_t itemsFinished = 0;    // items whose stage ran on this rank
+  std::uint64_t itemsReceived = 0;    // items that arrived from other ranks
+  std::uint64_t peakQueuedItems = 0;  // most items ever waiting in this rank's queue
+  std::uint64_t messagesSent = 0;
+};
+
+// Throws std::invalid_argument when a PipelineDef is malformed.
+void validatePipeline(const PipelineDef& pipeline);
+
+// Runs one rank of `pipeline` over `transport`. `initialItems` (a batch of
+// the entry stage's input, may be null) is used on rank 0 only, after the
+// init stages. Returns when the run is over on every rank, or has failed.
+RunResult runRank(const PipelineDef& pipeline, Transport& transport, const RankOptions& options,
+                  std::unique_ptr<BatchBase> initialItems);
+
+}  // namespace jobstream::detail

@@ -1,0 +1,137 @@
+// jobstream::run and the registration of the program's pipeline.
+#include <cxxabi.h>
+#include <fmt/format.h>
+
+#include <cstdlib>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "cli.hpp"
+#include "context.hpp"
+#include "jobstream/detail/stage.hpp"
+#include "jobstream/detail/text.hpp"
+#include "loopback_transport.hpp"
+#include "mpi_transport.hpp"
+#include "program.hpp"
+#include "rank.hpp"
+
+namespace jobstream::detail {
+
+namespace {
+
+// A function-local static: generated code registers from static
+// initialisers in other translation units, in any order.
+std::vector<const PipelineDef*>& registry() {
+  static std::vector<const PipelineDef*> pipelines;
+  return pipelines;
+}
+
+// The program's one pipeline, or null after printing why there is not one.
+const PipelineDef* thePipeline() {
+  const auto& pipelines = registry();
+  if (pipelines.size() == 1) return pipelines.front();
+  if (pipelines.empty()) {
+    std::cerr << "jobstream: error: this program has no pipeline; build its source with jsgen "
+                 "(jobstream_add_executable or jobstream_generate in CMake)\n";
+  } else {
+    std::string names;
+    for (const PipelineDef* pipeline : pipelines) names += fmt::format("{}'{}'", names.empty() ? "" : ", ", pipeline->name);
+    std::cerr << fmt::format("jobstream: error: this program has {} pipelines ({}); run(argc, argv) runs "
+                             "exactly one, so put each pipeline in a program of its own\n",
+                             pipelines.size(), names);
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+void registerPipeline(const PipelineDef& pipeline) { registry().push_back(&pipeline); }
+
+std::string demangle(const std::type_info& type) {
+  int status = 0;
+  std::unique_ptr<char, void (*)(void*)> name(abi::__cxa_demangle(type.name(), nullptr, nullptr, &status),
+                                              std::free);
+  return status == 0 && name ? std::string(name.get()) : std::string(type.name());
+}
+
+int runProgram(const PipelineDef& pipeline, int argc, char** argv, std::unique_ptr<BatchBase> programItems,
+               const std::type_info* programType, std::istream& in) {
+  try {
+    validatePipeline(pipeline);
+  } catch (const std::exception& e) {
+    std::cerr << e.what() << '\n';
+    return 1;
+  }
+  // Without mpirun there is no MPI at all: one rank, in this process.
+  std::unique_ptr<Transport> transport;
+  if (startedByMpiLauncher()) {
+    transport = makeMpiTransport();
+  } else {
+    transport = std::make_unique<LoopbackTransport>(std::make_shared<LoopbackHub>(1), 0);
+  }
+  const bool rankZero = transport->rank() == 0;
+
+  auto parsed = parseCommandLine(pipeline, argc, argv, rankZero, std::cout, std::cerr);
+  if (const int* exitCode = std::get_if<int>(&parsed)) return *exitCode;
+  const CommandLine& line = std::get<CommandLine>(parsed);
+
+  // Every rank sees the same argv, so every rank reaches the same verdict on
+  // it and leaves cleanly; only rank 0 says why.
+  std::unique_ptr<BatchBase> items;
+  try {
+    const StageDef& entry = pipeline.stages[pipeline.entry];
+    if (programItems) {
+      if (*programType != *entry.input->type)
+        throw UsageError(fmt::format("the program gives items of type '{}', but the pipeline's first stage "
+                                     "takes '{}'",
+                                     demangle(*programType), entry.inputName));
+      if (!line.items.empty())
+        throw UsageError("this program gives its own items to the pipeline; it takes no ITEM arguments");
+      items = std::move(programItems);
+    } else if (!line.items.empty()) {
+      if (hasInit(pipeline))
+        throw UsageError("this pipeline makes its items in an init stage; it takes no ITEM arguments");
+      items = parseItems(pipeline, line.items);
+    }
+  } catch (const UsageError& e) {
+    if (rankZero) std::cerr << "jobstream: error: " << e.what() << '\n';
+    return 2;
+  }
+
+  // Standard input reaches rank 0 only, so only rank 0 can judge it; an
+  // error there must end every rank.
+  if (!items && !hasInit(pipeline) && rankZero) {
+    try {
+      items = readItems(pipeline, in);
+    } catch (const UsageError& e) {
+      std::cerr << "jobstream: error: " << e.what() << '\n' << std::flush;
+      transport->abort(2);
+      return 2;
+    }
+  }
+
+  RankOptions options;
+  options.threads =
+      line.threads > 0 ? line.threads : std::max(1, availableCpus() / std::max(1, transport->ranksOnThisHost()));
+  return runRank(pipeline, *transport, options, std::move(items)).exitCode;
+}
+
+int runWithItems(int argc, char** argv, std::unique_ptr<BatchBase> items, const std::type_info& type) {
+  const PipelineDef* pipeline = thePipeline();
+  if (!pipeline) return 1;
+  return runProgram(*pipeline, argc, argv, std::move(items), &type, std::cin);
+}
+
+}  // namespace jobstream::detail
+
+namespace jobstream {
+
+int run(int argc, char** argv) {
+  const detail::PipelineDef* pipeline = detail::thePipeline();
+  if (!pipeline) return 1;
+  return detail::runProgram(*pipeline, argc, argv, nullptr, nullptr, std::cin);
+}
+
+}  // namespace jobstream
