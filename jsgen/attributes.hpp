@@ -1,0 +1,27 @@
+// The [[jobstream::NAME]] attributes: registered with Clang so that they reach
+// the AST as an AnnotateAttr "jobstream::NAME" on the function they mark.
+#pragma once
+
+#include <optional>
+#include <span>
+#include <string_view>
+
+#include "model.hpp"
+
+namespace clang {
+class Decl;
+class SourceLocation;
+}  // namespace clang
+
+namespace jsgen {
+
+inline constexpr std::string_view kAttributeNamespace = "jobstream";
+
+// Every attribute name jsgen knows, in contract order ("init", "job", ...).
+std::span<const std::string_view> attributeNames();
+
+// The stage kind a declaration is marked with, and where the attribute is;
+// nullopt when the declaration carries no jobstream attribute.
+std::optional<model::StageKind> stageKindOf(const clang::Decl& decl, clang::SourceLocation* where);
+
+}  // namespace jsgen

@@ -1,0 +1,90 @@
+#include "driver.hpp"
+
+#include <sstream>
+
+#include "clang/Tooling/ArgumentsAdjusters.h"
+#include "clang/Tooling/Tooling.h"
+#include "depfile.hpp"
+#include "emitters.hpp"
+#include "front_end.hpp"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/raw_ostream.h"
+
+namespace jsgen {
+namespace {
+
+std::string absolutePath(const std::string& path) {
+  llvm::SmallString<256> absolute(path);
+  llvm::sys::fs::make_absolute(absolute);
+  llvm::sys::path::remove_dots(absolute, /*remove_dot_dot=*/true);
+  return absolute.str().str();
+}
+
+// Flags every parse needs, whatever the compilation database says.
+clang::tooling::CommandLineArguments adjust(const clang::tooling::CommandLineArguments& arguments,
+                                            llvm::StringRef) {
+  clang::tooling::CommandLineArguments adjusted = arguments;
+  const bool hasStandard = std::any_of(arguments.begin(), arguments.end(), [](const std::string& a) {
+    return llvm::StringRef(a).starts_with("-std=") || llvm::StringRef(a).starts_with("--std");
+  });
+  // Flags made for g++ (-Wno-attributes=jobstream::) must not fail the parse;
+  // unknown attributes are jsgen's own check (unknown_attributes.cpp).
+  std::vector<std::string> extra = {"-Wno-unknown-warning-option", "-Wno-unknown-attributes",
+                                    "-resource-dir=" JSGEN_RESOURCE_DIR};
+  if (!hasStandard) extra.push_back("-std=c++20");
+  adjusted.insert(adjusted.end(), extra.begin(), extra.end());
+  return adjusted;
+}
+
+bool writeFile(const std::string& path, const std::string& text) {
+  if (path.empty() || path == "-") {
+    llvm::outs() << text;
+    llvm::outs().flush();
+    return true;
+  }
+  std::error_code error;
+  llvm::raw_fd_ostream file(path, error);
+  if (!error) {
+    file << text;
+    file.close();
+    if (!file.has_error()) return true;
+    error = file.error();
+    file.clear_error();
+  }
+  llvm::errs() << "jsgen: error: cannot write '" << path << "': " << error.message() << '\n';
+  return false;
+}
+
+}  // namespace
+
+int run(const Options& options, const clang::tooling::CompilationDatabase& compilations) {
+  std::vector<std::string> sources;
+  for (const std::string& source : options.sources) sources.push_back(absolutePath(source));
+
+  FrontEndResult result;
+  result.program.sources = sources;
+  result.resourceDir = JSGEN_RESOURCE_DIR;
+  clang::tooling::ClangTool tool(compilations, sources);
+  tool.appendArgumentsAdjuster(&adjust);
+  const int status = tool.run(makeFrontEndFactory(result).get());
+
+  if (options.dumpModel) {
+    std::ostringstream text;
+    model::dump(result.program, text);
+    return writeFile(options.output, text.str()) && status == 0 ? 0 : 1;
+  }
+  if (status != 0) return 1;
+
+  std::ostringstream text;
+  emitProgram(result.program, !options.noMain && !result.program.hasMain, text);
+  if (!writeFile(options.output, text.str())) return 1;
+  if (!options.depfile.empty()) {
+    std::ostringstream deps;
+    writeDepfile(options.output.empty() ? "-" : options.output, sources, result.dependencies, deps);
+    if (!writeFile(options.depfile, deps.str())) return 1;
+  }
+  return 0;
+}
+
+}  // namespace jsgen

@@ -1,0 +1,26 @@
+// Emitters: model in, C++ text out. Everything they write must be
+// deterministic and compile warning-free under the user's strict flags.
+#pragma once
+
+#include <iosfwd>
+#include <string>
+#include <string_view>
+
+#include "model.hpp"
+
+namespace jsgen {
+
+// The whole output file: header line, the sources, serialisation, every
+// pipeline, and main() unless `withMain` is false.
+void emitProgram(const model::Program& program, bool withMain, std::ostream& out);
+
+// One pipeline's stage functions, StageDef table, PipelineDef and registration.
+void emitPipeline(const model::Pipeline& pipeline, std::size_t index, std::ostream& out);
+
+// cereal `serialize` functions and travels_as_bytes specialisations.
+void emitSerialisation(const model::Program& program, std::ostream& out);
+
+// `text` as a C++ string literal.
+std::string quoted(std::string_view text);
+
+}  // namespace jsgen

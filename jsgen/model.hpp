@@ -1,0 +1,94 @@
+// The model of a jobstream program: what the front end found in the sources,
+// in plain structs that know nothing of Clang. Emitters turn it into text.
+#pragma once
+
+#include <cstdint>
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+namespace jsgen::model {
+
+enum class StageKind : std::uint8_t { init, job, frame, frame_end, reduce, emit, result, finish };
+
+// The attribute spelling without its namespace: "job", "frame_end", ...
+const char* kindName(StageKind kind);
+// True for the kinds that code generation handles (the linear pipeline).
+bool isSupported(StageKind kind);
+
+// A type twice: as the user wrote it (for messages and StageDef::inputName)
+// and fully qualified from the global namespace (for generated code).
+struct Type {
+  std::string spelled;
+  std::string qualified;
+};
+
+enum class Passing : std::uint8_t { value, const_ref, rvalue_ref, lvalue_ref };
+const char* passingName(Passing passing);
+
+struct Parameter {
+  std::string name;
+  std::string written;  // the whole parameter type as written: "const std::string&"
+  Type item;            // that type without references and cv: "std::string"
+  Passing passing;
+};
+
+// How a stage's return value becomes items: void (none), T (one),
+// std::optional<T> (zero or one), jobstream::Multiple<T> (zero or more).
+enum class ReturnForm : std::uint8_t { none, value, optional, multiple };
+const char* returnFormName(ReturnForm form);
+
+struct Location {
+  std::string file;
+  unsigned line = 0;
+  unsigned column = 0;
+};
+
+struct Stage {
+  StageKind kind;
+  std::string name;    // qualified for people: "wordlen::length"
+  std::string callee;  // qualified for generated code: "::wordlen::length"
+  Location location;
+  std::vector<Parameter> parameters;
+  std::string returnWritten;  // the return type as written
+  ReturnForm returns = ReturnForm::none;
+  Type item;   // what one returned item is (T), empty when returns == none
+  Type input;  // the item type the stage consumes; a std::tuple for several parameters
+};
+
+// A user type that crosses a stage boundary and needs cereal serialisation.
+struct SerialisedType {
+  std::string name;  // fully qualified: "::geo::Point"
+  // Namespaces to reopen for the generated serialize, outermost first; an
+  // empty name is an anonymous namespace.
+  struct Namespace {
+    std::string name;
+    bool isInline = false;
+  };
+  std::vector<Namespace> scope;
+  std::vector<std::string> bases;   // fully qualified base classes
+  std::vector<std::string> fields;  // member names, in declaration order
+  // The type brings its own serialize/save/load: nothing is generated.
+  bool hasOwnSerialisation = false;
+  // It is trivially copyable yet has its own serialisation: the runtime must
+  // not send it as bytes (travels_as_bytes<T> is specialised to false).
+  bool needsNotAsBytes = false;
+};
+
+struct Pipeline {
+  std::string name;    // the namespace, "a::b"; empty for the global namespace
+  std::string source;  // absolute path of the file that defines it
+  std::vector<Stage> stages;
+};
+
+struct Program {
+  std::vector<std::string> sources;  // absolute paths, in command-line order
+  std::vector<Pipeline> pipelines;   // in source order
+  std::vector<SerialisedType> types; // in order of discovery
+  bool hasMain = false;              // some source defines main()
+};
+
+// Writes the model as text for people and lit tests; format in model_dump.cpp.
+void dump(const Program& program, std::ostream& out);
+
+}  // namespace jsgen::model

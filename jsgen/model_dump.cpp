@@ -1,0 +1,125 @@
+// The text form of the model (`jsgen --dump-model`), one fact per line so that
+// lit tests can CHECK single facts. Indentation shows ownership:
+//
+//   source /abs/path/app.cpp
+//   main no
+//   pipeline wordlen in /abs/path/app.cpp
+//     stage 0 init wordlen::words at /abs/path/app.cpp:7:35
+//       returns multiple 'jobstream::Multiple<std::string>' item std::string [::std::string]
+//     stage 1 job wordlen::length at /abs/path/app.cpp:12:5
+//       param word const_ref 'const std::string &' item std::string [::std::string]
+//       input std::string [::std::string]
+//       returns value 'int' item int [int]
+//   type ::wordlen::Mean generate
+//     scope wordlen
+//     field sum
+//
+// Types print as the user spelled them, then [fully qualified]. The global
+// namespace's pipeline is named "(global)"; an anonymous namespace in a type's
+// scope is "(anonymous)". A type line ends in "generate" (jsgen writes its
+// serialize) or "own" (it has its own; "own not-as-bytes" when the runtime must
+// also stop sending it as raw bytes).
+#include <ostream>
+
+#include "model.hpp"
+
+namespace jsgen::model {
+
+const char* kindName(StageKind kind) {
+  switch (kind) {
+    case StageKind::init: return "init";
+    case StageKind::job: return "job";
+    case StageKind::frame: return "frame";
+    case StageKind::frame_end: return "frame_end";
+    case StageKind::reduce: return "reduce";
+    case StageKind::emit: return "emit";
+    case StageKind::result: return "result";
+    case StageKind::finish: return "finish";
+  }
+  return "?";
+}
+
+bool isSupported(StageKind kind) {
+  return kind == StageKind::init || kind == StageKind::job || kind == StageKind::result ||
+         kind == StageKind::finish;
+}
+
+const char* passingName(Passing passing) {
+  switch (passing) {
+    case Passing::value: return "value";
+    case Passing::const_ref: return "const_ref";
+    case Passing::rvalue_ref: return "rvalue_ref";
+    case Passing::lvalue_ref: return "lvalue_ref";
+  }
+  return "?";
+}
+
+const char* returnFormName(ReturnForm form) {
+  switch (form) {
+    case ReturnForm::none: return "void";
+    case ReturnForm::value: return "value";
+    case ReturnForm::optional: return "optional";
+    case ReturnForm::multiple: return "multiple";
+  }
+  return "?";
+}
+
+namespace {
+
+void dumpType(const Type& type, std::ostream& out) {
+  out << type.spelled << " [" << type.qualified << "]";
+}
+
+void dumpStage(std::size_t index, const Stage& stage, std::ostream& out) {
+  out << "  stage " << index << ' ' << kindName(stage.kind) << ' ' << stage.name << " at "
+      << stage.location.file << ':' << stage.location.line << ':' << stage.location.column
+      << '\n';
+  for (const Parameter& param : stage.parameters) {
+    out << "    param " << (param.name.empty() ? "(unnamed)" : param.name) << ' '
+        << passingName(param.passing) << " '" << param.written << "' item ";
+    dumpType(param.item, out);
+    out << '\n';
+  }
+  if (!stage.input.spelled.empty()) {
+    out << "    input ";
+    dumpType(stage.input, out);
+    out << '\n';
+  }
+  out << "    returns " << returnFormName(stage.returns) << " '" << stage.returnWritten << "'";
+  if (stage.returns != ReturnForm::none) {
+    out << " item ";
+    dumpType(stage.item, out);
+  }
+  out << '\n';
+}
+
+}  // namespace
+
+void dump(const Program& program, std::ostream& out) {
+  for (const std::string& source : program.sources) out << "source " << source << '\n';
+  out << "main " << (program.hasMain ? "yes" : "no") << '\n';
+  for (const Pipeline& pipeline : program.pipelines) {
+    out << "pipeline " << (pipeline.name.empty() ? "(global)" : pipeline.name) << " in "
+        << pipeline.source << '\n';
+    for (std::size_t i = 0; i != pipeline.stages.size(); ++i) dumpStage(i, pipeline.stages[i], out);
+  }
+  for (const SerialisedType& type : program.types) {
+    out << "type " << type.name;
+    if (type.hasOwnSerialisation) {
+      out << " own" << (type.needsNotAsBytes ? " not-as-bytes" : "") << '\n';
+      continue;
+    }
+    out << " generate\n";
+    if (!type.scope.empty()) {
+      out << "  scope ";
+      for (std::size_t i = 0; i != type.scope.size(); ++i) {
+        out << (i ? "::" : "") << (type.scope[i].name.empty() ? "(anonymous)" : type.scope[i].name);
+      }
+      out << '\n';
+    }
+    for (const std::string& base : type.bases) out << "  base " << base << '\n';
+    for (const std::string& field : type.fields) out << "  field " << field << '\n';
+  }
+}
+
+}  // namespace jsgen::model
