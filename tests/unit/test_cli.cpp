@@ -1,0 +1,161 @@
+// The generated program's command line: ITEMs, `--`, standard input,
+// errors quoting a bad ITEM, --threads, --help and --version.
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "cli.hpp"
+#include "program.hpp"
+#include "test_pipelines.hpp"
+
+namespace jstest {
+namespace {
+
+// echo: int -> finish(all), and its twin whose items cannot be read from text.
+namespace echo {
+
+inline std::vector<int> got;
+inline std::atomic<int> threadsSeen{0};
+
+inline void finish0(BatchBase& all) {
+  got = static_cast<Batch<int>&>(all).items;
+  std::sort(got.begin(), got.end());
+  threadsSeen = jobstream::threads();
+}
+
+inline const StageDef stages[] = {
+    {StageKind::finish, "echo::all", &itemTypeOf<int>, "int", false, nullptr, nullptr, &finish0},
+};
+inline const PipelineDef pipeline{"echo", "echo-v1", stages, 0, parserFor<int>()};
+inline const PipelineDef unreadable{"echo", "echo-v1", stages, 0, nullptr};
+
+}  // namespace echo
+
+struct Outcome {
+  int exitCode;
+  std::string out;
+  std::string err;
+};
+
+Outcome runWith(const PipelineDef& pipeline, std::vector<std::string> args, const std::string& input = "") {
+  echo::got.clear();
+  args.insert(args.begin(), "./prog");
+  std::vector<char*> argv;
+  for (std::string& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  std::istringstream in(input);
+  ::testing::internal::CaptureStdout();
+  ::testing::internal::CaptureStderr();
+  const int code = runProgram(pipeline, static_cast<int>(args.size()), argv.data(), nullptr, nullptr, in);
+  Outcome outcome{code, ::testing::internal::GetCapturedStdout(), ::testing::internal::GetCapturedStderr()};
+  return outcome;
+}
+
+TEST(CommandLine, ItemsAreParsedAsTheEntryType) {
+  Outcome o = runWith(echo::pipeline, {"3", "1", "+2"});
+  EXPECT_EQ(o.exitCode, 0) << o.err;
+  EXPECT_EQ(echo::got, (std::vector<int>{1, 2, 3}));
+}
+
+TEST(CommandLine, DoubleDashEndsOptionsSoNegativeNumbersPass) {
+  Outcome o = runWith(echo::pipeline, {"--threads", "2", "--", "-3", "-7", "5"});
+  EXPECT_EQ(o.exitCode, 0) << o.err;
+  EXPECT_EQ(echo::got, (std::vector<int>{-7, -3, 5}));
+  EXPECT_EQ(echo::threadsSeen.load(), 2);
+}
+
+TEST(CommandLine, BadItemIsAnErrorQuotingIt) {
+  Outcome o = runWith(echo::pipeline, {"1", "abc", "2"});
+  EXPECT_EQ(o.exitCode, 2);
+  EXPECT_EQ(o.err, "jobstream: error: cannot read 'abc' as int\n");
+  EXPECT_TRUE(echo::got.empty());
+  o = runWith(echo::pipeline, {"--", "4x"});
+  EXPECT_EQ(o.err, "jobstream: error: cannot read '4x' as int\n");
+}
+
+TEST(CommandLine, WithoutItemsEachNonEmptyLineOfInputIsAnItem) {
+  Outcome o = runWith(echo::pipeline, {}, "10\n\n20 \r\n  \n-30\r\n40");
+  EXPECT_EQ(o.exitCode, 0) << o.err;
+  EXPECT_EQ(echo::got, (std::vector<int>{-30, 10, 20, 40}));
+  o = runWith(echo::pipeline, {}, "1\nnope\n");
+  EXPECT_EQ(o.exitCode, 2);
+  EXPECT_EQ(o.err, "jobstream: error: cannot read 'nope' as int\n");
+  o = runWith(echo::pipeline, {}, "");
+  EXPECT_EQ(o.exitCode, 0);
+  EXPECT_TRUE(echo::got.empty());
+}
+
+TEST(CommandLine, ItemsForAPipelineWithInitAreAnError) {
+  Outcome o = runWith(collect::pipeline, {"1"});
+  EXPECT_EQ(o.exitCode, 2);
+  EXPECT_NE(o.err.find("init stage"), std::string::npos) << o.err;
+}
+
+TEST(CommandLine, UnreadableItemTypeSaysToUseAnInitStage) {
+  Outcome o = runWith(echo::unreadable, {"1"});
+  EXPECT_EQ(o.exitCode, 2);
+  EXPECT_EQ(o.err,
+            "jobstream: error: items of type 'int' cannot be read from text; give the pipeline an init stage "
+            "that makes them\n");
+}
+
+TEST(CommandLine, HelpListsOptionsAndItems) {
+  Outcome o = runWith(echo::pipeline, {"--help"});
+  EXPECT_EQ(o.exitCode, 0);
+  EXPECT_NE(o.out.find("--threads"), std::string::npos) << o.out;
+  EXPECT_NE(o.out.find("--version"), std::string::npos) << o.out;
+  EXPECT_NE(o.out.find("ITEM"), std::string::npos) << o.out;
+  EXPECT_NE(o.out.find("standard input"), std::string::npos) << o.out;
+  EXPECT_TRUE(echo::got.empty());  // nothing ran
+}
+
+TEST(CommandLine, VersionPrintsTheVersion) {
+  Outcome o = runWith(echo::pipeline, {"--version"});
+  EXPECT_EQ(o.exitCode, 0);
+  EXPECT_EQ(o.out, "jobstream " JOBSTREAM_VERSION "\n");
+}
+
+TEST(CommandLine, BadOptionsAreUsageErrors) {
+  for (std::vector<std::string> args : {std::vector<std::string>{"--threads", "0"}, {"--threads", "many"},
+                                        {"--frobnicate"}, {"--threads"}}) {
+    Outcome o = runWith(echo::pipeline, args);
+    EXPECT_EQ(o.exitCode, 2) << args[0];
+    EXPECT_EQ(o.err.rfind("jobstream: error: ", 0), 0u) << o.err;
+    EXPECT_NE(o.err.find("--help"), std::string::npos) << o.err;
+  }
+}
+
+TEST(CommandLine, ProgramItemsMustMatchTheEntryType) {
+  std::istringstream in;
+  char name[] = "./prog";
+  char* argv[] = {name, nullptr};
+  ::testing::internal::CaptureStderr();
+  int code = runProgram(echo::pipeline, 1, argv, batchOf(std::vector<int>{5, 6}), &typeid(int), in);
+  ::testing::internal::GetCapturedStderr();
+  EXPECT_EQ(code, 0);
+  EXPECT_EQ(echo::got, (std::vector<int>{5, 6}));
+  ::testing::internal::CaptureStderr();
+  code = runProgram(echo::pipeline, 1, argv, batchOf(std::vector<double>{5}), &typeid(double), in);
+  const std::string err = ::testing::internal::GetCapturedStderr();
+  EXPECT_EQ(code, 2);
+  EXPECT_EQ(err, "jobstream: error: the program gives items of type 'double', but the pipeline's first stage "
+                 "takes 'int'\n");
+}
+
+TEST(CommandLine, MalformedPipelineIsRefused) {
+  const StageDef noFunction[] = {
+      {StageKind::job, "bad::job", &itemTypeOf<int>, "int", false, nullptr, nullptr, nullptr}};
+  const PipelineDef bad{"bad", "x", noFunction, 0, nullptr};
+  EXPECT_THROW(validatePipeline(bad), std::invalid_argument);
+  Outcome o = runWith(bad, {});
+  EXPECT_EQ(o.exitCode, 1);
+  EXPECT_NE(o.err.find("'bad::job'"), std::string::npos) << o.err;
+}
+
+TEST(Demangle, GivesReadableNames) {
+  EXPECT_EQ(demangle(typeid(int)), "int");
+  EXPECT_EQ(demangle(typeid(std::vector<int>)), "std::vector<int, std::allocator<int> >");
+}
+
+}  // namespace
+}  // namespace jstest
