@@ -90,6 +90,7 @@ class Config:
 class Outcome:
     config: Config
     inner: list[float] = dataclasses.field(default_factory=list)
+    init: list[float] = dataclasses.field(default_factory=list)  # for programs that report it
     process: list[float] = dataclasses.field(default_factory=list)
     discarded: int = 0
     contended_kept: int = 0
@@ -210,6 +211,8 @@ def measure(config: Config, args: argparse.Namespace) -> Outcome:
                     continue
                 outcome.contended_kept += 1
             outcome.inner.append(run.inner)
+            if "init_seconds" in run.fields:
+                outcome.init.append(float(run.fields["init_seconds"]))
             outcome.process.append(run.process)
     except RuntimeError as error:
         outcome.error = str(error)
@@ -219,8 +222,9 @@ def measure(config: Config, args: argparse.Namespace) -> Outcome:
 # ---------------------------------------------------------------- the table
 
 COLUMNS = (
-    "workload", "system", "np", "inner median (s)", "items/s (inner)", "process wall median (s)",
-    "jobstream/baseline inner", "jobstream/baseline process", "spread", "discarded",
+    "workload", "system", "np", "inner median (s)", "of which init (s)", "items/s (inner)",
+    "process wall median (s)", "jobstream/baseline inner", "jobstream/baseline process", "spread",
+    "discarded",
 )
 
 
@@ -247,7 +251,8 @@ def table_rows(outcomes: list[Outcome]) -> list[list[str]]:
             ratios = ["-", "-"]
         flag = "*" if o.contended_kept else ""
         rows.append(head + [
-            f"{inner:.4f}", f"{c.items / inner:.3g}", f"{process:.3f}", *ratios,
+            f"{inner:.4f}", f"{statistics.median(o.init):.4f}" if o.init else "",
+            f"{c.items / inner:.3g}", f"{process:.3f}", *ratios,
             f"{o.spread():.0%}{flag}", str(o.discarded),
         ])
     return rows
@@ -262,12 +267,14 @@ def markdown(rows: list[list[str]]) -> str:
 def describe_run(args: argparse.Namespace, outcomes: list[Outcome]) -> str:
     when = datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
     discarded = sum(o.discarded for o in outcomes)
+    env = "".join(f"{setting} " for setting in args.env)
     return (f"Run of {when}: {args.warmup} warm-up + median of {args.runs} runs, "
-            f"{CPUS} CPUs, each run `mpirun -np NP PROGRAM ITEMS`; "
+            f"{CPUS} CPUs, each run `{env}mpirun -np NP PROGRAM ITEMS`; "
             f"{discarded} contended runs discarded and redone.")
 
 
-NOTES = ("spread = (max-min)/median of the kept inner times; * = a kept run still had more "
+NOTES = ("init = time spent inside the pipeline's init (making the items), part of inner. "
+         "spread = (max-min)/median of the kept inner times; * = a kept run still had more "
          "than the allowed foreign CPU load. items/s = N / inner median. Ratios compare "
          "medians at the same np.")
 
@@ -322,9 +329,14 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--max-discards", type=int, default=20,
                         help="contended runs to discard per configuration before keeping them")
     parser.add_argument("--timeout", type=float, default=300.0, help="seconds allowed per run")
+    parser.add_argument("--env", action="append", default=[], metavar="NAME=VALUE",
+                        help="set in every program's environment (repeatable), e.g. "
+                             "GLIBC_TUNABLES=glibc.malloc.hugetlb=1")
     args = parser.parse_args(argv)
     if args.runs < 1 or args.warmup < 0:
         parser.error("--runs must be at least 1 and --warmup at least 0")
+    if any("=" not in setting for setting in args.env):
+        parser.error("--env takes NAME=VALUE")
     return args
 
 
@@ -354,6 +366,7 @@ def main(argv: list[str]) -> int:
     if os.geteuid() == 0:
         os.environ.setdefault("OMPI_ALLOW_RUN_AS_ROOT", "1")
         os.environ.setdefault("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1")
+    os.environ.update(setting.split("=", 1) for setting in args.env)
 
     configs, missing = configurations(args)
     for problem in missing:
