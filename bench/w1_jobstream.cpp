@@ -7,7 +7,7 @@
 // The rank that ran the init (rank 0) prints one line that run.py parses:
 //   RESULT workload=w1 system=jobstream ranks=2 items=10000000 inner_seconds=0.0400
 //          init_seconds=0.0300 sum=100010000000 expected=100010000000 ok=1
-// The inner time starts when the init starts (after MPI and the workers are up)
+// The inner time starts when the init starts (rank 0, once MPI is initialised)
 // and ends when jobstream::run returns; init_seconds is the part of it spent
 // inside the init, making the items. The exit code is non-zero when the sum is
 // wrong.
