@@ -1,5 +1,7 @@
 #include "clang_types.hpp"
 
+#include <cctype>
+
 #include "clang/AST/DeclTemplate.h"
 #include "clang/AST/QualTypeNames.h"
 
@@ -41,9 +43,38 @@ std::string spelledName(clang::QualType type, const clang::ASTContext& context) 
   return type.getAsString(policyFor(context));
 }
 
+namespace {
+
+// getFullyQualifiedName drops the leading "::" of a name whose scope holds an
+// anonymous namespace ("geo::Hidden" for geo::(anonymous)::Hidden). Every
+// qualified name it prints starts at the global namespace, so add it back.
+std::string withGlobalPrefixes(const std::string& text) {
+  const auto isIdentifierChar = [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+  };
+  std::string fixed;
+  for (std::size_t i = 0; i < text.size();) {
+    if (!isIdentifierChar(text[i])) {
+      fixed += text[i++];
+      continue;
+    }
+    std::size_t end = i;
+    while (end < text.size() && isIdentifierChar(text[end])) ++end;
+    const bool startsQualifiedName = text.compare(end, 2, "::") == 0 &&
+                                     (i < 2 || text.compare(i - 2, 2, "::") != 0) &&
+                                     !std::isdigit(static_cast<unsigned char>(text[i]));
+    if (startsQualifiedName) fixed += "::";
+    fixed.append(text, i, end - i);
+    i = end;
+  }
+  return fixed;
+}
+
+}  // namespace
+
 std::string qualifiedName(clang::QualType type, const clang::ASTContext& context) {
-  return clang::TypeName::getFullyQualifiedName(type, context, policyFor(context),
-                                                /*WithGlobalNsPrefix=*/true);
+  return withGlobalPrefixes(clang::TypeName::getFullyQualifiedName(
+      type, context, policyFor(context), /*WithGlobalNsPrefix=*/true));
 }
 
 model::Type describe(clang::QualType type, const clang::ASTContext& context) {
