@@ -67,6 +67,7 @@ int run(const Options& options, const clang::tooling::CompilationDatabase& compi
   result.resourceDir = JSGEN_RESOURCE_DIR;
   clang::tooling::ClangTool tool(compilations, sources);
   tool.appendArgumentsAdjuster(&adjust);
+  tool.setPrintErrorMessage(false);  // the diagnostics say it all
   const int status = tool.run(makeFrontEndFactory(result).get());
 
   if (options.dumpModel) {

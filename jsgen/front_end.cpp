@@ -134,12 +134,15 @@ class PipelineConsumer : public clang::ASTConsumer {
     const clang::OptionalFileEntryRef mainFile = sources.getFileEntryRefForID(sources.getMainFileID());
     const std::string source = mainFile ? mainFile->getName().str() : std::string();
     for (auto& [name, found] : finder.pipelines) {
-      if (!checkPipeline(found, context, diagnostics)) continue;
-      if (!checkUnique(name, found.front(), diagnostics)) continue;
+      // A pipeline with errors is still described (for --dump-model), but
+      // its types are not planned: no code is generated after an error.
+      const bool valid = checkPipeline(found, context, diagnostics) &&
+                         checkUnique(name, found.front(), diagnostics);
       model::Pipeline pipeline{name, source, {}};
       SerialisationPlanner planner(context, diagnostics, result_.program.types);
       for (const FoundStage& stage : found) {
         pipeline.stages.push_back(describeStage(stage, context));
+        if (!valid) continue;
         const ReturnShape shape = returnShape(stage.function->getReturnType());
         if (shape.form != model::ReturnForm::none) planner.addItem(shape.item, *stage.function);
         for (const clang::ParmVarDecl* param : stage.function->parameters()) {
