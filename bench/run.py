@@ -194,6 +194,9 @@ def contended(run: Run, max_foreign: float) -> bool:
 
 def measure(config: Config, args: argparse.Namespace) -> Outcome:
     outcome = Outcome(config)
+    # One budget for all the waiting this configuration does: on a machine that
+    # stays busy, contended runs end up kept (and flagged) instead of waiting forever.
+    deadline = time.monotonic() + args.max_wait
     if not wait_for_quiet(args.quiet_config, args.max_wait):
         print(f"  {config.id}: machine still busy after {args.max_wait:g} s; going on", flush=True)
     try:
@@ -205,9 +208,10 @@ def measure(config: Config, args: argparse.Namespace) -> Outcome:
             if problem:
                 raise RuntimeError(problem)
             if contended(run, args.max_foreign):
-                if outcome.discarded < args.max_discards:
+                left = deadline - time.monotonic()
+                if outcome.discarded < args.max_discards and left > 0:
                     outcome.discarded += 1
-                    wait_for_quiet(1.0, args.max_wait)
+                    wait_for_quiet(1.0, left)
                     continue
                 outcome.contended_kept += 1
             outcome.inner.append(run.inner)
@@ -322,7 +326,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--quiet-config", type=float, default=2.0,
                         help="seconds of a quiet machine required before each configuration")
     parser.add_argument("--max-wait", type=float, default=600.0,
-                        help="longest wait for a quiet machine, in seconds")
+                        help="longest wait for a quiet machine, in seconds, before starting "
+                             "and per configuration")
     parser.add_argument("--max-foreign", type=float, default=0.05,
                         help="discard a run if other processes used more than this fraction "
                              "of the machine during it")
