@@ -134,6 +134,7 @@ class Rank {
   void completeWave();
   void beginStop();
   void maybeAcknowledgeStop();
+  std::size_t stealLimit() const { return static_cast<std::size_t>(std::max(1.0, kStealBytes / bytesPerItem_)); }
   bool locallyIdle() { return queue_.queuedItems() == 0 && queue_.idleWorkers() == threads_; }
 
   const PipelineDef& pipeline_;
@@ -164,6 +165,7 @@ class Rank {
   std::mt19937_64 random_;
   RunResult result_;
   bool stealOutstanding_ = false;
+  double bytesPerItem_ = 8;  // on the wire, as measured by the last steal answer
   microseconds stealBackoff_{kMinStealBackoff};
   Clock::time_point nextStealAt_{};
   bool wavesAllowed_ = false;
@@ -178,6 +180,7 @@ class Rank {
   std::size_t stopAcksPending_ = 0;
   bool exit_ = false;
 
+  static constexpr double kStealBytes = 512 * 1024;  // per steal answer, about
   static constexpr microseconds kMinStealBackoff{50};
   static constexpr microseconds kMaxStealBackoff{2000};
   static constexpr microseconds kMaxSleep{200};
@@ -458,7 +461,9 @@ void Rank::handle(Message& message) {
 
 void Rank::maybeSteal() {
   if (size_ == 1 || stopping_ || stealOutstanding_ || Clock::now() < nextStealAt_) return;
-  if (queue_.queuedItems() >= static_cast<std::size_t>(threads_)) return;  // not low yet
+  // Ask before running dry (about 1 ms of work per worker left), so that
+  // work keeps flowing while the answer travels.
+  if (queue_.queuedChunks(sizer_) >= 2 * static_cast<std::size_t>(threads_)) return;
   int victim = static_cast<int>(random_() % static_cast<std::uint64_t>(size_ - 1));
   if (victim >= rank_) ++victim;
   send(victim, MessageKind::stealRequest, encodeSignal());
@@ -469,16 +474,22 @@ void Rank::answerSteal(int thief) {
   std::vector<Task> given;
   if (!stopping_) {
     const std::size_t stealable = queue_.stealableItems();
-    std::size_t give = stealable / 2;
+    // Half, but in pieces of bounded size: a thief starts on the first piece
+    // while it asks for the next, and no message needs a huge fresh buffer.
+    std::size_t give = std::min(stealable / 2, stealLimit());
     // A last item goes only if every worker here is busy with something else.
     if (give == 0 && stealable == 1 && queue_.idleWorkers() == 0) give = 1;
     if (give != 0) given = queue_.giveAway(give);
   }
   if (given.empty()) {
     send(thief, MessageKind::stealRefused, encodeSignal());
-  } else {
-    send(thief, MessageKind::stolen, encodeTasks(pipeline_, given));
+    return;
   }
+  std::size_t items = 0;
+  for (const Task& task : given) items += task.size();
+  std::vector<char> bytes = encodeTasks(pipeline_, given, static_cast<std::size_t>(bytesPerItem_ * static_cast<double>(items)) + 64);
+  bytesPerItem_ = std::max(1.0, static_cast<double>(bytes.size()) / static_cast<double>(items));
+  send(thief, MessageKind::stolen, std::move(bytes));
 }
 
 bool Rank::maybeStartWave() {

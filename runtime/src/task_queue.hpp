@@ -81,6 +81,10 @@ class TaskQueue {
 
   std::size_t queuedItems();
   std::size_t stealableItems();
+  // Queued work measured in chunks (about half a millisecond each), so that
+  // "running low" means the same for 1 ns and 1 ms items.
+  template <class ChunkSize>
+  std::size_t queuedChunks(const ChunkSize& chunkSize);
   int idleWorkers();
   std::uint64_t peakQueuedItems();
 
@@ -124,6 +128,17 @@ std::optional<Task> TaskQueue::take(const ChunkSize& chunkSize) {
   if (rules_.pinned[chunk.stage]) pinnedQueued_ -= chunk.size();
   if (rules_.exclusive[chunk.stage]) busy_[chunk.stage] = 1;
   return chunk;
+}
+
+template <class ChunkSize>
+std::size_t TaskQueue::queuedChunks(const ChunkSize& chunkSize) {
+  std::lock_guard lock(mutex_);
+  std::size_t chunks = 0;
+  for (const Task& task : tasks_) {
+    const std::size_t chunk = chunkSize(task.stage);
+    chunks += (task.size() + chunk - 1) / chunk;
+  }
+  return chunks;
 }
 
 }  // namespace jobstream::detail

@@ -26,8 +26,10 @@ void expectEnd(const ByteReader& in) {
 
 }  // namespace
 
-std::vector<char> encodeTasks(const PipelineDef& pipeline, const std::vector<Task>& tasks) {
+std::vector<char> encodeTasks(const PipelineDef& pipeline, const std::vector<Task>& tasks,
+                              std::size_t sizeHint) {
   std::vector<char> bytes;
+  bytes.reserve(sizeHint);
   ByteWriter out(bytes);
   putHeader(out);
   out.put(static_cast<std::uint32_t>(tasks.size()));

@@ -40,7 +40,10 @@ struct WaveCounts {
   std::uint64_t finished = 0;
 };
 
-std::vector<char> encodeTasks(const PipelineDef& pipeline, const std::vector<Task>& tasks);
+// `sizeHint`: the expected size, reserved up front so a large message is
+// written without regrowing its buffer.
+std::vector<char> encodeTasks(const PipelineDef& pipeline, const std::vector<Task>& tasks,
+                              std::size_t sizeHint = 0);
 std::vector<Task> decodeTasks(const PipelineDef& pipeline, const std::vector<char>& bytes);
 
 std::vector<char> encodeWave(const WaveCounts& counts, bool withCounts);

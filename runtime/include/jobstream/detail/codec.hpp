@@ -47,6 +47,7 @@ class ByteReader {
   ByteReader(const char* data, std::size_t size) : data_(data), size_(size) {}
   void read(void* out, std::size_t size) {
     if (size > remaining()) throw std::runtime_error("jobstream: truncated data");
+    if (size == 0) return;  // `out` may be null then (an empty vector's data())
     std::memcpy(out, data_ + pos_, size);
     pos_ += size;
   }
