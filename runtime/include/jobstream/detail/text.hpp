@@ -106,9 +106,16 @@ concept ParsableItem = std::is_same_v<T, std::string> || std::is_arithmetic_v<T>
                        (std::is_default_constructible_v<T> && Extractable<T>);
 
 // Parses the whole of `text` as a T; false if it does not parse or if
-// anything but whitespace is left over.
+// anything but whitespace is left over. A string is the text as it is;
+// numbers and bools may have whitespace around them.
 template <ParsableItem T>
 bool parseItem(std::string_view text, T& value) {
+  if constexpr (std::is_arithmetic_v<T>) {
+    const auto first = text.find_first_not_of(" \t\r\n\f\v");
+    text = first == std::string_view::npos
+               ? std::string_view()
+               : text.substr(first, text.find_last_not_of(" \t\r\n\f\v") - first + 1);
+  }
   if constexpr (std::is_same_v<T, std::string>) {
     value.assign(text);
     return true;
