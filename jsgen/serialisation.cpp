@@ -104,6 +104,24 @@ std::optional<std::vector<model::SerialisedType::Namespace>> scopeOf(
   return scope;
 }
 
+// Whether a serialize can be written from outside the class (a shallow look;
+// checkMembers reports the details).
+bool isGeneratable(const clang::CXXRecordDecl& record) {
+  if (record.isUnion() || record.isLambda() || !scopeOf(record)) return false;
+  for (const clang::CXXBaseSpecifier& base : record.bases()) {
+    if (base.getAccessSpecifier() != clang::AS_public || base.isVirtual()) return false;
+  }
+  for (const clang::FieldDecl* field : record.fields()) {
+    const clang::QualType type = field->getType();
+    if (field->getAccess() != clang::AS_public || field->isBitField() || field->getName().empty() ||
+        type->isReferenceType() || type->isPointerType() || type->isMemberPointerType() ||
+        type.isConstQualified()) {
+      return false;
+    }
+  }
+  return true;
+}
+
 }  // namespace
 
 SerialisationPlanner::SerialisationPlanner(clang::ASTContext& context,
@@ -195,6 +213,11 @@ bool SerialisationPlanner::walkRecord(const clang::CXXRecordDecl& record, bool t
     verdicts_[name] = true;
     known_[name] = types_.size();
     types_.push_back(std::move(planned));
+    return true;
+  }
+  // A trivially copyable item travels as its bytes: if jsgen cannot write its
+  // serialize, that only matters where it is nested in another type.
+  if (topLevel && record.hasDefinition() && record.isTriviallyCopyable() && !isGeneratable(record)) {
     return true;
   }
   const std::string spelled = spelledName(recordType, context_);
