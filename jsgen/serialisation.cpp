@@ -139,7 +139,7 @@ bool SerialisationPlanner::addItem(clang::QualType item, const clang::FunctionDe
   return walk(item, /*topLevel=*/true);
 }
 
-bool SerialisationPlanner::fail(clang::SourceLocation) {
+bool SerialisationPlanner::noteCarryingStage() {
   std::string name;
   llvm::raw_string_ostream out(name);
   clang::PrintingPolicy policy = context_.getPrintingPolicy();
@@ -228,14 +228,14 @@ bool SerialisationPlanner::walkRecord(const clang::CXXRecordDecl& record, bool t
                 "declare it at namespace scope")
         << spelled;
     verdicts_[name] = false;
-    return fail(record.getLocation());
+    return noteCarryingStage();
   }
   if (!record.hasDefinition()) {
     reportError(diagnostics_, record.getLocation(),
                 "type '%0' cannot travel between stages: it is incomplete here")
         << spelled;
     verdicts_[name] = false;
-    return fail(record.getLocation());
+    return noteCarryingStage();
   }
   if (record.isUnion()) {
     reportError(diagnostics_, record.getLocation(),
@@ -243,7 +243,7 @@ bool SerialisationPlanner::walkRecord(const clang::CXXRecordDecl& record, bool t
                 "use std::variant or give it serialize()")
         << spelled;
     verdicts_[name] = false;
-    return fail(record.getLocation());
+    return noteCarryingStage();
   }
   planned.scope = std::move(*scope);
   verdicts_[name] = true;  // provisionally, so that recursive types terminate
@@ -267,7 +267,7 @@ bool SerialisationPlanner::checkMembers(const clang::CXXRecordDecl& record,
                   "cannot generate serialisation for '%0': its base '%1' is %select{not "
                   "public|virtual}2; give '%0' its own serialize()")
           << owner << baseName << base.isVirtual();
-      ok = fail(base.getBeginLoc());
+      ok = noteCarryingStage();
       continue;
     }
     planned.bases.push_back(qualifiedName(base.getType(), context_));
@@ -291,7 +291,7 @@ bool SerialisationPlanner::checkMembers(const clang::CXXRecordDecl& record,
                   "%select{not public|unnamed|a bit-field|a reference|a raw pointer|const}3; "
                   "give '%0' its own serialize() or change the member")
           << owner << (member.empty() ? std::string("(unnamed)") : member) << type << problem;
-      ok = fail(field->getLocation());
+      ok = noteCarryingStage();
       continue;
     }
     planned.fields.push_back(member);

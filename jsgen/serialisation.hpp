@@ -29,7 +29,7 @@ class SerialisationPlanner {
   bool walk(clang::QualType type, bool topLevel);
   bool walkRecord(const clang::CXXRecordDecl& record, bool topLevel);
   bool checkMembers(const clang::CXXRecordDecl& record, model::SerialisedType& planned);
-  bool fail(clang::SourceLocation at);
+  bool noteCarryingStage();
 
   clang::ASTContext& context_;
   clang::DiagnosticsEngine& diagnostics_;
