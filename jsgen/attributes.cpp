@@ -18,12 +18,11 @@ namespace {
 
 using model::StageKind;
 
-constexpr std::array<std::string_view, 8> kNames = {"init",      "job",  "frame",  "frame_end",
-                                                    "reduce",    "emit", "result", "finish"};
-constexpr std::array<StageKind, 8> kKinds = {StageKind::init,   StageKind::job,
-                                             StageKind::frame,  StageKind::frame_end,
-                                             StageKind::reduce, StageKind::emit,
-                                             StageKind::result, StageKind::finish};
+constexpr std::array<std::string_view, 8> kNames = {"init",   "job",  "frame",  "frame_end",
+                                                    "reduce", "emit", "result", "finish"};
+constexpr std::array<StageKind, 8> kKinds = {
+    StageKind::init,   StageKind::job,  StageKind::frame,  StageKind::frame_end,
+    StageKind::reduce, StageKind::emit, StageKind::result, StageKind::finish};
 // Spellings need storage that outlives the registry: string literals.
 constexpr std::array<const char*, 8> kFullNames = {
     "jobstream::init",   "jobstream::job",  "jobstream::frame",  "jobstream::frame_end",
@@ -49,8 +48,8 @@ struct StageAttributeInfo : clang::ParsedAttrInfo {
 
   AttrHandling handleDeclAttribute(clang::Sema& sema, clang::Decl* decl,
                                    const clang::ParsedAttr& attr) const override {
-    decl->addAttr(clang::AnnotateAttr::Create(sema.Context, kFullNames[Index], nullptr, 0,
-                                              attr.getRange()));
+    decl->addAttr(
+        clang::AnnotateAttr::Create(sema.Context, kFullNames[Index], nullptr, 0, attr.getRange()));
     return AttributeApplied;
   }
 };

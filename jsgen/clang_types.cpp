@@ -26,12 +26,14 @@ bool isTemplateNamed(const clang::ClassTemplateSpecializationDecl& specialisatio
   while (context->isInlineNamespace()) context = context->getParent();
   if (scope == "std") return context->isStdNamespace();
   const auto* ns = llvm::dyn_cast<clang::NamespaceDecl>(context);
-  return ns && ns->getName() == scope && ns->getDeclContext()->getRedeclContext()->isTranslationUnit();
+  return ns && ns->getName() == scope &&
+         ns->getDeclContext()->getRedeclContext()->isTranslationUnit();
 }
 
 void appendArgument(const clang::TemplateArgument& argument, std::vector<clang::QualType>& out) {
   if (argument.getKind() == clang::TemplateArgument::Pack) {
-    for (const clang::TemplateArgument& element : argument.pack_elements()) appendArgument(element, out);
+    for (const clang::TemplateArgument& element : argument.pack_elements())
+      appendArgument(element, out);
   } else if (argument.getKind() == clang::TemplateArgument::Type) {
     out.push_back(argument.getAsType());
   }
@@ -122,7 +124,8 @@ std::optional<std::vector<clang::QualType>> templateArguments(clang::QualType ty
 
 ReturnShape returnShape(clang::QualType returned) {
   if (returned->isVoidType()) return {};
-  if (auto arguments = templateArguments(returned, "std::optional"); arguments && !arguments->empty()) {
+  if (auto arguments = templateArguments(returned, "std::optional");
+      arguments && !arguments->empty()) {
     return {model::ReturnForm::optional, arguments->front()};
   }
   if (auto arguments = templateArguments(returned, "jobstream::Multiple");

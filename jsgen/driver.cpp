@@ -25,9 +25,10 @@ std::string absolutePath(const std::string& path) {
 clang::tooling::CommandLineArguments adjust(const clang::tooling::CommandLineArguments& arguments,
                                             llvm::StringRef) {
   clang::tooling::CommandLineArguments adjusted = arguments;
-  const bool hasStandard = std::any_of(arguments.begin(), arguments.end(), [](const std::string& a) {
-    return llvm::StringRef(a).starts_with("-std=") || llvm::StringRef(a).starts_with("--std");
-  });
+  const bool hasStandard =
+      std::any_of(arguments.begin(), arguments.end(), [](const std::string& a) {
+        return llvm::StringRef(a).starts_with("-std=") || llvm::StringRef(a).starts_with("--std");
+      });
   // Flags made for g++ (-Wno-attributes=jobstream::) must not fail the parse;
   // unknown attributes are jsgen's own check (unknown_attributes.cpp).
   std::vector<std::string> extra = {"-Wno-unknown-warning-option", "-Wno-unknown-attributes",

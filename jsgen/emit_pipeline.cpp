@@ -31,7 +31,7 @@ constexpr const char* kDetail = "::jobstream::detail::";
 struct Layout {
   std::vector<Stage> stages;
   bool printer = false;
-  std::size_t entry = 0;            // first stage that is not init
+  std::size_t entry = 0;                // first stage that is not init
   std::vector<std::size_t> segmentEnd;  // per stage: last stage fused with it
 };
 
@@ -54,7 +54,8 @@ Layout layOut(const model::Pipeline& pipeline) {
     layout.stages.push_back(print);
     layout.printer = true;
   }
-  while (layout.entry != layout.stages.size() && layout.stages[layout.entry].kind == StageKind::init) {
+  while (layout.entry != layout.stages.size() &&
+         layout.stages[layout.entry].kind == StageKind::init) {
     ++layout.entry;
   }
   const std::size_t count = layout.stages.size();
@@ -124,8 +125,8 @@ void emitProcess(const Layout& layout, std::size_t index, std::ostream& out) {
   const Stage& last = layout.stages[end];
   out << "\nvoid process_" << index << '(' << kDetail << "BatchBase& batch, std::size_t begin, "
       << "std::size_t end, " << kDetail << "Emitter& emitter) {\n"
-      << "  auto& items = static_cast<" << kDetail << "Batch<" << layout.stages[index].input.qualified
-      << ">&>(batch).items;\n";
+      << "  auto& items = static_cast<" << kDetail << "Batch<"
+      << layout.stages[index].input.qualified << ">&>(batch).items;\n";
   if (last.returns != ReturnForm::none) {
     out << "  " << kDetail << "Output<" << last.item.qualified << "> out(emitter, " << end + 1
         << ");\n";
@@ -227,9 +228,12 @@ void emitPipeline(const model::Pipeline& pipeline, std::size_t index, std::ostre
   for (std::size_t i = 0; i != layout.stages.size(); ++i) {
     const Stage& stage = layout.stages[i];
     if (isPrinter(layout, i)) continue;
-    if (stage.kind == StageKind::init) emitInit(layout, i, out);
-    else if (stage.kind == StageKind::finish) emitFinish(layout, i, out);
-    else emitProcess(layout, i, out);
+    if (stage.kind == StageKind::init)
+      emitInit(layout, i, out);
+    else if (stage.kind == StageKind::finish)
+      emitFinish(layout, i, out);
+    else
+      emitProcess(layout, i, out);
   }
   out << "\n// kind, name, input, inputName, serial, init, process, finish\n"
       << "constexpr " << kDetail << "StageDef kStages[] = {\n";

@@ -59,7 +59,9 @@ void emitSerialisation(const model::Program& program, std::ostream& out) {
   bool opened = false;
   for (const model::SerialisedType& type : program.types) {
     if (!type.needsNotAsBytes) continue;
-    if (!opened) out << "\n// Trivially copyable, but with serialisation of their own.\nnamespace jobstream::detail {\n";
+    if (!opened)
+      out << "\n// Trivially copyable, but with serialisation of their own.\nnamespace "
+             "jobstream::detail {\n";
     opened = true;
     out << "template <>\nstruct travels_as_bytes<" << type.name << "> : std::false_type {};\n";
   }

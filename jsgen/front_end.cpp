@@ -53,10 +53,12 @@ model::Type inputOf(const FoundStage& stage, const clang::ASTContext& context) {
   if (stage.kind == model::StageKind::init || function.getNumParams() == 0) return {};
   const clang::QualType first = itemOf(function.getParamDecl(0)->getType());
   if (stage.kind == model::StageKind::finish) {
-    if (auto elements = templateArguments(first, "std::vector")) return describe(elements->front(), context);
+    if (auto elements = templateArguments(first, "std::vector"))
+      return describe(elements->front(), context);
     return describe(first, context);
   }
-  if (function.getNumParams() == 1 || stage.kind != model::StageKind::job) return describe(first, context);
+  if (function.getNumParams() == 1 || stage.kind != model::StageKind::job)
+    return describe(first, context);
   model::Type tuple{"std::tuple<", "::std::tuple<"};
   for (unsigned i = 0; i != function.getNumParams(); ++i) {
     const model::Type element = describe(itemOf(function.getParamDecl(i)->getType()), context);
@@ -131,7 +133,8 @@ class PipelineConsumer : public clang::ASTConsumer {
     StageFinder finder(sources);
     finder.TraverseDecl(context.getTranslationUnitDecl());
     result_.program.hasMain |= finder.hasMain;
-    const clang::OptionalFileEntryRef mainFile = sources.getFileEntryRefForID(sources.getMainFileID());
+    const clang::OptionalFileEntryRef mainFile =
+        sources.getFileEntryRefForID(sources.getMainFileID());
     const std::string source = mainFile ? mainFile->getName().str() : std::string();
     for (auto& [name, found] : finder.pipelines) {
       // A pipeline with errors is still described (for --dump-model), but

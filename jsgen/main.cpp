@@ -11,8 +11,9 @@ namespace {
 
 llvm::cl::OptionCategory category("jsgen options");
 
-llvm::cl::opt<std::string> output("o", llvm::cl::desc("Write the generated code to <file> (default: stdout)"),
-                                  llvm::cl::value_desc("file"), llvm::cl::cat(category));
+llvm::cl::opt<std::string> output(
+    "o", llvm::cl::desc("Write the generated code to <file> (default: stdout)"),
+    llvm::cl::value_desc("file"), llvm::cl::cat(category));
 llvm::cl::opt<std::string> depfile("depfile",
                                    llvm::cl::desc("Write a Make-style depfile for the output"),
                                    llvm::cl::value_desc("file"), llvm::cl::cat(category));
@@ -25,8 +26,8 @@ llvm::cl::opt<bool> noMain("no-main", llvm::cl::desc("Do not generate main()"),
 }  // namespace
 
 int main(int argc, const char** argv) {
-  auto parser = clang::tooling::CommonOptionsParser::create(argc, argv, category,
-                                                            llvm::cl::OneOrMore);
+  auto parser =
+      clang::tooling::CommonOptionsParser::create(argc, argv, category, llvm::cl::OneOrMore);
   if (!parser) {
     llvm::errs() << "jsgen: error: " << llvm::toString(parser.takeError()) << '\n';
     return 1;

@@ -82,10 +82,10 @@ struct Pipeline {
 };
 
 struct Program {
-  std::vector<std::string> sources;  // absolute paths, in command-line order
-  std::vector<Pipeline> pipelines;   // in source order
-  std::vector<SerialisedType> types; // in order of discovery
-  bool hasMain = false;              // some source defines main()
+  std::vector<std::string> sources;   // absolute paths, in command-line order
+  std::vector<Pipeline> pipelines;    // in source order
+  std::vector<SerialisedType> types;  // in order of discovery
+  bool hasMain = false;               // some source defines main()
 };
 
 // Writes the model as text for people and lit tests; format in model_dump.cpp.

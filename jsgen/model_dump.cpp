@@ -27,14 +27,22 @@ namespace jsgen::model {
 
 const char* kindName(StageKind kind) {
   switch (kind) {
-    case StageKind::init: return "init";
-    case StageKind::job: return "job";
-    case StageKind::frame: return "frame";
-    case StageKind::frame_end: return "frame_end";
-    case StageKind::reduce: return "reduce";
-    case StageKind::emit: return "emit";
-    case StageKind::result: return "result";
-    case StageKind::finish: return "finish";
+    case StageKind::init:
+      return "init";
+    case StageKind::job:
+      return "job";
+    case StageKind::frame:
+      return "frame";
+    case StageKind::frame_end:
+      return "frame_end";
+    case StageKind::reduce:
+      return "reduce";
+    case StageKind::emit:
+      return "emit";
+    case StageKind::result:
+      return "result";
+    case StageKind::finish:
+      return "finish";
   }
   return "?";
 }
@@ -46,20 +54,28 @@ bool isSupported(StageKind kind) {
 
 const char* passingName(Passing passing) {
   switch (passing) {
-    case Passing::value: return "value";
-    case Passing::const_ref: return "const_ref";
-    case Passing::rvalue_ref: return "rvalue_ref";
-    case Passing::lvalue_ref: return "lvalue_ref";
+    case Passing::value:
+      return "value";
+    case Passing::const_ref:
+      return "const_ref";
+    case Passing::rvalue_ref:
+      return "rvalue_ref";
+    case Passing::lvalue_ref:
+      return "lvalue_ref";
   }
   return "?";
 }
 
 const char* returnFormName(ReturnForm form) {
   switch (form) {
-    case ReturnForm::none: return "void";
-    case ReturnForm::value: return "value";
-    case ReturnForm::optional: return "optional";
-    case ReturnForm::multiple: return "multiple";
+    case ReturnForm::none:
+      return "void";
+    case ReturnForm::value:
+      return "value";
+    case ReturnForm::optional:
+      return "optional";
+    case ReturnForm::multiple:
+      return "multiple";
   }
   return "?";
 }
@@ -72,8 +88,7 @@ void dumpType(const Type& type, std::ostream& out) {
 
 void dumpStage(std::size_t index, const Stage& stage, std::ostream& out) {
   out << "  stage " << index << ' ' << kindName(stage.kind) << ' ' << stage.name << " at "
-      << stage.location.file << ':' << stage.location.line << ':' << stage.location.column
-      << '\n';
+      << stage.location.file << ':' << stage.location.line << ':' << stage.location.column << '\n';
   for (const Parameter& param : stage.parameters) {
     out << "    param " << (param.name.empty() ? "(unnamed)" : param.name) << ' '
         << passingName(param.passing) << " '" << param.written << "' item ";

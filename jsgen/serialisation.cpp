@@ -12,7 +12,7 @@ namespace jsgen {
 namespace {
 
 constexpr std::array<llvm::StringLiteral, 5> kCerealNames = {"serialize", "save", "load",
-                                                            "save_minimal", "load_minimal"};
+                                                             "save_minimal", "load_minimal"};
 
 // std:: and jobstream:: types are cereal's (or the runtime's) business; only
 // their template arguments can be user types.
@@ -22,7 +22,8 @@ bool isLibraryRecord(const clang::CXXRecordDecl& record) {
   for (; context && !context->isTranslationUnit(); context = context->getParent()) {
     if (context->isStdNamespace()) return true;
     const auto* ns = llvm::dyn_cast<clang::NamespaceDecl>(context);
-    if (ns && ns->getName() == "jobstream" && ns->getParent()->getRedeclContext()->isTranslationUnit()) {
+    if (ns && ns->getName() == "jobstream" &&
+        ns->getParent()->getRedeclContext()->isTranslationUnit()) {
       return true;
     }
   }
@@ -94,8 +95,8 @@ std::optional<std::vector<model::SerialisedType::Namespace>> scopeOf(
   for (; !context->isTranslationUnit(); context = context->getParent()) {
     if (context->isFunctionOrMethod()) return std::nullopt;
     if (const auto* ns = llvm::dyn_cast<clang::NamespaceDecl>(context)) {
-      scope.insert(scope.begin(), {ns->isAnonymousNamespace() ? "" : ns->getName().str(),
-                                   ns->isInline()});
+      scope.insert(scope.begin(),
+                   {ns->isAnonymousNamespace() ? "" : ns->getName().str(), ns->isInline()});
     } else if (!llvm::isa<clang::CXXRecordDecl>(context) && !context->isExternCContext() &&
                !llvm::isa<clang::LinkageSpecDecl>(context)) {
       return std::nullopt;
@@ -176,21 +177,24 @@ bool SerialisationPlanner::walk(clang::QualType type, bool topLevel) {
 bool SerialisationPlanner::walkRecord(const clang::CXXRecordDecl& record, bool topLevel) {
   if (isLibraryRecord(record)) {
     bool ok = true;
-    if (const auto* specialisation = llvm::dyn_cast<clang::ClassTemplateSpecializationDecl>(&record)) {
+    if (const auto* specialisation =
+            llvm::dyn_cast<clang::ClassTemplateSpecializationDecl>(&record)) {
       std::vector<clang::QualType> arguments;
       for (const clang::TemplateArgument& argument : specialisation->getTemplateArgs().asArray()) {
         if (argument.getKind() == clang::TemplateArgument::Type) {
           arguments.push_back(argument.getAsType());
         } else if (argument.getKind() == clang::TemplateArgument::Pack) {
           for (const clang::TemplateArgument& element : argument.pack_elements()) {
-            if (element.getKind() == clang::TemplateArgument::Type) arguments.push_back(element.getAsType());
+            if (element.getKind() == clang::TemplateArgument::Type)
+              arguments.push_back(element.getAsType());
           }
         }
       }
       // Allocators, comparators and hashers are not items.
       for (clang::QualType argument : arguments) {
         const clang::CXXRecordDecl* argumentRecord = argument->getAsCXXRecordDecl();
-        if (argumentRecord && isLibraryRecord(*argumentRecord) && argumentRecord->isEmpty()) continue;
+        if (argumentRecord && isLibraryRecord(*argumentRecord) && argumentRecord->isEmpty())
+          continue;
         ok = walk(argument, false) && ok;
       }
     }
@@ -217,7 +221,8 @@ bool SerialisationPlanner::walkRecord(const clang::CXXRecordDecl& record, bool t
   }
   // A trivially copyable item travels as its bytes: if jsgen cannot write its
   // serialize, that only matters where it is nested in another type.
-  if (topLevel && record.hasDefinition() && record.isTriviallyCopyable() && !isGeneratable(record)) {
+  if (topLevel && record.hasDefinition() && record.isTriviallyCopyable() &&
+      !isGeneratable(record)) {
     return true;
   }
   const std::string spelled = spelledName(recordType, context_);
@@ -279,12 +284,18 @@ bool SerialisationPlanner::checkMembers(const clang::CXXRecordDecl& record,
     const std::string type = spelledName(field->getType(), context_);
     const clang::QualType fieldType = field->getType();
     int problem = -1;  // index into the %select below
-    if (field->getAccess() != clang::AS_public) problem = 0;
-    else if (field->isUnnamedBitField() || member.empty()) problem = 1;
-    else if (field->isBitField()) problem = 2;
-    else if (fieldType->isReferenceType()) problem = 3;
-    else if (fieldType->isPointerType() || fieldType->isMemberPointerType()) problem = 4;
-    else if (fieldType.isConstQualified()) problem = 5;
+    if (field->getAccess() != clang::AS_public)
+      problem = 0;
+    else if (field->isUnnamedBitField() || member.empty())
+      problem = 1;
+    else if (field->isBitField())
+      problem = 2;
+    else if (fieldType->isReferenceType())
+      problem = 3;
+    else if (fieldType->isPointerType() || fieldType->isMemberPointerType())
+      problem = 4;
+    else if (fieldType.isConstQualified())
+      problem = 5;
     if (problem >= 0) {
       reportError(diagnostics_, field->getLocation(),
                   "cannot generate serialisation for '%0': member '%1' of type '%2' is "

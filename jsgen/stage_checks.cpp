@@ -271,7 +271,8 @@ bool checkPipeline(const std::vector<FoundStage>& stages, clang::ASTContext& con
                    clang::DiagnosticsEngine& diagnostics) {
   PipelineChecker checker(context, diagnostics);
   bool signaturesOk = true;
-  for (const FoundStage& stage : stages) signaturesOk = checker.checkSignature(stage) && signaturesOk;
+  for (const FoundStage& stage : stages)
+    signaturesOk = checker.checkSignature(stage) && signaturesOk;
   if (!signaturesOk) return false;
   if (!checker.checkOrder(stages)) return false;
   // Every init feeds the first other stage; every other stage feeds the next.
@@ -281,14 +282,17 @@ bool checkPipeline(const std::vector<FoundStage>& stages, clang::ASTContext& con
   if (entry != stages.size()) {
     for (std::size_t i = 0; i != entry; ++i) checker.checkFlow(stages[i], stages[entry]);
   }
-  for (std::size_t i = entry + 1; i < stages.size(); ++i) checker.checkFlow(stages[i - 1], stages[i]);
+  for (std::size_t i = entry + 1; i < stages.size(); ++i)
+    checker.checkFlow(stages[i - 1], stages[i]);
   // Without other stages, all inits feed the default printer: one item type.
   if (entry == stages.size()) {
     const FoundStage* first = nullptr;
     for (const FoundStage& stage : stages) {
       if (stage.function->getReturnType()->isVoidType()) continue;
-      if (first) checker.checkSameProduct(*first, stage);
-      else first = &stage;
+      if (first)
+        checker.checkSameProduct(*first, stage);
+      else
+        first = &stage;
     }
   }
   return diagnostics.getNumErrors() == errorsBefore;

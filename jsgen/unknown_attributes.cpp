@@ -62,7 +62,8 @@ void reportOne(const clang::Token& scope, const clang::Token& name,
 
 }  // namespace
 
-void reportUnknownAttributes(const clang::SourceManager& sources, const clang::LangOptions& language,
+void reportUnknownAttributes(const clang::SourceManager& sources,
+                             const clang::LangOptions& language,
                              const std::vector<clang::SourceRange>& skipped,
                              clang::DiagnosticsEngine& diagnostics) {
   const clang::FileID file = sources.getMainFileID();

@@ -13,7 +13,8 @@
 namespace jsgen {
 
 // `skipped` are the ranges the preprocessor skipped (#if 0 ...): not code.
-void reportUnknownAttributes(const clang::SourceManager& sources, const clang::LangOptions& language,
+void reportUnknownAttributes(const clang::SourceManager& sources,
+                             const clang::LangOptions& language,
                              const std::vector<clang::SourceRange>& skipped,
                              clang::DiagnosticsEngine& diagnostics);
 
