@@ -175,6 +175,8 @@ class Rank {
   WaveCounts waveSums_;
   std::optional<std::uint64_t> lastFinished_;  // F of the previous completed wave (rank 0)
   Clock::time_point nextWaveAt_{};
+  microseconds waveInterval_{kMinWaveInterval};
+  bool wasIdle_ = false;  // rank 0 was locally idle at the last look
   bool stopping_ = false;
   bool stopAcknowledged_ = false;
   std::size_t stopAcksPending_ = 0;
@@ -182,10 +184,10 @@ class Rank {
 
   static constexpr double kStealBytes = 512 * 1024;  // per steal answer, about
   static constexpr microseconds kMinStealBackoff{50};
-  static constexpr microseconds kMaxStealBackoff{2000};
-  static constexpr microseconds kMaxSleep{200};
-  static constexpr microseconds kBusyWaveInterval{1000};
-  static constexpr microseconds kIdleWaveInterval{100};
+  static constexpr microseconds kMaxStealBackoff{5000};
+  static constexpr microseconds kMaxSleep{250};
+  static constexpr microseconds kMinWaveInterval{100};
+  static constexpr microseconds kMaxWaveInterval{2000};
 };
 
 void WorkerEmitter::deliver(StageIndex stage, std::unique_ptr<BatchBase> batch) {
@@ -494,7 +496,11 @@ void Rank::answerSteal(int thief) {
 
 bool Rank::maybeStartWave() {
   if (!wavesAllowed_ || waveActive_ || stopping_) return false;
-  if (Clock::now() < nextWaveAt_ && !locallyIdle()) return false;
+  // Rank 0 running out of work is the likeliest moment for the end.
+  const bool idle = locallyIdle();
+  const bool becameIdle = idle && !wasIdle_;
+  wasIdle_ = idle;
+  if (Clock::now() < nextWaveAt_ && !becameIdle) return false;
   waveActive_ = true;
   waveSums_ = WaveCounts{++wave_, 0, 0};
   waveRepliesPending_ = children_.size();
@@ -519,9 +525,16 @@ void Rank::completeWave() {
     return;
   }
   lastFinished_ = finished;
-  // A wave that looked quiet is confirmed at once; otherwise waves are paced.
+  // A wave that looked quiet is confirmed at once; while work goes on, waves
+  // slow down, so that a long run costs the other ranks next to nothing.
   const auto now = Clock::now();
-  nextWaveAt_ = finished == created ? now : now + (locallyIdle() ? kIdleWaveInterval : kBusyWaveInterval);
+  if (finished == created) {
+    nextWaveAt_ = now;
+    waveInterval_ = kMinWaveInterval;
+  } else {
+    nextWaveAt_ = now + waveInterval_;
+    waveInterval_ = std::min(waveInterval_ * 2, kMaxWaveInterval);
+  }
 }
 
 void Rank::beginStop() {
