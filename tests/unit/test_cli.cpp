@@ -159,3 +159,26 @@ TEST(Demangle, GivesReadableNames) {
 
 }  // namespace
 }  // namespace jstest
+
+namespace jstest {
+namespace {
+
+// The registry is process-wide and append-only: both cases in one test.
+TEST(Registry, RunNeedsExactlyOnePipeline) {
+  char name[] = "./prog";
+  char* argv[] = {name, nullptr};
+  ::testing::internal::CaptureStderr();
+  EXPECT_EQ(jobstream::run(1, argv), 1);
+  std::string err = ::testing::internal::GetCapturedStderr();
+  EXPECT_NE(err.find("jobstream: error: this program has no pipeline"), std::string::npos) << err;
+
+  registerPipeline(linear::pipeline);
+  registerPipeline(collect::pipeline);
+  ::testing::internal::CaptureStderr();
+  EXPECT_EQ(jobstream::run(1, argv), 1);
+  err = ::testing::internal::GetCapturedStderr();
+  EXPECT_NE(err.find("this program has 2 pipelines ('linear', 'collect')"), std::string::npos) << err;
+}
+
+}  // namespace
+}  // namespace jstest
