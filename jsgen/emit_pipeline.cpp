@@ -164,7 +164,10 @@ void emitFinish(const Layout& layout, std::size_t index, std::ostream& out) {
   out << "\nvoid finish_" << index << '(' << kDetail << "BatchBase& batch) {\n"
       << "  auto& items = static_cast<" << kDetail << "Batch<" << stage.input.qualified
       << ">&>(batch).items;\n"
-      << "  " << stage.callee << '(' << argument("items", stage.parameters.front().passing)
+      // The user's function takes a std::vector; batches use another allocator.
+      << "  ::std::vector<" << stage.input.qualified
+      << "> all(std::make_move_iterator(items.begin()), std::make_move_iterator(items.end()));\n"
+      << "  " << stage.callee << '(' << argument("all", stage.parameters.front().passing)
       << ");\n}\n";
 }
 

@@ -22,15 +22,33 @@ void check(int code, const char* what) {
   if (code != MPI_SUCCESS) throw std::runtime_error(std::string("jobstream: MPI call failed: ") + what);
 }
 
+// MPI lives as long as the process: initialised by the first run and
+// finalised at exit. So run() returns as soon as the pipeline is over (the
+// program's own code after it does not wait for MPI_Finalize, which takes
+// tens of milliseconds), and a program may run more than once.
+void finaliseMpi() {
+  int finalised = 0;
+  MPI_Finalized(&finalised);
+  if (!finalised) MPI_Finalize();
+}
+
+void initialiseMpi() {
+  int initialised = 0;
+  MPI_Initialized(&initialised);
+  if (initialised) return;
+  int provided = 0;
+  check(MPI_Init_thread(nullptr, nullptr, MPI_THREAD_FUNNELED, &provided), "MPI_Init_thread");
+  if (provided < MPI_THREAD_FUNNELED) {
+    MPI_Finalize();
+    throw std::runtime_error("jobstream: this MPI library does not provide MPI_THREAD_FUNNELED");
+  }
+  std::atexit(finaliseMpi);
+}
+
 class MpiTransport final : public Transport {
  public:
   MpiTransport() {
-    int provided = 0;
-    check(MPI_Init_thread(nullptr, nullptr, MPI_THREAD_FUNNELED, &provided), "MPI_Init_thread");
-    if (provided < MPI_THREAD_FUNNELED) {
-      MPI_Finalize();
-      throw std::runtime_error("jobstream: this MPI library does not provide MPI_THREAD_FUNNELED");
-    }
+    initialiseMpi();
     MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
     MPI_Comm_size(MPI_COMM_WORLD, &size_);
     MPI_Comm host;
@@ -44,7 +62,6 @@ class MpiTransport final : public Transport {
     // Every send completes: the protocol ends only once each message has a
     // receiver (see rank.cpp), so waiting here cannot hang.
     for (Outgoing& out : outgoing_) MPI_Wait(&out.request, MPI_STATUS_IGNORE);
-    MPI_Finalize();
   }
 
   int rank() const override { return rank_; }

@@ -32,7 +32,8 @@ namespace totals {
 // CHECK:         out.push(::totals::weigh(std::get<0>(items[i]), std::get<1>(std::move(items[i]))));
 // CHECK-LABEL: void finish_2(::jobstream::detail::BatchBase& batch) {
 // CHECK-NEXT:    auto& items = static_cast<::jobstream::detail::Batch<::std::size_t>&>(batch).items;
-// CHECK-NEXT:    ::totals::total(std::move(items));
+// CHECK-NEXT:    ::std::vector<::std::size_t> all(std::make_move_iterator(items.begin()), std::make_move_iterator(items.end()));
+// CHECK-NEXT:    ::totals::total(std::move(all));
 // CHECK:       {::jobstream::detail::StageKind::init, "totals::seed", nullptr, "", false, &init_0, nullptr, nullptr},
 // CHECK:       {::jobstream::detail::StageKind::finish, "totals::total", &::jobstream::detail::itemTypeOf<::std::size_t>, "std::size_t", false, nullptr, nullptr, &finish_2},
 // CHECK:       .entry = 1,

@@ -68,7 +68,10 @@ void stage1(BatchBase& in_, std::size_t begin, std::size_t end, Emitter& em) {
     out.push(explode(in[i]));
   }
 }
-void finish2(BatchBase& all) { check(std::move(static_cast<Batch<Squared>&>(all).items)); }
+void finish2(BatchBase& all) {
+  auto& items = static_cast<Batch<Squared>&>(all).items;
+  check(std::vector<Squared>(std::make_move_iterator(items.begin()), std::make_move_iterator(items.end())));
+}
 
 const StageDef stages[] = {
     {StageKind::init, "smoke::numbers", nullptr, "", false, &init0, nullptr, nullptr},

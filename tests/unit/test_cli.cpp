@@ -18,7 +18,8 @@ inline std::vector<int> got;
 inline std::atomic<int> threadsSeen{0};
 
 inline void finish0(BatchBase& all) {
-  got = static_cast<Batch<int>&>(all).items;
+  const auto& items = static_cast<Batch<int>&>(all).items;
+  got.assign(items.begin(), items.end());
   std::sort(got.begin(), got.end());
   threadsSeen = jobstream::threads();
 }

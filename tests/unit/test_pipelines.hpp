@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <map>
+#include <iterator>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -32,7 +33,7 @@ using namespace std::chrono_literals;
 template <class T>
 std::unique_ptr<BatchBase> batchOf(std::vector<T> items) {
   auto batch = std::make_unique<Batch<T>>();
-  batch->items = std::move(items);
+  batch->items.assign(std::make_move_iterator(items.begin()), std::make_move_iterator(items.end()));
   return batch;
 }
 
@@ -254,7 +255,10 @@ inline void stage2(BatchBase& in_, std::size_t begin, std::size_t end, Emitter& 
     out.push(plusOne(in[i]));
   }
 }
-inline void finish3(BatchBase& all_) { all(std::move(static_cast<Batch<int>&>(all_).items)); }
+inline void finish3(BatchBase& all_) {
+  auto& items = static_cast<Batch<int>&>(all_).items;
+  all(std::vector<int>(std::make_move_iterator(items.begin()), std::make_move_iterator(items.end())));
+}
 
 inline const StageDef stages[] = {
     {StageKind::init, "collect::first", nullptr, "", false, &init0, nullptr, nullptr},

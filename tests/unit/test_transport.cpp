@@ -104,11 +104,12 @@ TEST(Wire, TasksRoundTripWithRangesAndStages) {
   std::vector<Task> back = decodeTasks(linear::pipeline, bytes);
   ASSERT_EQ(back.size(), 3u);
   EXPECT_EQ(back[0].stage, 1u);
-  EXPECT_EQ(static_cast<Batch<int>&>(*back[0].batch).items, range(10, 20));
+  const auto& first = static_cast<Batch<int>&>(*back[0].batch).items;
+  EXPECT_EQ(std::vector<int>(first.begin(), first.end()), range(10, 20));
   EXPECT_EQ(back[0].begin, 0u);
   EXPECT_EQ(back[0].end, 10u);
-  EXPECT_EQ(static_cast<Batch<long long>&>(*back[1].batch).items, (std::vector<long long>{5, 6, 7}));
-  EXPECT_EQ(static_cast<Batch<int>&>(*back[2].batch).items, std::vector<int>{99});
+  EXPECT_EQ(static_cast<Batch<long long>&>(*back[1].batch).items, (Items<long long>{5, 6, 7}));
+  EXPECT_EQ(static_cast<Batch<int>&>(*back[2].batch).items, Items<int>{99});
 }
 
 TEST(Wire, RefusesForeignVersionsAndCorruption) {

@@ -18,6 +18,7 @@
 #endif
 
 #include <initializer_list>
+#include <iterator>
 #include <memory>
 #include <string_view>
 #include <typeinfo>
@@ -28,14 +29,18 @@
 
 namespace jobstream {
 
-// Zero or more items returned by a stage. It behaves like std::vector<T>
-// (braces, push_back, iterators); a plain std::vector<T> is one item.
+// Zero or more items returned by a stage. It is a std::vector (braces,
+// push_back, iterators) whose large allocations use huge pages, so that
+// returning millions of items is cheap; a plain std::vector<T> is one item.
 template <class T>
-class Multiple : public std::vector<T> {
+class Multiple : public detail::Items<T> {
+  using Base = detail::Items<T>;
+
  public:
-  using std::vector<T>::vector;
+  using Base::Base;
   Multiple() = default;
-  Multiple(std::vector<T> items) : std::vector<T>(std::move(items)) {}  // NOLINT: implicit on purpose
+  Multiple(std::vector<T> items)  // NOLINT: implicit, so `return someVector;` works
+      : Base(std::make_move_iterator(items.begin()), std::make_move_iterator(items.end())) {}
 };
 
 // Queries a stage may call while a pipeline runs (job_stream's getRank,
@@ -54,7 +59,7 @@ int run(int argc, char** argv);
 template <class T>
 int run(int argc, char** argv, std::vector<T> items) {
   auto batch = std::make_unique<detail::Batch<T>>();
-  batch->items = std::move(items);
+  batch->items.assign(std::make_move_iterator(items.begin()), std::make_move_iterator(items.end()));
   return detail::runWithItems(argc, argv, std::move(batch), typeid(T));
 }
 

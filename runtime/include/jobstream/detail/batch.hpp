@@ -8,7 +8,14 @@
 #include <typeinfo>
 #include <vector>
 
+#include "jobstream/detail/allocator.hpp"
+
 namespace jobstream::detail {
+
+// How a batch holds its items (and what Multiple<T> is): a vector whose large
+// allocations use huge pages (see allocator.hpp).
+template <class T>
+using Items = std::vector<T, ItemAllocator<T>>;
 
 class BatchBase {
  public:
@@ -19,7 +26,7 @@ class BatchBase {
 template <class T>
 class Batch final : public BatchBase {
  public:
-  std::vector<T> items;
+  Items<T> items;
   std::size_t size() const override { return items.size(); }
 };
 

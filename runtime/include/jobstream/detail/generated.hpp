@@ -18,6 +18,7 @@
 #include <cereal/types/vector.hpp>
 
 #include <cstddef>
+#include <iterator>
 #include <optional>
 #include <tuple>
 #include <utility>

@@ -86,7 +86,7 @@ class Output {
     if (items.size() >= kBatchItems / 2) {
       if (batch_ && !batch_->items.empty()) flush();
       auto whole = std::make_unique<Batch<T>>();
-      whole->items = std::move(static_cast<std::vector<T>&>(items));
+      whole->items = std::move(static_cast<Items<T>&>(items));
       emitter_.deliver(stage_, std::move(whole));
       return;
     }
