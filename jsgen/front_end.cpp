@@ -12,6 +12,7 @@
 #include "clang_types.hpp"
 #include "diagnostics.hpp"
 #include "llvm/Support/Path.h"
+#include "scopes.hpp"
 #include "serialisation.hpp"
 #include "stage_checks.hpp"
 #include "unknown_attributes.hpp"
@@ -87,6 +88,11 @@ model::Stage describeStage(const FoundStage& found, const clang::ASTContext& con
   stage.returns = shape.form;
   if (shape.form != model::ReturnForm::none) stage.item = describe(shape.item, context);
   stage.input = inputOf(found, context);
+  const bool readsStore =
+      found.kind == model::StageKind::reduce || found.kind == model::StageKind::frame ||
+      found.kind == model::StageKind::frame_end || found.kind == model::StageKind::emit;
+  if (readsStore && function.getNumParams() != 0)
+    stage.store = describe(itemOf(function.getParamDecl(0)->getType()), context);
   return stage;
 }
 
@@ -137,19 +143,24 @@ class PipelineConsumer : public clang::ASTConsumer {
         sources.getFileEntryRefForID(sources.getMainFileID());
     const std::string source = mainFile ? mainFile->getName().str() : std::string();
     for (auto& [name, found] : finder.pipelines) {
+      model::Pipeline pipeline{name, source, {}};
+      for (const FoundStage& stage : found)
+        pipeline.stages.push_back(describeStage(stage, context));
+      const std::vector<StructureProblem> problems = layOutScopes(pipeline.stages);
       // A pipeline with errors is still described (for --dump-model), but
       // its types are not planned: no code is generated after an error.
-      const bool valid = checkPipeline(found, context, diagnostics) &&
+      const bool valid = checkPipeline(found, pipeline.stages, problems, context, diagnostics) &&
                          checkUnique(name, found.front(), diagnostics);
-      model::Pipeline pipeline{name, source, {}};
-      SerialisationPlanner planner(context, diagnostics, result_.program.types);
-      for (const FoundStage& stage : found) {
-        pipeline.stages.push_back(describeStage(stage, context));
-        if (!valid) continue;
-        const ReturnShape shape = returnShape(stage.function->getReturnType());
-        if (shape.form != model::ReturnForm::none) planner.addItem(shape.item, *stage.function);
-        for (const clang::ParmVarDecl* param : stage.function->parameters()) {
-          planner.addItem(itemOf(param->getType()), *stage.function);
+      if (valid) {
+        // Every item type and store (the first parameter of reduce, frame and
+        // frame_end) crosses ranks and goes into checkpoints.
+        SerialisationPlanner planner(context, diagnostics, result_.program.types);
+        for (const FoundStage& stage : found) {
+          const ReturnShape shape = returnShape(stage.function->getReturnType());
+          if (shape.form != model::ReturnForm::none) planner.addItem(shape.item, *stage.function);
+          for (const clang::ParmVarDecl* param : stage.function->parameters()) {
+            planner.addItem(itemOf(param->getType()), *stage.function);
+          }
         }
       }
       result_.program.pipelines.push_back(std::move(pipeline));

@@ -2,6 +2,7 @@
 // in plain structs that know nothing of Clang. Emitters turn it into text.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <iosfwd>
 #include <string>
@@ -44,6 +45,27 @@ struct Location {
   unsigned column = 0;
 };
 
+// A stage index that refers to no stage.
+inline constexpr std::size_t kNoStage = static_cast<std::size_t>(-1);
+
+// Where a stage sits among the frames and reductions; all indices are into
+// Pipeline::stages. Filled in by layOutScopes (scopes.hpp).
+//
+// A scope is the top level or the body of one frame (frame instance). Inside
+// a scope, each reduce closes a region: the stages from the scope's first
+// stage, or from the stage after the previous reduce (and its emit), up to
+// that reduce. frame and frame_end belong to the scope around their body; an
+// emit belongs with the reduce or frame_end above it.
+struct Structure {
+  std::size_t frame = kNoStage;    // the frame whose body holds the stage; kNoStage: top level
+  std::size_t region = kNoStage;   // first stage of its region; kNoStage for init stages
+  std::size_t partner = kNoStage;  // frame: its frame_end; frame_end: its frame
+  // reduce, frame, frame_end: the stage what they return re-enters. A reduce's
+  // returns re-enter its region's first stage; a frame's and a frame_end's
+  // the frame body's first stage (the frame_end itself for an empty body).
+  std::size_t recursTo = kNoStage;
+};
+
 struct Stage {
   StageKind kind;
   std::string name;    // qualified for people: "wordlen::length"
@@ -54,6 +76,13 @@ struct Stage {
   ReturnForm returns = ReturnForm::none;
   Type item;   // what one returned item is (T), empty when returns == none
   Type input;  // the item type the stage consumes; a std::tuple for several parameters
+  // reduce, frame, frame_end: the Store of their `Store&` parameter; emit: the
+  // store it reads (its parameter's item). Empty for other kinds.
+  Type store;
+  Structure structure;
+  // reduce and frame_end: the item that leaves them for the stage below, the
+  // store or, when an emit follows, what the emit returns. Empty otherwise.
+  Type leaves;
 };
 
 // A user type that crosses a stage boundary and needs cereal serialisation.

@@ -10,6 +10,12 @@
 //       param word const_ref 'const std::string &' item std::string [::std::string]
 //       input std::string [::std::string]
 //       returns value 'int' item int [int]
+//     stage 2 reduce wordlen::average at /abs/path/app.cpp:20:6
+//       ...
+//       store Mean [::wordlen::Mean]
+//       scope top region 1
+//       recurs to 1
+//       leaves double [double]
 //   type ::wordlen::Mean generate
 //     scope wordlen
 //     field sum
@@ -19,6 +25,12 @@
 // scope is "(anonymous)". A type line ends in "generate" (jsgen writes its
 // serialize) or "own" (it has its own; "own not-as-bytes" when the runtime must
 // also stop sending it as raw bytes).
+//
+// Structure lines (model::Structure) use stage indices: "scope top" or
+// "scope frame F" (the frame whose body holds the stage), "region R" (the
+// first stage of its region), "pairs with P" (a frame's frame_end and back),
+// "recurs to S" (where what it returns re-enters). A pipeline without frames
+// and reduces is one region at the top level; its stages print no scope line.
 #include <ostream>
 
 #include "model.hpp"
@@ -86,7 +98,7 @@ void dumpType(const Type& type, std::ostream& out) {
   out << type.spelled << " [" << type.qualified << "]";
 }
 
-void dumpStage(std::size_t index, const Stage& stage, std::ostream& out) {
+void dumpStage(std::size_t index, const Stage& stage, bool linear, std::ostream& out) {
   out << "  stage " << index << ' ' << kindName(stage.kind) << ' ' << stage.name << " at "
       << stage.location.file << ':' << stage.location.line << ':' << stage.location.column << '\n';
   for (const Parameter& param : stage.parameters) {
@@ -106,6 +118,27 @@ void dumpStage(std::size_t index, const Stage& stage, std::ostream& out) {
     dumpType(stage.item, out);
   }
   out << '\n';
+  if (!stage.store.spelled.empty()) {
+    out << "    store ";
+    dumpType(stage.store, out);
+    out << '\n';
+  }
+  const Structure& structure = stage.structure;
+  if (structure.region != kNoStage && !linear) {
+    out << "    scope ";
+    if (structure.frame == kNoStage)
+      out << "top";
+    else
+      out << "frame " << structure.frame;
+    out << " region " << structure.region << '\n';
+  }
+  if (structure.partner != kNoStage) out << "    pairs with " << structure.partner << '\n';
+  if (structure.recursTo != kNoStage) out << "    recurs to " << structure.recursTo << '\n';
+  if (!stage.leaves.spelled.empty()) {
+    out << "    leaves ";
+    dumpType(stage.leaves, out);
+    out << '\n';
+  }
 }
 
 }  // namespace
@@ -116,7 +149,11 @@ void dump(const Program& program, std::ostream& out) {
   for (const Pipeline& pipeline : program.pipelines) {
     out << "pipeline " << (pipeline.name.empty() ? "(global)" : pipeline.name) << " in "
         << pipeline.source << '\n';
-    for (std::size_t i = 0; i != pipeline.stages.size(); ++i) dumpStage(i, pipeline.stages[i], out);
+    bool linear = true;
+    for (const Stage& stage : pipeline.stages)
+      linear &= stage.kind != StageKind::frame && stage.kind != StageKind::reduce;
+    for (std::size_t i = 0; i != pipeline.stages.size(); ++i)
+      dumpStage(i, pipeline.stages[i], linear, out);
   }
   for (const SerialisedType& type : program.types) {
     out << "type " << type.name;

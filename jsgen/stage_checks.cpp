@@ -5,19 +5,16 @@
 #include "clang/AST/DeclCXX.h"
 #include "clang_types.hpp"
 #include "diagnostics.hpp"
+#include "store_checks.hpp"
 
 namespace jsgen {
-namespace {
 
-using model::ReturnForm;
-using model::StageKind;
-
-std::string nameOf(const FoundStage& stage) {
+std::string stageName(const clang::FunctionDecl& function) {
   std::string name;
   llvm::raw_string_ostream out(name);
-  clang::PrintingPolicy policy = stage.function->getASTContext().getPrintingPolicy();
+  clang::PrintingPolicy policy = function.getASTContext().getPrintingPolicy();
   policy.SuppressUnwrittenScope = true;
-  stage.function->printQualifiedName(out, policy);
+  function.printQualifiedName(out, policy);
   return name;
 }
 
@@ -25,6 +22,13 @@ clang::SourceLocation returnLocation(const clang::FunctionDecl& function) {
   clang::SourceLocation at = function.getReturnTypeSourceRange().getBegin();
   return at.isValid() ? at : function.getLocation();
 }
+
+namespace {
+
+using model::ReturnForm;
+using model::StageKind;
+
+std::string nameOf(const FoundStage& stage) { return stageName(*stage.function); }
 
 bool isTerminal(StageKind kind) { return kind == StageKind::result || kind == StageKind::finish; }
 
@@ -37,13 +41,6 @@ class PipelineChecker {
   bool checkSignature(const FoundStage& stage) {
     const clang::FunctionDecl& function = *stage.function;
     const std::string name = nameOf(stage);
-    if (!model::isSupported(stage.kind)) {
-      reportError(diagnostics_, stage.attribute,
-                  "'jobstream::%0' is not supported yet: this version of jsgen generates code "
-                  "for init, job, result and finish stages only")
-          << model::kindName(stage.kind);
-      return false;
-    }
     if (llvm::isa<clang::CXXMethodDecl>(function)) {
       reportError(diagnostics_, function.getLocation(),
                   "stage '%0' is a member function; a jobstream stage must be a function at "
@@ -69,6 +66,8 @@ class PipelineChecker {
       ok = false;
     }
     for (const clang::ParmVarDecl* param : function.parameters()) {
+      // The store is the one parameter a stage changes (store_checks.cpp).
+      if (keepsStore(stage.kind) && param == function.getParamDecl(0)) continue;
       if (passingOf(param->getType()) == model::Passing::lvalue_ref) {
         reportError(diagnostics_, param->getBeginLoc(),
                     "stage '%0' takes '%1' by non-const reference; take the item by value, "
@@ -101,7 +100,11 @@ class PipelineChecker {
       case StageKind::finish:
         ok = checkTerminalSignature(stage, name) && ok;
         break;
-      default:
+      case StageKind::reduce:
+      case StageKind::frame:
+      case StageKind::frame_end:
+      case StageKind::emit:
+        ok = checkStoreSignature(stage, context_, diagnostics_) && ok;
         break;
     }
     return ok;
@@ -133,7 +136,7 @@ class PipelineChecker {
             << nameOf(stage) << (before.kind == StageKind::finish) << nameOf(before);
         reportNote(diagnostics_, before.attribute, "'%0' is here") << nameOf(before);
         ok = false;
-      } else if (before.kind != StageKind::init && before.function->getReturnType()->isVoidType()) {
+      } else if (before.kind == StageKind::job && before.function->getReturnType()->isVoidType()) {
         reportError(diagnostics_, stage.attribute,
                     "stage '%0' would never run: '%1' before it returns void")
             << nameOf(stage) << nameOf(before);
@@ -183,55 +186,184 @@ class PipelineChecker {
         << nameOf(first) << spelledName(a.item, context_);
   }
 
-  // Checks that `stage` accepts what `before` produces.
+  // Checks that `stage` accepts what `before` produces: its returned items,
+  // or for a reduce or frame_end (without an emit), its store.
   void checkFlow(const FoundStage& before, const FoundStage& stage) {
-    const ReturnShape produced = returnShape(before.function->getReturnType());
-    if (produced.form == ReturnForm::none) return;
-    const clang::FunctionDecl& function = *stage.function;
-    if (function.getNumParams() == 0) return;
-    const clang::ParmVarDecl* first = function.getParamDecl(0);
-    bool accepted = true;
-    std::string takes;
-    if (stage.kind == StageKind::finish) {
-      auto elements = templateArguments(itemOf(first->getType()), "std::vector");
-      accepted = elements && sameItem(elements->front(), produced.item, context_);
-      takes = spelledName(itemOf(first->getType()), context_);
-    } else if (function.getNumParams() == 1) {
-      accepted = sameItem(first->getType(), produced.item, context_);
-      takes = spelledName(itemOf(first->getType()), context_);
+    if (stage.kind == StageKind::emit) return;  // it reads the store: checkEmitStore
+    clang::QualType produced;
+    clang::SourceLocation producedAt;
+    if (keepsStore(before.kind) && before.kind != StageKind::frame) {
+      produced = storeOf(before);
+      producedAt = before.function->getParamDecl(0)->getBeginLoc();
     } else {
-      auto elements = templateArguments(produced.item, "std::tuple");
-      accepted = elements && elements->size() == function.getNumParams();
-      takes = "(";
-      for (unsigned i = 0; i != function.getNumParams(); ++i) {
-        const clang::QualType param = function.getParamDecl(i)->getType();
-        takes += (i ? ", " : "") + spelledName(itemOf(param), context_);
-        if (accepted) accepted = sameItem((*elements)[i], param, context_);
-      }
-      takes += ")";
+      const ReturnShape shape = returnShape(before.function->getReturnType());
+      produced = shape.item;
+      producedAt = returnLocation(*before.function);
     }
-    if (accepted) return;
-    const std::string producedName = spelledName(produced.item, context_);
-    if (function.getNumParams() > 1) {
-      reportError(diagnostics_, first->getBeginLoc(),
+    if (produced.isNull()) return;
+    const Acceptance taken = accepts(stage, produced);
+    if (taken.accepted) return;
+    const std::string producedName = spelledName(produced, context_);
+    if (taken.tuple) {
+      reportError(diagnostics_, taken.at,
                   "stage '%0' takes %1 but '%2' before it produces '%3'; a job with several "
                   "parameters takes a std::tuple of them")
-          << nameOf(stage) << takes << nameOf(before) << producedName;
+          << nameOf(stage) << taken.takes << nameOf(before) << producedName;
     } else if (stage.kind == StageKind::finish) {
-      reportError(diagnostics_, first->getBeginLoc(),
+      reportError(diagnostics_, taken.at,
                   "finish stage '%0' takes '%1' but '%2' before it produces '%3'; it takes a "
                   "std::vector of those items")
-          << nameOf(stage) << takes << nameOf(before) << producedName;
+          << nameOf(stage) << taken.takes << nameOf(before) << producedName;
     } else {
-      reportError(diagnostics_, first->getBeginLoc(),
-                  "stage '%0' takes '%1' but '%2' before it produces '%3'")
-          << nameOf(stage) << takes << nameOf(before) << producedName;
+      reportError(diagnostics_, taken.at, "stage '%0' takes '%1' but '%2' before it produces '%3'")
+          << nameOf(stage) << taken.takes << nameOf(before) << producedName;
     }
-    reportNote(diagnostics_, returnLocation(*before.function), "'%0' produces '%1' here")
+    reportNote(diagnostics_, producedAt, "'%0' produces '%1' here")
         << nameOf(before) << producedName;
   }
 
+  // What a reduce, frame or frame_end returns re-enters the pipeline at
+  // `target`, which must take it.
+  void checkRecursion(const FoundStage& stage, const FoundStage& target) {
+    const ReturnShape shape = returnShape(stage.function->getReturnType());
+    if (shape.form == ReturnForm::none) return;
+    const Acceptance taken = accepts(target, shape.item);
+    if (taken.accepted) return;
+    reportError(diagnostics_, returnLocation(*stage.function),
+                "%0 stage '%1' returns '%2', which re-enters %select{its scope|the frame body}3 "
+                "at stage '%4', but '%4' takes '%5'")
+        << model::kindName(stage.kind) << nameOf(stage) << spelledName(shape.item, context_)
+        << (stage.kind != StageKind::reduce) << nameOf(target) << taken.takes;
+    reportNote(diagnostics_, taken.at, "'%0' takes '%1' here") << nameOf(target) << taken.takes;
+  }
+
+  // An emit reads the store of the reduce or frame_end right above it.
+  void checkEmitStore(const FoundStage& keeper, const FoundStage& emit) {
+    const clang::QualType store = storeOf(keeper);
+    const clang::QualType read = storeOf(emit);
+    if (store.isNull() || read.isNull() || sameItem(store, read, context_)) return;
+    reportError(diagnostics_, emit.function->getParamDecl(0)->getBeginLoc(),
+                "emit stage '%0' takes '%1' but the store of %2 stage '%3' above it is '%4'")
+        << nameOf(emit) << spelledName(read, context_) << model::kindName(keeper.kind)
+        << nameOf(keeper) << spelledName(store, context_);
+    reportNote(diagnostics_, keeper.function->getParamDecl(0)->getBeginLoc(),
+               "'%0' keeps a '%1' here")
+        << nameOf(keeper) << spelledName(store, context_);
+  }
+
+  // A frame and its frame_end work on one store.
+  void checkSameStore(const FoundStage& frame, const FoundStage& end) {
+    const clang::QualType a = storeOf(frame);
+    const clang::QualType b = storeOf(end);
+    if (a.isNull() || b.isNull() || sameItem(a, b, context_)) return;
+    reportError(diagnostics_, end.function->getParamDecl(0)->getBeginLoc(),
+                "frame_end stage '%0' keeps a '%1' but its frame '%2' keeps a '%3'; a frame and "
+                "its frame_end share one store")
+        << nameOf(end) << spelledName(b, context_) << nameOf(frame) << spelledName(a, context_);
+    reportNote(diagnostics_, frame.function->getParamDecl(0)->getBeginLoc(),
+               "'%0' keeps a '%1' here")
+        << nameOf(frame) << spelledName(a, context_);
+  }
+
+  void reportStructure(const StructureProblem& problem, const std::vector<FoundStage>& stages) {
+    const FoundStage& stage = stages[problem.stage];
+    const FoundStage* related =
+        problem.related != model::kNoStage ? &stages[problem.related] : nullptr;
+    switch (problem.kind) {
+      case StructureProblem::Kind::frame_without_end:
+        reportError(diagnostics_, stage.attribute,
+                    "frame stage '%0' has no frame_end; a frame body ends at a "
+                    "[[jobstream::frame_end]] stage below it")
+            << nameOf(stage);
+        break;
+      case StructureProblem::Kind::end_without_frame:
+        reportError(diagnostics_, stage.attribute,
+                    "frame_end stage '%0' closes no frame; put a [[jobstream::frame]] stage "
+                    "above the frame body")
+            << nameOf(stage);
+        break;
+      case StructureProblem::Kind::emit_misplaced:
+        reportError(diagnostics_, stage.attribute,
+                    "emit stage '%0' is not right after a reduce or frame_end; an emit says "
+                    "what leaves the reduce or frame_end above it")
+            << nameOf(stage);
+        if (related)
+          reportNote(diagnostics_, related->attribute, "'%0' is above it") << nameOf(*related);
+        break;
+      case StructureProblem::Kind::emit_twice:
+        reportError(diagnostics_, stage.attribute,
+                    "emit stage '%0' follows emit stage '%1'; a reduce or frame_end has at most "
+                    "one emit")
+            << nameOf(stage) << nameOf(*related);
+        reportNote(diagnostics_, related->attribute, "the first emit '%0' is here")
+            << nameOf(*related);
+        break;
+      case StructureProblem::Kind::last_in_frame:
+        reportError(diagnostics_, stage.attribute,
+                    "%select{result|finish}0 stage '%1' is inside the body of frame '%2'; it "
+                    "must be the pipeline's last stage, after every frame_end")
+            << (stage.kind == StageKind::finish) << nameOf(stage) << nameOf(*related);
+        reportNote(diagnostics_, related->attribute, "the frame '%0' starts here")
+            << nameOf(*related);
+        break;
+    }
+  }
+
  private:
+  // Whether `stage` takes `item`, and how it says what it takes.
+  struct Acceptance {
+    bool accepted = true;
+    bool tuple = false;  // a job with several parameters
+    std::string takes;   // as written: "int", "(int, long)"
+    clang::SourceLocation at;
+  };
+
+  Acceptance accepts(const FoundStage& stage, clang::QualType item) {
+    const clang::FunctionDecl& function = *stage.function;
+    Acceptance taken;
+    if (function.getNumParams() == 0) return taken;
+    const clang::ParmVarDecl* first = function.getParamDecl(0);
+    taken.at = first->getBeginLoc();
+    clang::QualType takes;
+    switch (stage.kind) {
+      case StageKind::finish: {
+        auto elements = templateArguments(itemOf(first->getType()), "std::vector");
+        taken.accepted = elements && sameItem(elements->front(), item, context_);
+        taken.takes = spelledName(itemOf(first->getType()), context_);
+        return taken;
+      }
+      case StageKind::reduce:
+        takes = reduceInputOf(stage);
+        taken.at = function.getParamDecl(1)->getBeginLoc();
+        break;
+      case StageKind::frame:
+      case StageKind::frame_end:
+        takes = itemOf(function.getParamDecl(1)->getType());
+        taken.at = function.getParamDecl(1)->getBeginLoc();
+        break;
+      default:
+        if (function.getNumParams() == 1) takes = itemOf(first->getType());
+        break;
+    }
+    if (!takes.isNull()) {
+      taken.accepted = sameItem(takes, item, context_);
+      taken.takes = spelledName(takes, context_);
+      return taken;
+    }
+    if (stage.kind != StageKind::job) return taken;
+    auto elements = templateArguments(item, "std::tuple");
+    taken.tuple = true;
+    taken.accepted = elements && elements->size() == function.getNumParams();
+    taken.takes = "(";
+    for (unsigned i = 0; i != function.getNumParams(); ++i) {
+      const clang::QualType param = function.getParamDecl(i)->getType();
+      taken.takes += (i ? ", " : "") + spelledName(itemOf(param), context_);
+      if (taken.accepted) taken.accepted = sameItem((*elements)[i], param, context_);
+    }
+    taken.takes += ")";
+    return taken;
+  }
+
   bool checkTerminalSignature(const FoundStage& stage, const std::string& name) {
     const clang::FunctionDecl& function = *stage.function;
     const bool finish = stage.kind == StageKind::finish;
@@ -267,13 +399,26 @@ class PipelineChecker {
 
 }  // namespace
 
-bool checkPipeline(const std::vector<FoundStage>& stages, clang::ASTContext& context,
+bool checkPipeline(const std::vector<FoundStage>& stages,
+                   const std::vector<model::Stage>& described,
+                   const std::vector<StructureProblem>& problems, clang::ASTContext& context,
                    clang::DiagnosticsEngine& diagnostics) {
+  // Once per pipeline: this error alone keeps code from being generated, and
+  // every other rule is still checked so that the user sees all of them now.
+  for (const FoundStage& stage : stages) {
+    if (model::isSupported(stage.kind)) continue;
+    reportError(diagnostics, stage.attribute,
+                "'jobstream::%0' is not supported yet: this version of jsgen generates code "
+                "for init, job, result and finish stages only")
+        << model::kindName(stage.kind);
+    break;
+  }
   PipelineChecker checker(context, diagnostics);
   bool signaturesOk = true;
   for (const FoundStage& stage : stages)
     signaturesOk = checker.checkSignature(stage) && signaturesOk;
-  if (!signaturesOk) return false;
+  for (const StructureProblem& problem : problems) checker.reportStructure(problem, stages);
+  if (!signaturesOk || !problems.empty()) return false;
   if (!checker.checkOrder(stages)) return false;
   // Every init feeds the first other stage; every other stage feeds the next.
   std::size_t entry = 0;
@@ -284,6 +429,17 @@ bool checkPipeline(const std::vector<FoundStage>& stages, clang::ASTContext& con
   }
   for (std::size_t i = entry + 1; i < stages.size(); ++i)
     checker.checkFlow(stages[i - 1], stages[i]);
+  for (std::size_t i = entry; i < stages.size(); ++i) {
+    const FoundStage& stage = stages[i];
+    const model::Structure& structure = described[i].structure;
+    if (stage.kind == StageKind::emit) checker.checkEmitStore(stages[i - 1], stage);
+    if (stage.kind == StageKind::frame_end)
+      checker.checkSameStore(stages[structure.partner], stage);
+    if (structure.recursTo != model::kNoStage)
+      checker.checkRecursion(stage, stages[structure.recursTo]);
+    if (stage.kind == StageKind::reduce || stage.kind == StageKind::frame)
+      checkValueInitialisable(stage, context, diagnostics);
+  }
   // Without other stages, all inits feed the default printer: one item type.
   if (entry == stages.size()) {
     const FoundStage* first = nullptr;

@@ -1,14 +1,16 @@
-// The rules of a linear pipeline (init* job* [result|finish]), checked on the
-// user's declarations so that every violation is a compiler-style diagnostic
-// at the user's code instead of a template error in generated code.
+// The rules of a pipeline (init* then jobs, frames and reductions, then at most
+// one result or finish), checked on the user's declarations so that every violation is a
+// compiler-style diagnostic at the user's code instead of a template error in generated code.
 #pragma once
 
+#include <string>
 #include <vector>
 
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/Decl.h"
 #include "clang/Basic/Diagnostic.h"
 #include "model.hpp"
+#include "scopes.hpp"
 
 namespace jsgen {
 
@@ -19,8 +21,19 @@ struct FoundStage {
   clang::SourceLocation attribute;
 };
 
-// Reports every rule the pipeline breaks; true when it breaks none.
-bool checkPipeline(const std::vector<FoundStage>& stages, clang::ASTContext& context,
+// "ns::f", for messages.
+std::string stageName(const clang::FunctionDecl& function);
+// Where a stage's return type is written (for notes about what it produces).
+clang::SourceLocation returnLocation(const clang::FunctionDecl& function);
+
+// Reports every rule the pipeline breaks; true when it breaks none apart from
+// using kinds that code generation does not handle yet (reported once, at the
+// first such stage, so that no code is generated). `described` is the model
+// of the same stages with their structure laid out, and `problems` what
+// layOutScopes found.
+bool checkPipeline(const std::vector<FoundStage>& stages,
+                   const std::vector<model::Stage>& described,
+                   const std::vector<StructureProblem>& problems, clang::ASTContext& context,
                    clang::DiagnosticsEngine& diagnostics);
 
 }  // namespace jsgen

@@ -1,0 +1,209 @@
+#include "store_checks.hpp"
+
+#include <string>
+
+#include "clang/AST/DeclCXX.h"
+#include "clang/Lex/Lexer.h"
+#include "clang_types.hpp"
+#include "diagnostics.hpp"
+
+namespace jsgen {
+namespace {
+
+using model::StageKind;
+
+// `std::span<const E>`: E; null otherwise (also for a span of non-const E,
+// which is not the contract's shape).
+clang::QualType constSpanElement(clang::QualType parameter) {
+  auto arguments = templateArguments(itemOf(parameter), "std::span");
+  if (!arguments || arguments->empty() || !arguments->front().isConstQualified()) return {};
+  return arguments->front().getUnqualifiedType();
+}
+
+// The parameter that holds the store must be `Store&`: the stage changes it.
+bool checkStoreParameter(const FoundStage& stage, const clang::ParmVarDecl& param,
+                         clang::ASTContext& context, clang::DiagnosticsEngine& diagnostics) {
+  const clang::QualType type = param.getType();
+  if (passingOf(type) == model::Passing::lvalue_ref) return true;
+  auto report = reportError(diagnostics, param.getBeginLoc(),
+                            "%0 stage '%1' takes its store as '%2'; it takes it as '%3&', the "
+                            "store it updates")
+                << model::kindName(stage.kind) << stageName(*stage.function)
+                << spelledName(type, context) << spelledName(itemOf(type), context);
+  if (!type->isReferenceType() && !type.isConstQualified()) {
+    const clang::SourceLocation typeEnd =
+        clang::Lexer::getLocForEndOfToken(param.getTypeSourceInfo()->getTypeLoc().getEndLoc(), 0,
+                                          context.getSourceManager(), context.getLangOpts());
+    if (typeEnd.isValid()) report << clang::FixItHint::CreateInsertion(typeEnd, "&");
+  }
+  return false;
+}
+
+bool checkReduce(const FoundStage& stage, clang::ASTContext& context,
+                 clang::DiagnosticsEngine& diagnostics) {
+  const clang::FunctionDecl& function = *stage.function;
+  const std::string name = stageName(function);
+  if (function.getNumParams() != 3) {
+    reportError(diagnostics, function.getLocation(),
+                "reduce stage '%0' takes %1 parameter%s1; a reduce is 'R f(Store&, "
+                "std::span<const In> inputs, std::span<const Store> others)'")
+        << name << function.getNumParams();
+    return false;
+  }
+  bool ok = checkStoreParameter(stage, *function.getParamDecl(0), context, diagnostics);
+  const clang::ParmVarDecl& inputs = *function.getParamDecl(1);
+  if (constSpanElement(inputs.getType()).isNull()) {
+    reportError(diagnostics, inputs.getBeginLoc(),
+                "reduce stage '%0' takes its inputs as '%1'; it takes them as "
+                "'std::span<const In>'")
+        << name << spelledName(inputs.getType(), context);
+    ok = false;
+  }
+  const clang::ParmVarDecl& others = *function.getParamDecl(2);
+  const clang::QualType otherStore = constSpanElement(others.getType());
+  const clang::QualType store = itemOf(function.getParamDecl(0)->getType());
+  if (otherStore.isNull()) {
+    reportError(diagnostics, others.getBeginLoc(),
+                "reduce stage '%0' takes the other stores as '%1'; it takes them as "
+                "'std::span<const %2>'")
+        << name << spelledName(others.getType(), context) << spelledName(store, context);
+    ok = false;
+  } else if (!sameItem(otherStore, store, context)) {
+    reportError(diagnostics, others.getBeginLoc(),
+                "reduce stage '%0' merges others of type '%1' but its store is '%2'; the others "
+                "are partial stores of the same reduction: 'std::span<const %2>'")
+        << name << spelledName(otherStore, context) << spelledName(store, context);
+    reportNote(diagnostics, function.getParamDecl(0)->getBeginLoc(), "the store is '%0' here")
+        << spelledName(store, context);
+    ok = false;
+  }
+  return ok;
+}
+
+bool checkFrame(const FoundStage& stage, clang::ASTContext& context,
+                clang::DiagnosticsEngine& diagnostics) {
+  const clang::FunctionDecl& function = *stage.function;
+  if (function.getNumParams() != 2) {
+    reportError(diagnostics, function.getLocation(),
+                "%0 stage '%1' takes %2 parameter%s2; a %0 is 'R f(Store&, const %select{First|"
+                "Next}3&)'")
+        << model::kindName(stage.kind) << stageName(function) << function.getNumParams()
+        << (stage.kind == StageKind::frame_end);
+    return false;
+  }
+  return checkStoreParameter(stage, *function.getParamDecl(0), context, diagnostics);
+}
+
+bool checkEmit(const FoundStage& stage, clang::DiagnosticsEngine& diagnostics) {
+  const clang::FunctionDecl& function = *stage.function;
+  const std::string name = stageName(function);
+  bool ok = true;
+  if (function.getNumParams() != 1) {
+    reportError(diagnostics, function.getLocation(),
+                "emit stage '%0' takes %1 parameter%s1; an emit is 'Out f(const Store&)'")
+        << name << function.getNumParams();
+    ok = false;
+  }
+  if (function.getReturnType()->isVoidType()) {
+    reportError(diagnostics, returnLocation(function),
+                "emit stage '%0' returns void; an emit returns the item that leaves the reduce "
+                "or frame above it (without an emit, the store leaves)")
+        << name;
+    ok = false;
+  }
+  return ok;
+}
+
+// The declaration that keeps `type` from being value-initialised (the type
+// itself, or a member or base in the way); null when it can be.
+const clang::NamedDecl* blocksValueInitialisation(clang::QualType type,
+                                                  const clang::ASTContext& context) {
+  if (type->isReferenceType()) return nullptr;  // reported on the member holding it
+  if (const clang::ArrayType* array = context.getAsArrayType(type))
+    return blocksValueInitialisation(array->getElementType(), context);
+  const clang::CXXRecordDecl* record = type->getAsCXXRecordDecl();
+  if (!record) return nullptr;
+  if (!record->hasDefinition()) return record;
+  record = record->getDefinition();
+  if (record->hasUserDeclaredConstructor()) {
+    const clang::CXXConstructorDecl* usable = nullptr;
+    for (const clang::CXXConstructorDecl* constructor : record->ctors()) {
+      if (constructor->isDefaultConstructor() && !constructor->isDeleted() &&
+          constructor->getAccess() == clang::AS_public) {
+        usable = constructor;
+        break;
+      }
+    }
+    if (!usable) return record;
+    if (!usable->isExplicitlyDefaulted()) return nullptr;  // user-provided: it decides
+  }
+  // Implicit (or defaulted) default constructor: every base and every member
+  // without an initialiser must be value-initialisable in turn.
+  for (const clang::CXXBaseSpecifier& base : record->bases()) {
+    if (const clang::NamedDecl* blocker = blocksValueInitialisation(base.getType(), context))
+      return blocker;
+  }
+  for (const clang::FieldDecl* field : record->fields()) {
+    if (field->hasInClassInitializer()) continue;
+    const clang::QualType fieldType = field->getType();
+    if (fieldType->isReferenceType()) return field;
+    if (const clang::NamedDecl* blocker = blocksValueInitialisation(fieldType, context))
+      return blocker;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+bool keepsStore(StageKind kind) {
+  return kind == StageKind::reduce || kind == StageKind::frame || kind == StageKind::frame_end;
+}
+
+bool checkStoreSignature(const FoundStage& stage, clang::ASTContext& context,
+                         clang::DiagnosticsEngine& diagnostics) {
+  switch (stage.kind) {
+    case StageKind::reduce:
+      return checkReduce(stage, context, diagnostics);
+    case StageKind::frame:
+    case StageKind::frame_end:
+      return checkFrame(stage, context, diagnostics);
+    case StageKind::emit:
+      return checkEmit(stage, diagnostics);
+    default:
+      return true;
+  }
+}
+
+clang::QualType storeOf(const FoundStage& stage) {
+  if (stage.function->getNumParams() == 0) return {};
+  return itemOf(stage.function->getParamDecl(0)->getType());
+}
+
+clang::QualType reduceInputOf(const FoundStage& stage) {
+  if (stage.function->getNumParams() < 2) return {};
+  return constSpanElement(stage.function->getParamDecl(1)->getType());
+}
+
+bool checkValueInitialisable(const FoundStage& stage, clang::ASTContext& context,
+                             clang::DiagnosticsEngine& diagnostics) {
+  const clang::QualType store = storeOf(stage);
+  if (store.isNull()) return true;
+  const clang::NamedDecl* blocker = blocksValueInitialisation(store, context);
+  if (!blocker) return true;
+  reportError(diagnostics, stage.function->getParamDecl(0)->getBeginLoc(),
+              "store type '%0' of %1 stage '%2' cannot be value-initialised; each %select{"
+              "reduction|frame instance}3 starts from '%0{}': give it a public default "
+              "constructor")
+      << spelledName(store, context) << model::kindName(stage.kind) << stageName(*stage.function)
+      << (stage.kind != StageKind::reduce);
+  if (llvm::isa<clang::FieldDecl>(blocker)) {
+    reportNote(diagnostics, blocker->getLocation(), "member '%0' has no default value")
+        << blocker->getName();
+  } else {
+    reportNote(diagnostics, blocker->getLocation(), "'%0' has no usable default constructor")
+        << blocker->getName();
+  }
+  return false;
+}
+
+}  // namespace jsgen
