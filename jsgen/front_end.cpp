@@ -15,6 +15,7 @@
 #include "scopes.hpp"
 #include "serialisation.hpp"
 #include "stage_checks.hpp"
+#include "store_checks.hpp"
 #include "unknown_attributes.hpp"
 
 namespace jsgen {
@@ -52,6 +53,16 @@ model::Location locationOf(clang::SourceLocation at, const clang::SourceManager&
 model::Type inputOf(const FoundStage& stage, const clang::ASTContext& context) {
   const clang::FunctionDecl& function = *stage.function;
   if (stage.kind == model::StageKind::init || function.getNumParams() == 0) return {};
+  // A reduce takes its items as std::span<const In>, a frame or frame_end
+  // after its store.
+  if (stage.kind == model::StageKind::reduce) {
+    const clang::QualType in = reduceInputOf(stage);
+    return in.isNull() ? model::Type{} : describe(in, context);
+  }
+  if (stage.kind == model::StageKind::frame || stage.kind == model::StageKind::frame_end) {
+    if (function.getNumParams() < 2) return {};
+    return describe(itemOf(function.getParamDecl(1)->getType()), context);
+  }
   const clang::QualType first = itemOf(function.getParamDecl(0)->getType());
   if (stage.kind == model::StageKind::finish) {
     if (auto elements = templateArguments(first, "std::vector"))
