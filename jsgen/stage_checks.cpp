@@ -435,7 +435,8 @@ bool checkPipeline(const std::vector<FoundStage>& stages,
     if (stage.kind == StageKind::emit) checker.checkEmitStore(stages[i - 1], stage);
     if (stage.kind == StageKind::frame_end)
       checker.checkSameStore(stages[structure.partner], stage);
-    if (structure.recursTo != model::kNoStage)
+    // A frame recurs into the stage right after it: checkFlow covers that.
+    if (structure.recursTo != model::kNoStage && stage.kind != StageKind::frame)
       checker.checkRecursion(stage, stages[structure.recursTo]);
     if (stage.kind == StageKind::reduce || stage.kind == StageKind::frame)
       checkValueInitialisable(stage, context, diagnostics);

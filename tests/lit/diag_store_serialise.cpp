@@ -1,0 +1,17 @@
+// A store crosses ranks and goes into checkpoints: it must be serialisable,
+// reported by the same check as items, naming the member.
+// RUN: not %jsgen %s %jsgen_flags 2>&1 | FileCheck %s
+#include <jobstream/jobstream.hpp>
+
+#include <string>
+
+namespace kept {
+struct Count {
+  std::string name;
+  const char* label = nullptr;
+// CHECK: diag_store_serialise.cpp:[[@LINE-1]]:15: error: cannot generate serialisation for 'kept::Count': member 'label' of type 'const char *' is a raw pointer; give 'kept::Count' its own serialize() or change the member
+};
+[[jobstream::frame]] int loop(Count& store, int first) { return store.name.empty() ? first : 0; }
+// CHECK: diag_store_serialise.cpp:[[@LINE-1]]:26: note: the type travels between stages at 'kept::loop'
+[[jobstream::frame_end]] void close(Count& store, int next) { store.name += std::to_string(next); }
+}  // namespace kept

@@ -1,0 +1,18 @@
+// Each reduction and frame instance starts from a value-initialised store.
+// RUN: not %jsgen %s %jsgen_flags 2>&1 | FileCheck %s
+#include <jobstream/jobstream.hpp>
+
+#include <span>
+
+namespace init {
+struct Total {
+  explicit Total(long start) : sum(start) {}
+  long sum;
+};
+[[jobstream::reduce]] void add(Total& store, std::span<const int> in, std::span<const Total> others) {
+  for (int n : in) store.sum += n;
+  for (const Total& o : others) store.sum += o.sum;
+}
+// CHECK: diag_store_value_init.cpp:[[@LINE-4]]:32: error: store type 'Total' of reduce stage 'init::add' cannot be value-initialised; each reduction starts from 'Total{}': give it a public default constructor
+// CHECK: diag_store_value_init.cpp:[[@LINE-9]]:8: note: 'Total' has no usable default constructor
+}  // namespace init
