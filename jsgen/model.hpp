@@ -75,7 +75,10 @@ struct Stage {
   std::string returnWritten;  // the return type as written
   ReturnForm returns = ReturnForm::none;
   Type item;   // what one returned item is (T), empty when returns == none
-  Type input;  // the item type the stage consumes; a std::tuple for several parameters
+  // The item type the stage consumes; a std::tuple for several parameters.
+  // reduce: In of its std::span<const In>; frame, frame_end: the item after
+  // the store; emit: the store it reads.
+  Type input;
   // reduce, frame, frame_end: the Store of their `Store&` parameter; emit: the
   // store it reads (its parameter's item). Empty for other kinds.
   Type store;
