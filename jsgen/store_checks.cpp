@@ -146,9 +146,7 @@ const clang::NamedDecl* blocksValueInitialisation(clang::QualType type,
   for (const clang::FieldDecl* field : record->fields()) {
     if (field->hasInClassInitializer()) continue;
     const clang::QualType fieldType = field->getType();
-    if (fieldType->isReferenceType()) return field;
-    if (const clang::NamedDecl* blocker = blocksValueInitialisation(fieldType, context))
-      return blocker;
+    if (fieldType->isReferenceType() || blocksValueInitialisation(fieldType, context)) return field;
   }
   return nullptr;
 }
@@ -196,9 +194,10 @@ bool checkValueInitialisable(const FoundStage& stage, clang::ASTContext& context
               "constructor")
       << spelledName(store, context) << model::kindName(stage.kind) << stageName(*stage.function)
       << (stage.kind != StageKind::reduce);
-  if (llvm::isa<clang::FieldDecl>(blocker)) {
-    reportNote(diagnostics, blocker->getLocation(), "member '%0' has no default value")
-        << blocker->getName();
+  if (const auto* field = llvm::dyn_cast<clang::FieldDecl>(blocker)) {
+    reportNote(diagnostics, field->getLocation(),
+               "member '%0' of type '%1' has no default value and cannot be value-initialised")
+        << field->getName() << spelledName(field->getType(), context);
   } else {
     reportNote(diagnostics, blocker->getLocation(), "'%0' has no usable default constructor")
         << blocker->getName();

@@ -16,3 +16,19 @@ struct Total {
 // CHECK: diag_store_value_init.cpp:[[@LINE-4]]:32: error: store type 'Total' of reduce stage 'init::add' cannot be value-initialised; each reduction starts from 'Total{}': give it a public default constructor
 // CHECK: diag_store_value_init.cpp:[[@LINE-9]]:8: note: 'Total' has no usable default constructor
 }  // namespace init
+
+// A member in the way is named.
+namespace member {
+struct Start {
+  explicit Start(int v) : value(v) {}
+  int value;
+};
+struct Run {
+  Start start;
+  int steps = 0;
+};
+[[jobstream::frame]] int loop(Run& store, int first) { return store.steps++ ? 0 : first; }
+// CHECK: diag_store_value_init.cpp:[[@LINE-1]]:31: error: store type 'Run' of frame stage 'member::loop' cannot be value-initialised; each frame instance starts from 'Run{}': give it a public default constructor
+// CHECK: diag_store_value_init.cpp:[[@LINE-5]]:9: note: member 'start' of type 'Start' has no default value and cannot be value-initialised
+[[jobstream::frame_end]] void close(Run& store, int next) { store.steps += next; }
+}  // namespace member
