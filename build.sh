@@ -25,7 +25,7 @@ install_missing() {
     local sudo=""
     ((EUID == 0)) || sudo=sudo
     $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends \
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq \
       "${missing[@]}" >/dev/null
   fi
 }
