@@ -21,15 +21,6 @@
 namespace jsgen {
 namespace {
 
-std::string printedName(const clang::NamedDecl& decl) {
-  std::string name;
-  llvm::raw_string_ostream out(name);
-  clang::PrintingPolicy policy = decl.getASTContext().getPrintingPolicy();
-  policy.SuppressUnwrittenScope = true;
-  decl.printQualifiedName(out, policy);
-  return name;
-}
-
 // The pipeline a stage belongs to: its named enclosing namespaces ("a::b").
 std::string pipelineOf(const clang::FunctionDecl& function) {
   std::string name;
@@ -86,7 +77,7 @@ model::Stage describeStage(const FoundStage& found, const clang::ASTContext& con
   const clang::FunctionDecl& function = *found.function;
   model::Stage stage;
   stage.kind = found.kind;
-  stage.name = printedName(function);
+  stage.name = stageName(function);
   stage.callee = "::" + stage.name;
   stage.location = locationOf(function.getLocation(), context.getSourceManager());
   for (const clang::ParmVarDecl* param : function.parameters()) {
