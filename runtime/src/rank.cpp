@@ -203,7 +203,7 @@ void Rank::deliver(StageIndex stage, std::unique_ptr<BatchBase> batch) {
   if (items == 0) return;
   // Counted before the batch is visible anywhere: see the termination proof.
   created_.fetch_add(items);
-  Task task{stage, 0, std::shared_ptr<BatchBase>(std::move(batch)), 0, items};
+  Task task{stage, 0, 0, std::shared_ptr<BatchBase>(std::move(batch)), 0, items};
   if (rules_.pinned[stage] && rank_ != 0) {
     {
       std::lock_guard lock(outboxMutex_);

@@ -25,7 +25,8 @@ namespace jobstream::detail {
 // written with its stage's ItemType::save, so queues can be checkpointed.
 struct Task {
   StageIndex stage = 0;
-  std::uint64_t scope = 0;  // reserved for reductions and frames: always 0 for now
+  std::uint64_t scope = 0;  // the scope instance: 0 for the top level, else a frame instance
+  std::uint32_t gen = 0;    // generation within that instance (see rank.cpp)
   std::shared_ptr<BatchBase> batch;
   std::size_t begin = 0;
   std::size_t end = 0;

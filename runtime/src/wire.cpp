@@ -36,6 +36,7 @@ std::vector<char> encodeTasks(const PipelineDef& pipeline, const std::vector<Tas
   for (const Task& task : tasks) {
     out.put(static_cast<std::uint32_t>(task.stage));
     out.put(task.scope);
+    out.put(task.gen);
     pipeline.stages[task.stage].input->save(*task.batch, task.begin, task.end, out);
   }
   return bytes;
@@ -50,6 +51,7 @@ std::vector<Task> decodeTasks(const PipelineDef& pipeline, const std::vector<cha
     Task task;
     task.stage = in.get<std::uint32_t>();
     task.scope = in.get<std::uint64_t>();
+    task.gen = in.get<std::uint32_t>();
     if (task.stage >= pipeline.stages.size() || pipeline.stages[task.stage].input == nullptr)
       throw std::runtime_error("jobstream: corrupt message (no such stage)");
     const ItemType& type = *pipeline.stages[task.stage].input;

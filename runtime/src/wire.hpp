@@ -3,7 +3,7 @@
 // mismatched message is refused instead of misread.
 //
 // work / stolen:  magic u8, version u8, task count u32, then per task
-//                 stage u32, scope u64 and the items as ItemType::save
+//                 stage u32, scope u64, gen u32 and the items as ItemType::save
 //                 writes them (u64 count, u64 bytes, payload: raw bytes for
 //                 trivially copyable items, cereal binary otherwise).
 // wave reply:     magic, version, wave u64, created u64, finished u64.
@@ -32,7 +32,7 @@ enum class MessageKind : int {
 };
 
 inline constexpr std::uint8_t kWireMagic = 0xB5;
-inline constexpr std::uint8_t kWireVersion = 1;
+inline constexpr std::uint8_t kWireVersion = 2;
 
 struct WaveCounts {
   std::uint64_t wave = 0;

@@ -14,7 +14,7 @@ StageRules rules() { return StageRules{{0, 1, 1}, {0, 0, 1}}; }
 
 Task task(StageIndex stage, int first, int last) {
   auto batch = std::shared_ptr<BatchBase>(batchOf(range(first, last)));
-  return Task{stage, 0, batch, 0, static_cast<std::size_t>(last - first)};
+  return Task{stage, 0, 0, batch, 0, static_cast<std::size_t>(last - first)};
 }
 
 int firstItem(const Task& t) { return static_cast<Batch<int>&>(*t.batch).items[t.begin]; }

@@ -98,7 +98,7 @@ TEST(LoopbackTransport, SumOverRanksAndAbort) {
 TEST(Wire, TasksRoundTripWithRangesAndStages) {
   auto ints = std::shared_ptr<BatchBase>(batchOf(range(0, 100)));
   auto longs = std::shared_ptr<BatchBase>(batchOf(std::vector<long long>{5, 6, 7}));
-  std::vector<Task> tasks{{1, 0, ints, 10, 20}, {3, 0, longs, 0, 3}, {0, 0, ints, 99, 100}};
+  std::vector<Task> tasks{{1, 0, 0, ints, 10, 20}, {3, (7ull << 48) | 5, 3, longs, 0, 3}, {0, 0, 0, ints, 99, 100}};
   const std::vector<char> bytes = encodeTasks(linear::pipeline, tasks);
   EXPECT_EQ(static_cast<std::uint8_t>(bytes[0]), kWireMagic);
   std::vector<Task> back = decodeTasks(linear::pipeline, bytes);
@@ -108,12 +108,14 @@ TEST(Wire, TasksRoundTripWithRangesAndStages) {
   EXPECT_EQ(std::vector<int>(first.begin(), first.end()), range(10, 20));
   EXPECT_EQ(back[0].begin, 0u);
   EXPECT_EQ(back[0].end, 10u);
+  EXPECT_EQ(back[1].scope, (7ull << 48) | 5);
+  EXPECT_EQ(back[1].gen, 3u);
   EXPECT_EQ(static_cast<Batch<long long>&>(*back[1].batch).items, (Items<long long>{5, 6, 7}));
   EXPECT_EQ(static_cast<Batch<int>&>(*back[2].batch).items, Items<int>{99});
 }
 
 TEST(Wire, RefusesForeignVersionsAndCorruption) {
-  std::vector<Task> tasks{{1, 0, std::shared_ptr<BatchBase>(batchOf(range(0, 4))), 0, 4}};
+  std::vector<Task> tasks{{1, 0, 0, std::shared_ptr<BatchBase>(batchOf(range(0, 4))), 0, 4}};
   std::vector<char> bytes = encodeTasks(linear::pipeline, tasks);
   std::vector<char> foreign = bytes;
   foreign[0] = 'x';

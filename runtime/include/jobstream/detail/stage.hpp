@@ -107,25 +107,75 @@ class Output {
 };
 
 enum class StageKind : std::uint8_t {
-  init,    // R f(): run once on rank 0 before any work; feeds `PipelineDef::entry`
-  job,     // R f(In...): any rank, any worker thread
-  result,  // void f(const T&): rank 0, one call at a time
-  finish,  // void f(std::vector<T>): rank 0, once, after the run
-  print,   // jsgen's default last stage: operator<< to stdout, rank 0
+  init,       // R f(): run once on rank 0 before any work; feeds `PipelineDef::entry`
+  job,        // R f(In...): any rank, any worker thread
+  result,     // void f(const T&): rank 0, one call at a time
+  finish,     // void f(std::vector<T>): rank 0, once, after the run
+  print,      // jsgen's default last stage: operator<< to stdout, rank 0
+  reduce,     // R f(Store&, span<const In>, span<const Store>): closes a region
+  emit,       // Out f(const Store&): part of the `leave` above it; receives no items
+  frame,      // R f(Store&, const First&): each item starts a frame instance
+  frame_end,  // R f(Store&, const Next&): on the home rank of the item's instance
 };
 
+inline constexpr StageIndex kNoStage = ~StageIndex{0};
+
+// Scopes and regions. Items live in a scope: the top level, or one instance
+// of a frame (the items inside its body). The reduces directly in a scope cut
+// it into regions, numbered from 0: region r runs from the scope's first
+// stage (or the stage after the r-th reduce and its emit) up to and including
+// the (r+1)-th reduce. So a scope with k reduces has k + 1 regions; the last
+// one ends at the pipeline's end or at the frame_end. Every stage says in
+// which scope and region the items delivered to it count:
+//   - owner:  the frame whose body the items are in (kNoStage: top level). For
+//             a frame_end that is its own frame; for a frame, the scope
+//             around it.
+//   - region: the number of reduces with the same owner before the stage.
+//
+// What generated code delivers stays in the scope of the call that made it
+// (a frame's and a frame_end's returns enter the body of the same instance);
+// the runtime alone moves items between scopes.
+//
+// Stores travel and wait as batches of the store type holding exactly one
+// store, so that the runtime handles them through `ItemType` like items.
 struct StageDef {
   StageKind kind;
   std::string_view name;           // qualified user function, "wordlen::length"
-  const ItemType* input;           // item type consumed; null for init
+  const ItemType* input;           // item type consumed; null for init; the store for emit
   std::string_view inputName;      // that type as the user spelled it
   bool serial;                     // one call at a time per rank
   // init: calls the user function and delivers what it returns.
-  void (*init)(Emitter& out);
+  void (*init)(Emitter& out) = nullptr;
   // job, result, print: runs items [begin, end) of a batch of `input`.
-  void (*process)(BatchBase& in, std::size_t begin, std::size_t end, Emitter& out);
+  void (*process)(BatchBase& in, std::size_t begin, std::size_t end, Emitter& out) = nullptr;
   // finish: called once on rank 0 with every item that reached the stage.
-  void (*finish)(BatchBase& all);
+  void (*finish)(BatchBase& all) = nullptr;
+
+  StageIndex owner = kNoStage;
+  std::uint32_t region = 0;
+  StageIndex partner = kNoStage;  // frame: its frame_end; frame_end: its frame
+
+  // reduce, frame, frame_end: batches of the Store type.
+  const ItemType* store = nullptr;
+  // reduce, frame: a batch holding one value-initialised store.
+  std::unique_ptr<BatchBase> (*newStore)() = nullptr;
+  // reduce: f(store.items[0], items [begin, end) of `in`, {}); delivers what
+  // it returns to the first stage of its region.
+  void (*reduce)(BatchBase& store, BatchBase& in, std::size_t begin, std::size_t end, Emitter& out) = nullptr;
+  // reduce: f(stores.items[0], {}, stores.items[1..]) when there are at least
+  // two stores; delivers like `reduce`.
+  void (*merge)(BatchBase& stores, Emitter& out) = nullptr;
+  // frame: f(store.items[0], first.items[0]); delivers what it returns to the
+  // first stage of the body (the frame_end for an empty body). Returns true if
+  // it returned at least one item, false if it returned nothing.
+  bool (*enter)(BatchBase& store, BatchBase& first, Emitter& out) = nullptr;
+  // frame_end: f(store.items[0], item) for items [begin, end) of `in`;
+  // delivers what they return to the first stage of the body.
+  void (*frameEnd)(BatchBase& store, BatchBase& in, std::size_t begin, std::size_t end, Emitter& out) = nullptr;
+  // reduce, frame_end: delivers what leaves once the reduction or the frame
+  // instance is over, the store moved out of `store` or what the emit below
+  // returns for it, to the stage after them.
+  void (*leave)(BatchBase& store, Emitter& out) = nullptr;
 
   bool onRankZero() const {
     return kind == StageKind::result || kind == StageKind::finish || kind == StageKind::print;
