@@ -4,7 +4,7 @@ limit that turns a hang into a failure, and checks what it printed.
 
   run_case.py --np N [--timeout S] [--stdin FILE] [--expect FILE]
               [--exit CODE | --fails] [--stderr REGEX]... [--stdout REGEX]...
-              [--ranks-seen] -- PROG ARGS...
+              [--ranks-seen] [--mean-position LINE:MIN:MAX]... -- PROG ARGS...
 
 --np 0 runs PROG directly (one process, no mpirun); N >= 1 runs it under
 `mpirun -np N --oversubscribe`. --expect compares stdout with FILE as a
@@ -12,7 +12,10 @@ multiset of lines (items are not ordered across a pipeline). --stderr
 requires a match in stderr, --stdout one in stdout. --fails requires a
 non-zero exit code. --ranks-seen requires the lines 'rank=R' on
 stdout to name every rank 0..N-1 (work spread over all ranks); those lines
-are left out of the comparison with --expect.
+are left out of the comparison with --expect. --mean-position requires the
+lines equal to LINE to sit, on average, between MIN and MAX of the way
+through stdout (0 = first line, 1 = last): how interleaved two kinds of
+lines are, for a single rank's output.
 """
 import argparse
 import os
@@ -33,6 +36,7 @@ def main():
     parser.add_argument("--stdout", action="append", default=[])
     parser.add_argument("--stderr", action="append", default=[])
     parser.add_argument("--ranks-seen", action="store_true")
+    parser.add_argument("--mean-position", action="append", default=[])
     parser.add_argument("command", nargs=argparse.REMAINDER)
     args = parser.parse_args()
     command = args.command[1:] if args.command[:1] == ["--"] else args.command
@@ -82,6 +86,15 @@ def main():
             return fail(f"stdout differs from {args.expect} as a multiset of lines "
                         f"({len(lines)} lines, expected {len(expected)}; "
                         f"missing e.g. {missing}, unexpected e.g. {extra})", command, out, err)
+    for spec in args.mean_position:
+        text, low, high = spec.rsplit(":", 2)
+        positions = [i / max(1, len(lines) - 1) for i, line in enumerate(lines) if line == text]
+        if not positions:
+            return fail(f"no line {text!r} for --mean-position", command, out, err)
+        mean = sum(positions) / len(positions)
+        if not float(low) <= mean <= float(high):
+            return fail(f"lines {text!r} sit at {mean:.3f} of the output on average, "
+                        f"expected {low}..{high}", command, out, err)
     return 0
 
 
