@@ -7,24 +7,39 @@
 // MPI_THREAD_FUNNELED and keeps MPI off the workers' hot path.
 //
 // Termination: Mattern's four-counter method, counting items rather than
-// messages, with control waves over a binomial tree rooted at rank 0.
-// Each rank keeps two monotonic counters:
+// messages, per scope key (scope.hpp), with control waves over a binomial
+// tree rooted at rank 0. Each rank keeps two monotonic counters per key:
 //   created  - items handed to deliver(), counted *before* the batch becomes
 //              visible to any other thread or rank (and initial items);
 //   finished - items of a chunk, counted *after* the stage's function
 //              returned, so after everything it produced was counted created.
+//              An item that starts a frame instance is finished only when
+//              the instance ends.
 // Wave k reads every rank's counters (request down the tree, sums up) giving
-// C_k and F_k. Rank 0 starts wave k+1 only after wave k has completed, so
-// there is a moment t between them with
+// C_k and F_k per key. Rank 0 starts wave k+1 only after wave k has
+// completed, so there is a moment t between them with, for every key,
 //     F_k <= F(t) <= C(t) <= C_{k+1}
 // (counters only grow; an item is created before it can be finished). If
-// F_k == C_{k+1}, then F(t) == C(t): at t every item ever created had been
-// finished. No item existed to make new ones (only processing creates items,
-// and rank 0 starts waves after its inits and initial items), so the run was
-// over at t. Items in transit, or moved between ranks by stealing, are
-// created and not finished wherever they are, so they keep F(t) < C(t): they
-// cannot fool the test, whichever rank they are counted on. Nothing here
-// depends on message order.
+// F_k == C_{k+1}, then F(t) == C(t): at t every item of that key ever created
+// had been finished, and the same t serves every key at once. Items in
+// transit, or moved between ranks by stealing, are created and not finished
+// wherever they are, so they cannot fool the test. Which keys being quiet at
+// t means that a reduction, a frame instance or the run is over is
+// ScopeTracker's business (scope.hpp).
+//
+// Reductions. Each worker folds the items of a reduce into its own partial
+// store per key. When rank 0 finds a region over, the next wave request
+// carries a fire order; on the way back up the tree every rank merges its
+// workers' partial stores and its children's merged ones with one call of
+// the reduce (through `others`) and sends one store to its parent. Rank 0
+// calls leave() on the last one, so what the reduce emits enters the next
+// region. Merging costs log2(N) steps of one store each, not N.
+//
+// Frames. An item reaching a frame starts an instance on the rank that runs
+// it (its home): the instance's store, its first item and its frame_end calls
+// live there, and items for its frame_end travel there. When rank 0 finds an
+// instance quiet, the next wave asks its home to call the frame function
+// again, which recurs a new generation or ends the instance.
 //
 // Stopping: rank 0 sends `stop` down the tree. A rank stops asking for work,
 // waits for the answer to its own outstanding steal request, then sends
@@ -49,10 +64,12 @@
 #include <random>
 #include <stdexcept>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "chunk_sizer.hpp"
 #include "context.hpp"
+#include "scope.hpp"
 #include "task_queue.hpp"
 #include "wire.hpp"
 
@@ -78,8 +95,11 @@ std::vector<int> childrenOf(int rank, int size) {
 StageRules rulesOf(const PipelineDef& pipeline) {
   StageRules rules;
   for (const StageDef& stage : pipeline.stages) {
-    rules.pinned.push_back(stage.onRankZero());
-    rules.exclusive.push_back(stage.serial || stage.onRankZero());
+    // A frame_end runs where its instance lives, one call at a time, so that
+    // calls for one instance never overlap.
+    const bool pinned = stage.onRankZero() || stage.kind == StageKind::frame_end;
+    rules.pinned.push_back(pinned);
+    rules.exclusive.push_back(stage.serial || pinned);
   }
   return rules;
 }
@@ -88,12 +108,37 @@ class Rank;
 
 class WorkerEmitter final : public Emitter {
  public:
-  explicit WorkerEmitter(Rank& rank) : rank_(rank) {}
+  WorkerEmitter(Rank& rank, std::size_t slotIndex) : slot(slotIndex), rank_(rank) {}
   void deliver(StageIndex stage, std::unique_ptr<BatchBase> batch) override;
+
+  const std::size_t slot;       // this thread's partial stores
+  std::uint64_t scope = 0;      // where what the running call returns goes
+  std::uint32_t gen = 0;
   std::uint64_t delivered = 0;  // items delivered since the counter was reset (fan-out)
 
  private:
   Rank& rank_;
+};
+
+// A frame instance, on its home rank.
+struct Instance {
+  std::mutex mutex;  // held by each frame_end call and by the recall
+  StageIndex frame = 0;
+  ScopeKey parent;   // where the item that started it counts
+  std::unique_ptr<BatchBase> store;
+  std::unique_ptr<BatchBase> first;
+  std::uint32_t maxGen = 0;
+};
+
+// One thread's partial stores, one per reduce key it has seen.
+struct StoreSlot {
+  std::mutex mutex;
+  std::unordered_map<ScopeKey, std::unique_ptr<BatchBase>, ScopeKeyHash> stores;
+};
+
+struct Outgoing {
+  int dest;
+  Task task;
 };
 
 class Rank {
@@ -109,16 +154,24 @@ class Rank {
         sizer_(pipeline.stages.size()),
         children_(childrenOf(rank_, size_)),
         random_(static_cast<std::uint64_t>(rank_) * 0x9E3779B97F4A7C15ull + 1) {
-    if (rank_ == 0)
+    if (static_cast<std::uint64_t>(size_) > instance_id::kMaxRanks)
+      throw std::runtime_error(fmt::format("jobstream: at most {} ranks are supported", instance_id::kMaxRanks));
+    for (int i = 0; i <= threads_; ++i) slots_.push_back(std::make_unique<StoreSlot>());
+    if (rank_ == 0) {
+      tracker_.emplace(pipeline);
       for (const StageDef& stage : pipeline.stages)
         collectors_.push_back(stage.kind == StageKind::finish ? stage.input->make() : nullptr);
+    }
   }
 
   RunResult run(std::unique_ptr<BatchBase> initialItems);
-  void deliver(StageIndex stage, std::unique_ptr<BatchBase> batch);
+  void deliver(StageIndex stage, std::unique_ptr<BatchBase> batch, std::uint64_t scope, std::uint32_t gen);
 
  private:
-  void work();
+  void work(std::size_t slot);
+  std::size_t runChunk(const StageDef& stage, Task& chunk, WorkerEmitter& emitter);
+  std::size_t enterFrames(const StageDef& stage, Task& chunk, WorkerEmitter& emitter);
+  void endInstance(std::uint64_t id, WorkerEmitter& emitter, bool countParent);
   void fail(StageIndex stage, std::string_view what);
   void runInits(std::unique_ptr<BatchBase> initialItems);
   void runFinish();
@@ -130,12 +183,15 @@ class Rank {
   void maybeSteal();
   void answerSteal(int thief);
   bool maybeStartWave();
-  void replyWave();
+  void beginWave(WaveRequest request);
+  void recall(std::uint64_t id);
+  void finishWave();
   void completeWave();
   void beginStop();
   void maybeAcknowledgeStop();
   std::size_t stealLimit() const { return static_cast<std::size_t>(std::max(1.0, kStealBytes / bytesPerItem_)); }
   bool locallyIdle() { return queue_.queuedItems() == 0 && queue_.idleWorkers() == threads_; }
+  std::size_t commSlot() const { return static_cast<std::size_t>(threads_); }
 
   const PipelineDef& pipeline_;
   Transport& transport_;
@@ -148,11 +204,15 @@ class Rank {
   TaskQueue queue_;
   ChunkSizer sizer_;
 
-  std::atomic<std::uint64_t> created_{0};
-  std::atomic<std::uint64_t> finished_{0};
+  KeyedCounters counters_;
+  std::vector<std::unique_ptr<StoreSlot>> slots_;  // one per worker, then the communication thread's
+
+  std::mutex instancesMutex_;
+  std::unordered_map<std::uint64_t, std::unique_ptr<Instance>> instances_;  // homed here
+  std::atomic<std::uint64_t> nextInstance_{0};
 
   std::mutex outboxMutex_;
-  std::vector<Task> outbox_;  // items for rank-0 stages, made on another rank
+  std::vector<Outgoing> outbox_;  // items for stages pinned to another rank
 
   std::mutex errorMutex_;
   std::string error_;
@@ -171,9 +231,11 @@ class Rank {
   bool wavesAllowed_ = false;
   bool waveActive_ = false;
   std::uint64_t wave_ = 0;
+  WaveRequest request_;  // the wave under way
+  WaveReply sums_;       // its sums so far: this rank's subtree
   std::size_t waveRepliesPending_ = 0;
-  WaveCounts waveSums_;
-  std::optional<std::uint64_t> lastFinished_;  // F of the previous completed wave (rank 0)
+  std::optional<ScopeTracker> tracker_;  // rank 0
+  Actions nextActions_;                  // rank 0: for the next wave
   Clock::time_point nextWaveAt_{};
   microseconds waveInterval_{kMinWaveInterval};
   bool wasIdle_ = false;  // rank 0 was locally idle at the last look
@@ -192,22 +254,28 @@ class Rank {
 
 void WorkerEmitter::deliver(StageIndex stage, std::unique_ptr<BatchBase> batch) {
   const std::size_t items = batch ? batch->size() : 0;
-  rank_.deliver(stage, std::move(batch));
+  rank_.deliver(stage, std::move(batch), scope, gen);
   delivered += items;
 }
 
-void Rank::deliver(StageIndex stage, std::unique_ptr<BatchBase> batch) {
-  if (stage >= pipeline_.stages.size() || pipeline_.stages[stage].kind == StageKind::init)
+void Rank::deliver(StageIndex stage, std::unique_ptr<BatchBase> batch, std::uint64_t scope, std::uint32_t gen) {
+  if (stage >= pipeline_.stages.size() || pipeline_.stages[stage].kind == StageKind::init ||
+      pipeline_.stages[stage].kind == StageKind::emit)
     throw std::logic_error(fmt::format("jobstream: items delivered to stage {}, which takes none", stage));
   const std::size_t items = batch ? batch->size() : 0;
   if (items == 0) return;
   // Counted before the batch is visible anywhere: see the termination proof.
-  created_.fetch_add(items);
-  Task task{stage, 0, 0, std::shared_ptr<BatchBase>(std::move(batch)), 0, items};
-  if (rules_.pinned[stage] && rank_ != 0) {
+  counters_.created(ScopeKey{scope, gen, pipeline_.stages[stage].region}, items);
+  Task task{stage, scope, gen, std::shared_ptr<BatchBase>(std::move(batch)), 0, items};
+  int dest = rank_;
+  if (pipeline_.stages[stage].kind == StageKind::frame_end)
+    dest = instance_id::home(scope);
+  else if (rules_.pinned[stage])
+    dest = 0;
+  if (dest != rank_) {
     {
       std::lock_guard lock(outboxMutex_);
-      outbox_.push_back(std::move(task));
+      outbox_.push_back(Outgoing{dest, std::move(task)});
     }
     doorbell_.ring();
   } else {
@@ -226,22 +294,20 @@ void Rank::fail(StageIndex stage, std::string_view what) {
   doorbell_.ring();
 }
 
-void Rank::work() {
+void Rank::work(std::size_t slot) {
   ContextScope scope(&context_);
-  WorkerEmitter emitter(*this);
+  WorkerEmitter emitter(*this, slot);
   while (std::optional<Task> chunk = queue_.take(sizer_)) {
     const StageDef& stage = pipeline_.stages[chunk->stage];
     const auto start = Clock::now();
     emitter.delivered = 0;
     emitter.current = chunk->stage;
+    emitter.scope = chunk->scope;
+    emitter.gen = chunk->gen;
     bool ok = true;
+    std::size_t kept = 0;  // items that started a frame instance: finished when it ends
     try {
-      if (stage.kind == StageKind::finish) {
-        // Exclusive on rank 0, so one worker at a time appends.
-        stage.input->append(*collectors_[chunk->stage], *chunk->batch, chunk->begin, chunk->end);
-      } else {
-        stage.process(*chunk->batch, chunk->begin, chunk->end, emitter);
-      }
+      kept = runChunk(stage, *chunk, emitter);
     } catch (const std::exception& e) {
       ok = false;
       fail(emitter.current, e.what());
@@ -253,13 +319,111 @@ void Rank::work() {
     sizer_.record(chunk->stage, chunk->size(), emitter.delivered, static_cast<std::uint64_t>(elapsed.count()));
     const std::size_t items = chunk->size();
     chunk->batch.reset();  // the last chunk of a batch frees it now, not at the next take
-    if (ok) finished_.fetch_add(items);  // after its outputs were counted created
+    // After its outputs were counted created.
+    if (ok && items != kept) counters_.finished(ScopeKey{chunk->scope, chunk->gen, stage.region}, items - kept);
     queue_.done(*chunk);
   }
 }
 
+std::size_t Rank::runChunk(const StageDef& stage, Task& chunk, WorkerEmitter& emitter) {
+  switch (stage.kind) {
+    case StageKind::finish:
+      // Exclusive on rank 0, so one worker at a time appends.
+      stage.input->append(*collectors_[chunk.stage], *chunk.batch, chunk.begin, chunk.end);
+      return 0;
+    case StageKind::reduce: {
+      StoreSlot& slot = *slots_[emitter.slot];
+      BatchBase* store;
+      {
+        // Only this thread adds to its slot; the communication thread takes
+        // a key's store only once the key is quiet, so none is in use then.
+        std::lock_guard lock(slot.mutex);
+        std::unique_ptr<BatchBase>& partial = slot.stores[ScopeKey{chunk.scope, chunk.gen, stage.region}];
+        if (!partial) partial = stage.newStore();
+        store = partial.get();
+      }
+      stage.reduce(*store, *chunk.batch, chunk.begin, chunk.end, emitter);
+      return 0;
+    }
+    case StageKind::frame:
+      return enterFrames(stage, chunk, emitter);
+    case StageKind::frame_end: {
+      Instance* instance;
+      {
+        std::lock_guard lock(instancesMutex_);
+        const auto it = instances_.find(chunk.scope);
+        if (it == instances_.end()) throw std::runtime_error("items reached the end of a frame instance that is over");
+        instance = it->second.get();
+      }
+      // What frame_end returns is the next generation of the instance.
+      std::lock_guard lock(instance->mutex);
+      emitter.gen = chunk.gen + 1;
+      instance->maxGen = std::max(instance->maxGen, emitter.gen);
+      stage.frameEnd(*instance->store, *chunk.batch, chunk.begin, chunk.end, emitter);
+      return 0;
+    }
+    default:
+      stage.process(*chunk.batch, chunk.begin, chunk.end, emitter);
+      return 0;
+  }
+}
+
+std::size_t Rank::enterFrames(const StageDef& stage, Task& chunk, WorkerEmitter& emitter) {
+  std::size_t kept = 0;
+  const ScopeKey parent{chunk.scope, chunk.gen, stage.region};
+  for (std::size_t i = chunk.begin; i != chunk.end; ++i) {
+    auto instance = std::make_unique<Instance>();
+    instance->frame = chunk.stage;
+    instance->parent = parent;
+    instance->store = stage.newStore();
+    instance->first = stage.input->make();
+    stage.input->append(*instance->first, *chunk.batch, i, i + 1);
+    const std::uint64_t id = instance_id::make(rank_, chunk.stage, nextInstance_.fetch_add(1));
+    Instance& entered = *instance;
+    {
+      // Registered first: what the frame function returns may reach the
+      // frame_end on another worker before the call has returned.
+      std::lock_guard lock(instancesMutex_);
+      instances_.emplace(id, std::move(instance));
+    }
+    bool recurred;
+    {
+      std::lock_guard lock(entered.mutex);
+      emitter.scope = id;
+      emitter.gen = 0;
+      emitter.current = chunk.stage;
+      recurred = stage.enter(*entered.store, *entered.first, emitter);
+    }
+    if (recurred) {
+      ++kept;
+    } else {
+      endInstance(id, emitter, false);  // the chunk counts its item finished
+    }
+  }
+  emitter.scope = chunk.scope;
+  emitter.gen = chunk.gen;
+  return kept;
+}
+
+void Rank::endInstance(std::uint64_t id, WorkerEmitter& emitter, bool countParent) {
+  std::unique_ptr<Instance> instance;
+  {
+    std::lock_guard lock(instancesMutex_);
+    const auto it = instances_.find(id);
+    if (it == instances_.end()) throw std::logic_error("jobstream: ended a frame instance twice");
+    instance = std::move(it->second);
+    instances_.erase(it);
+  }
+  const StageIndex end = pipeline_.stages[instance->frame].partner;
+  emitter.scope = instance->parent.scope;
+  emitter.gen = instance->parent.gen;
+  emitter.current = end;
+  pipeline_.stages[end].leave(*instance->store, emitter);
+  if (countParent) counters_.finished(instance->parent, 1);
+}
+
 void Rank::runInits(std::unique_ptr<BatchBase> initialItems) {
-  WorkerEmitter emitter(*this);
+  WorkerEmitter emitter(*this, commSlot());
   for (StageIndex i = 0; i != pipeline_.stages.size() && !failed_.load(); ++i) {
     const StageDef& stage = pipeline_.stages[i];
     if (stage.kind != StageKind::init) continue;
@@ -272,7 +436,8 @@ void Rank::runInits(std::unique_ptr<BatchBase> initialItems) {
       fail(emitter.current, "unknown exception");
     }
   }
-  if (initialItems && initialItems->size() != 0 && !failed_.load()) deliver(pipeline_.entry, std::move(initialItems));
+  if (initialItems && initialItems->size() != 0 && !failed_.load())
+    deliver(pipeline_.entry, std::move(initialItems), 0, 0);
 }
 
 void Rank::runFinish() {
@@ -299,7 +464,8 @@ RunResult Rank::run(std::unique_ptr<BatchBase> initialItems) {
 
   std::vector<std::thread> workers;
   workers.reserve(static_cast<std::size_t>(threads_));
-  for (int i = 0; i != threads_; ++i) workers.emplace_back([this] { work(); });
+  for (int i = 0; i != threads_; ++i)
+    workers.emplace_back([this, i] { work(static_cast<std::size_t>(i)); });
 
   microseconds sleep{10};
   bool failedHere = false;
@@ -354,7 +520,7 @@ RunResult Rank::run(std::unique_ptr<BatchBase> initialItems) {
     }
   }
   while (!transport_.flushed()) std::this_thread::yield();
-  result_.itemsFinished = finished_.load();
+  result_.itemsFinished = counters_.total().finished;
   result_.peakQueuedItems = queue_.peakQueuedItems();
   return result_;
 }
@@ -380,14 +546,22 @@ void Rank::send(int dest, MessageKind kind, std::vector<char> bytes) {
 }
 
 bool Rank::sendOutbox() {
-  std::vector<Task> tasks;
+  std::vector<Outgoing> outgoing;
   {
     std::lock_guard lock(outboxMutex_);
-    tasks.swap(outbox_);
+    outgoing.swap(outbox_);
   }
-  if (tasks.empty()) return false;
+  if (outgoing.empty()) return false;
   // Everything for one destination in one message.
-  send(0, MessageKind::work, encodeTasks(pipeline_, tasks));
+  std::stable_sort(outgoing.begin(), outgoing.end(), [](const Outgoing& a, const Outgoing& b) { return a.dest < b.dest; });
+  std::vector<Task> tasks;
+  for (std::size_t i = 0; i != outgoing.size(); ++i) {
+    tasks.push_back(std::move(outgoing[i].task));
+    if (i + 1 == outgoing.size() || outgoing[i + 1].dest != outgoing[i].dest) {
+      send(outgoing[i].dest, MessageKind::work, encodeTasks(pipeline_, tasks));
+      tasks.clear();
+    }
+  }
   return true;
 }
 
@@ -397,8 +571,12 @@ void Rank::handle(Message& message) {
     case MessageKind::stolen: {
       std::vector<Task> tasks = decodeTasks(pipeline_, message.bytes);
       for (const Task& task : tasks) {
-        if (rules_.pinned[task.stage] && rank_ != 0)
-          throw std::runtime_error("jobstream: received items for a rank-0 stage");
+        const StageDef& stage = pipeline_.stages[task.stage];
+        const bool misrouted = stage.kind == StageKind::frame_end ? instance_id::home(task.scope) != rank_
+                                                                    : rules_.pinned[task.stage] && rank_ != 0;
+        if (misrouted) throw std::runtime_error("jobstream: received items for a stage pinned to another rank");
+        if (stage.kind == StageKind::init || stage.kind == StageKind::emit)
+          throw std::runtime_error("jobstream: received items for a stage that takes none");
         result_.itemsReceived += task.size();
       }
       queue_.pushBack(std::move(tasks));
@@ -419,27 +597,30 @@ void Rank::handle(Message& message) {
       nextStealAt_ = Clock::now() + stealBackoff_;
       stealBackoff_ = std::min(stealBackoff_ * 2, kMaxStealBackoff);
       break;
-    case MessageKind::waveRequest: {
-      wave_ = decodeWave(message.bytes, false).wave;
-      waveSums_ = WaveCounts{wave_, 0, 0};
-      waveRepliesPending_ = children_.size();
-      for (int child : children_) send(child, MessageKind::waveRequest, encodeWave(waveSums_, false));
-      if (waveRepliesPending_ == 0) replyWave();
+    case MessageKind::waveRequest:
+      if (rank_ == 0 || waveActive_) throw std::runtime_error("jobstream: termination wave out of step");
+      beginWave(decodeWaveRequest(pipeline_, message.bytes));
       break;
-    }
     case MessageKind::waveReply: {
-      const WaveCounts counts = decodeWave(message.bytes, true);
-      if (counts.wave != wave_ || waveRepliesPending_ == 0)
+      WaveReply reply = decodeWaveReply(pipeline_, request_.actions.fires, message.bytes);
+      if (!waveActive_ || reply.wave != wave_ || waveRepliesPending_ == 0)
         throw std::runtime_error("jobstream: termination wave out of step");
-      waveSums_.created += counts.created;
-      waveSums_.finished += counts.finished;
-      if (--waveRepliesPending_ == 0) {
-        if (rank_ == 0) {
-          completeWave();
-        } else {
-          replyWave();
+      for (const auto& [key, counts] : reply.counts) {
+        Counts& sum = sums_.counts[key];
+        sum.created += counts.created;
+        sum.finished += counts.finished;
+      }
+      for (std::size_t i = 0; i != reply.fires.size(); ++i) {
+        FireResult& mine = sums_.fires[i];
+        mine.recurred |= reply.fires[i].recurred;
+        BatchBase& theirs = *reply.fires[i].stores;
+        if (theirs.size() != 0) {
+          const ItemType& type = *pipeline_.stages[request_.actions.fires[i].reduce].store;
+          type.append(*mine.stores, theirs, 0, theirs.size());
         }
       }
+      sums_.recalls.insert(sums_.recalls.end(), reply.recalls.begin(), reply.recalls.end());
+      if (--waveRepliesPending_ == 0) finishWave();
       break;
     }
     case MessageKind::stop:
@@ -500,35 +681,161 @@ bool Rank::maybeStartWave() {
   const bool idle = locallyIdle();
   const bool becameIdle = idle && !wasIdle_;
   wasIdle_ = idle;
-  if (Clock::now() < nextWaveAt_ && !becameIdle) return false;
-  waveActive_ = true;
-  waveSums_ = WaveCounts{++wave_, 0, 0};
-  waveRepliesPending_ = children_.size();
-  for (int child : children_) send(child, MessageKind::waveRequest, encodeWave(waveSums_, false));
-  if (waveRepliesPending_ == 0) completeWave();
+  if (Clock::now() < nextWaveAt_ && !becameIdle && nextActions_.empty()) return false;
+  WaveRequest request;
+  request.wave = wave_ + 1;
+  request.actions = std::move(nextActions_);
+  nextActions_ = Actions{};
+  beginWave(std::move(request));
   return true;
 }
 
-void Rank::replyWave() {
-  WaveCounts counts = waveSums_;
-  counts.finished += finished_.load();
-  counts.created += created_.load();
-  send(parentOf(rank_), MessageKind::waveReply, encodeWave(counts, true));
+// A wave reaches this rank (rank 0: starts): apply rank 0's actions that
+// need no reply, pass the request on, and reply once the children have.
+void Rank::beginWave(WaveRequest request) {
+  waveActive_ = true;
+  wave_ = request.wave;
+  request_ = std::move(request);
+  sums_ = WaveReply{};
+  sums_.wave = wave_;
+  for (const FireOrder& fire : request_.actions.fires)
+    sums_.fires.push_back(FireResult{false, pipeline_.stages[fire.reduce].store->make()});
+  for (const Retire& retire : request_.actions.retires) counters_.retire(retire.scope, retire.gen, retire.upTo);
+  if (!children_.empty()) {
+    const std::vector<char> bytes = encodeWaveRequest(request_);
+    for (int child : children_) send(child, MessageKind::waveRequest, bytes);
+  }
+  for (const std::uint64_t id : request_.actions.recalls)
+    if (instance_id::home(id) == rank_) recall(id);
+  waveRepliesPending_ = children_.size();
+  if (waveRepliesPending_ == 0) finishWave();
+}
+
+// The frame function again, on a quiet instance: more work for its body, or
+// the end of the instance.
+void Rank::recall(std::uint64_t id) {
+  Instance* instance;
+  {
+    std::lock_guard lock(instancesMutex_);
+    const auto it = instances_.find(id);
+    if (it == instances_.end()) throw std::runtime_error("jobstream: asked to recall a frame instance that is not here");
+    instance = it->second.get();
+  }
+  WorkerEmitter emitter(*this, commSlot());
+  emitter.current = instance->frame;
+  try {
+    bool recurred;
+    {
+      std::lock_guard lock(instance->mutex);
+      emitter.scope = id;
+      emitter.gen = instance->maxGen + 1;
+      recurred = pipeline_.stages[instance->frame].enter(*instance->store, *instance->first, emitter);
+      if (recurred) instance->maxGen = emitter.gen;
+    }
+    if (!recurred) endInstance(id, emitter, true);
+    sums_.recalls.emplace_back(id, !recurred);
+  } catch (const std::exception& e) {
+    fail(emitter.current, e.what());
+  } catch (...) {
+    fail(emitter.current, "unknown exception");
+  }
+}
+
+// Every child has replied: merge the stores of the fired reductions, add
+// this rank's counts and pass the sums up.
+void Rank::finishWave() {
+  for (std::size_t i = 0; i != request_.actions.fires.size(); ++i) {
+    const FireOrder& fire = request_.actions.fires[i];
+    const StageDef& stage = pipeline_.stages[fire.reduce];
+    FireResult& result = sums_.fires[i];
+    for (const std::unique_ptr<StoreSlot>& slot : slots_) {
+      std::unique_ptr<BatchBase> partial;
+      {
+        std::lock_guard lock(slot->mutex);
+        const auto it = slot->stores.find(fire.key);
+        if (it == slot->stores.end()) continue;
+        partial = std::move(it->second);
+        slot->stores.erase(it);
+      }
+      stage.store->append(*result.stores, *partial, 0, partial->size());
+    }
+    if (result.stores->size() < 2) continue;
+    WorkerEmitter emitter(*this, commSlot());
+    emitter.scope = fire.key.scope;
+    emitter.gen = fire.key.gen;
+    emitter.current = fire.reduce;
+    try {
+      stage.merge(*result.stores, emitter);
+    } catch (const std::exception& e) {
+      fail(emitter.current, e.what());
+      return;
+    } catch (...) {
+      fail(emitter.current, "unknown exception");
+      return;
+    }
+    if (emitter.delivered != 0) result.recurred = true;
+    std::unique_ptr<BatchBase> merged = stage.store->make();
+    stage.store->append(*merged, *result.stores, 0, 1);
+    result.stores = std::move(merged);
+  }
+  counters_.addTo(sums_.counts);
+  if (rank_ != 0) {
+    send(parentOf(rank_), MessageKind::waveReply, encodeWaveReply(pipeline_, request_.actions.fires, sums_));
+    waveActive_ = false;
+    return;
+  }
+  completeWave();
 }
 
 void Rank::completeWave() {
-  const std::uint64_t finished = waveSums_.finished + finished_.load();
-  const std::uint64_t created = waveSums_.created + created_.load();
   waveActive_ = false;
-  if (lastFinished_ && *lastFinished_ == created) {
+  ScopeTracker& tracker = *tracker_;
+  for (std::size_t i = 0; i != request_.actions.fires.size(); ++i) {
+    const FireOrder& fire = request_.actions.fires[i];
+    const StageDef& stage = pipeline_.stages[fire.reduce];
+    FireResult& result = sums_.fires[i];
+    if (result.recurred) {
+      // Not over after all: the merged store waits here for the rest.
+      if (result.stores->size() != 0) {
+        StoreSlot& slot = *slots_[commSlot()];
+        std::lock_guard lock(slot.mutex);
+        slot.stores[fire.key] = std::move(result.stores);
+      }
+    } else {
+      std::unique_ptr<BatchBase> store = result.stores->size() != 0 ? std::move(result.stores) : stage.newStore();
+      WorkerEmitter emitter(*this, commSlot());
+      emitter.scope = fire.key.scope;
+      emitter.gen = fire.key.gen;
+      emitter.current = fire.reduce;
+      try {
+        stage.leave(*store, emitter);
+      } catch (const std::exception& e) {
+        fail(emitter.current, e.what());
+        return;
+      } catch (...) {
+        fail(emitter.current, "unknown exception");
+        return;
+      }
+    }
+    tracker.fired(fire, result.recurred, wave_);
+  }
+  for (const auto& [id, ended] : sums_.recalls) tracker.recalled(id, ended, wave_);
+
+  nextActions_ = tracker.evaluate(wave_, sums_.counts);
+  if (tracker.done()) {
     beginStop();
     return;
   }
-  lastFinished_ = finished;
-  // A wave that looked quiet is confirmed at once; while work goes on, waves
-  // slow down, so that a long run costs the other ranks next to nothing.
+  // A wave that looked quiet, or that has orders to carry, goes at once;
+  // while work goes on, waves slow down, so that a long run costs the other
+  // ranks next to nothing.
+  Counts total;
+  for (const auto& [key, counts] : sums_.counts) {
+    total.created += counts.created;
+    total.finished += counts.finished;
+  }
   const auto now = Clock::now();
-  if (finished == created) {
+  if (total.finished == total.created || !nextActions_.empty() || tracker.pending()) {
     nextWaveAt_ = now;
     waveInterval_ = kMinWaveInterval;
   } else {
@@ -563,14 +870,47 @@ void validatePipeline(const PipelineDef& pipeline) {
   };
   if (pipeline.stages.empty()) throw bad("it has no stages");
   if (pipeline.entry >= pipeline.stages.size()) throw bad("its entry stage does not exist");
-  for (std::size_t i = 0; i != pipeline.stages.size(); ++i) {
+  const auto count = pipeline.stages.size();
+  const auto isKind = [&](StageIndex i, StageKind kind) { return i < count && pipeline.stages[i].kind == kind; };
+  for (StageIndex i = 0; i != count; ++i) {
     const StageDef& stage = pipeline.stages[i];
-    const bool ok = stage.kind == StageKind::init     ? stage.init != nullptr
-                    : stage.kind == StageKind::finish ? stage.input != nullptr && stage.finish != nullptr
-                                                      : stage.input != nullptr && stage.process != nullptr;
-    if (!ok) throw bad(fmt::format("stage {} ('{}') lacks its function or input type", i, stage.name));
+    bool ok = false;
+    switch (stage.kind) {
+      case StageKind::init:
+        ok = stage.init != nullptr;
+        break;
+      case StageKind::finish:
+        ok = stage.input != nullptr && stage.finish != nullptr;
+        break;
+      case StageKind::emit:
+        ok = true;
+        break;
+      case StageKind::reduce:
+        ok = stage.input && stage.store && stage.newStore && stage.reduce && stage.merge && stage.leave;
+        break;
+      case StageKind::frame:
+        ok = stage.input && stage.store && stage.newStore && stage.enter && isKind(stage.partner, StageKind::frame_end) &&
+             pipeline.stages[stage.partner].partner == i && i < instance_id::kMaxStages;
+        break;
+      case StageKind::frame_end:
+        ok = stage.input && stage.store && stage.frameEnd && stage.leave && isKind(stage.partner, StageKind::frame) &&
+             stage.owner == stage.partner;
+        break;
+      default:
+        ok = stage.input != nullptr && stage.process != nullptr;
+        break;
+    }
+    if (!ok) throw bad(fmt::format("stage {} ('{}') lacks its function, its types or its partner", i, stage.name));
+    if (stage.kind != StageKind::init && stage.owner != kNoStage && !isKind(stage.owner, StageKind::frame))
+      throw bad(fmt::format("stage {} ('{}') is in the body of a stage that is not a frame", i, stage.name));
   }
-  if (pipeline.stages[pipeline.entry].kind == StageKind::init) throw bad("its entry stage is an init stage");
+  const StageKind entry = pipeline.stages[pipeline.entry].kind;
+  if (entry == StageKind::init || entry == StageKind::emit) throw bad("its entry stage takes no items");
+  try {
+    ScopeTracker check(pipeline);
+  } catch (const std::exception& e) {
+    throw bad(e.what());
+  }
 }
 
 RunResult runRank(const PipelineDef& pipeline, Transport& transport, const RankOptions& options,

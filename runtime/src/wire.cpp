@@ -1,6 +1,7 @@
 #include "wire.hpp"
 
 #include <stdexcept>
+#include <utility>
 
 namespace jobstream::detail {
 
@@ -65,28 +66,144 @@ std::vector<Task> decodeTasks(const PipelineDef& pipeline, const std::vector<cha
   return tasks;
 }
 
-std::vector<char> encodeWave(const WaveCounts& counts, bool withCounts) {
+namespace {
+
+void putKey(ByteWriter& out, const ScopeKey& key) {
+  out.put(key.scope);
+  out.put(key.gen);
+  out.put(key.region);
+}
+
+ScopeKey getKey(ByteReader& in) {
+  ScopeKey key;
+  key.scope = in.get<std::uint64_t>();
+  key.gen = in.get<std::uint32_t>();
+  key.region = in.get<std::uint32_t>();
+  return key;
+}
+
+// A count read from a message, checked against what is left of it so that a
+// corrupt count cannot make a huge allocation.
+std::uint32_t getCount(ByteReader& in, std::size_t minBytesEach) {
+  const auto count = in.get<std::uint32_t>();
+  if (static_cast<std::size_t>(count) * minBytesEach > in.remaining())
+    throw std::runtime_error("jobstream: corrupt message (bad count)");
+  return count;
+}
+
+const ItemType& storeTypeOf(const PipelineDef& pipeline, StageIndex reduce) {
+  if (reduce >= pipeline.stages.size() || pipeline.stages[reduce].kind != StageKind::reduce ||
+      pipeline.stages[reduce].store == nullptr)
+    throw std::runtime_error("jobstream: corrupt message (no such reduce)");
+  return *pipeline.stages[reduce].store;
+}
+
+}  // namespace
+
+std::vector<char> encodeWaveRequest(const WaveRequest& request) {
   std::vector<char> bytes;
   ByteWriter out(bytes);
   putHeader(out);
-  out.put(counts.wave);
-  if (withCounts) {
-    out.put(counts.created);
-    out.put(counts.finished);
+  out.put(request.wave);
+  const Actions& actions = request.actions;
+  out.put(static_cast<std::uint32_t>(actions.fires.size()));
+  for (const FireOrder& fire : actions.fires) {
+    putKey(out, fire.key);
+    out.put(static_cast<std::uint32_t>(fire.reduce));
+  }
+  out.put(static_cast<std::uint32_t>(actions.recalls.size()));
+  for (const std::uint64_t scope : actions.recalls) out.put(scope);
+  out.put(static_cast<std::uint32_t>(actions.retires.size()));
+  for (const Retire& retire : actions.retires) {
+    out.put(retire.scope);
+    out.put(retire.gen);
+    out.put(retire.upTo);
   }
   return bytes;
 }
 
-WaveCounts decodeWave(const std::vector<char>& bytes, bool withCounts) {
+WaveRequest decodeWaveRequest(const PipelineDef& pipeline, const std::vector<char>& bytes) {
   ByteReader in = readHeader(bytes);
-  WaveCounts counts;
-  counts.wave = in.get<std::uint64_t>();
-  if (withCounts) {
+  WaveRequest request;
+  request.wave = in.get<std::uint64_t>();
+  Actions& actions = request.actions;
+  for (std::uint32_t n = getCount(in, 20); n != 0; --n) {
+    FireOrder fire;
+    fire.key = getKey(in);
+    fire.reduce = in.get<std::uint32_t>();
+    storeTypeOf(pipeline, fire.reduce);
+    actions.fires.push_back(fire);
+  }
+  for (std::uint32_t n = getCount(in, 8); n != 0; --n) actions.recalls.push_back(in.get<std::uint64_t>());
+  for (std::uint32_t n = getCount(in, 16); n != 0; --n) {
+    Retire retire;
+    retire.scope = in.get<std::uint64_t>();
+    retire.gen = in.get<std::uint32_t>();
+    retire.upTo = in.get<std::uint32_t>();
+    actions.retires.push_back(retire);
+  }
+  expectEnd(in);
+  return request;
+}
+
+std::vector<char> encodeWaveReply(const PipelineDef& pipeline, const std::vector<FireOrder>& fires,
+                                  const WaveReply& reply) {
+  if (reply.fires.size() != fires.size()) throw std::logic_error("jobstream: a wave reply without its fires");
+  std::vector<char> bytes;
+  ByteWriter out(bytes);
+  putHeader(out);
+  out.put(reply.wave);
+  out.put(static_cast<std::uint32_t>(reply.counts.size()));
+  for (const auto& [key, counts] : reply.counts) {
+    putKey(out, key);
+    out.put(counts.created);
+    out.put(counts.finished);
+  }
+  for (std::size_t i = 0; i != fires.size(); ++i) {
+    const FireResult& result = reply.fires[i];
+    out.put(static_cast<std::uint8_t>(result.recurred ? 1 : 0));
+    const ItemType& type = storeTypeOf(pipeline, fires[i].reduce);
+    if (result.stores) {
+      type.save(*result.stores, 0, result.stores->size(), out);
+    } else {
+      out.put(std::uint64_t{0});
+      out.put(std::uint64_t{0});
+    }
+  }
+  out.put(static_cast<std::uint32_t>(reply.recalls.size()));
+  for (const auto& [scope, ended] : reply.recalls) {
+    out.put(scope);
+    out.put(static_cast<std::uint8_t>(ended ? 1 : 0));
+  }
+  return bytes;
+}
+
+WaveReply decodeWaveReply(const PipelineDef& pipeline, const std::vector<FireOrder>& fires,
+                          const std::vector<char>& bytes) {
+  ByteReader in = readHeader(bytes);
+  WaveReply reply;
+  reply.wave = in.get<std::uint64_t>();
+  for (std::uint32_t n = getCount(in, 32); n != 0; --n) {
+    const ScopeKey key = getKey(in);
+    Counts& counts = reply.counts[key];
     counts.created = in.get<std::uint64_t>();
     counts.finished = in.get<std::uint64_t>();
   }
+  for (const FireOrder& fire : fires) {
+    FireResult result;
+    result.recurred = in.get<std::uint8_t>() != 0;
+    const ItemType& type = storeTypeOf(pipeline, fire.reduce);
+    result.stores = type.make();
+    type.load(in, *result.stores);
+    if (result.stores->size() > 1) throw std::runtime_error("jobstream: corrupt message (several stores)");
+    reply.fires.push_back(std::move(result));
+  }
+  for (std::uint32_t n = getCount(in, 9); n != 0; --n) {
+    const auto scope = in.get<std::uint64_t>();
+    reply.recalls.emplace_back(scope, in.get<std::uint8_t>() != 0);
+  }
   expectEnd(in);
-  return counts;
+  return reply;
 }
 
 std::vector<char> encodeSignal() {

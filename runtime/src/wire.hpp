@@ -6,8 +6,15 @@
 //                 stage u32, scope u64, gen u32 and the items as ItemType::save
 //                 writes them (u64 count, u64 bytes, payload: raw bytes for
 //                 trivially copyable items, cereal binary otherwise).
-// wave reply:     magic, version, wave u64, created u64, finished u64.
-// wave request:   magic, version, wave u64.
+// wave request:   magic, version, wave u64, then rank 0's actions: fires
+//                 (u32 count; per fire scope u64, gen u32, region u32,
+//                 reduce u32), recalls (u32 count; scope u64 each) and
+//                 retirements (u32 count; scope u64, gen u32, upTo u32).
+// wave reply:     magic, version, wave u64, counts (u32 count; per key scope
+//                 u64, gen u32, region u32, created u64, finished u64), per
+//                 fire of the request recurred u8 and the merged store as
+//                 ItemType::save writes a batch of 0 or 1 stores, recall
+//                 results (u32 count; scope u64, ended u8).
 // other kinds:    magic, version.
 #pragma once
 
@@ -15,6 +22,7 @@
 #include <vector>
 
 #include "jobstream/detail/stage.hpp"
+#include "scope.hpp"
 #include "task_queue.hpp"
 
 namespace jobstream::detail {
@@ -34,10 +42,21 @@ enum class MessageKind : int {
 inline constexpr std::uint8_t kWireMagic = 0xB5;
 inline constexpr std::uint8_t kWireVersion = 2;
 
-struct WaveCounts {
+struct WaveRequest {
   std::uint64_t wave = 0;
-  std::uint64_t created = 0;
-  std::uint64_t finished = 0;
+  Actions actions;
+};
+
+struct FireResult {
+  bool recurred = false;              // merging returned work into the region
+  std::unique_ptr<BatchBase> stores;  // 0 or 1 stores of the reduce's store type
+};
+
+struct WaveReply {
+  std::uint64_t wave = 0;
+  CountsMap counts;
+  std::vector<FireResult> fires;  // one per fire of the request, in its order
+  std::vector<std::pair<std::uint64_t, bool>> recalls;  // instance, ended
 };
 
 // `sizeHint`: the expected size, reserved up front so a large message is
@@ -46,8 +65,13 @@ std::vector<char> encodeTasks(const PipelineDef& pipeline, const std::vector<Tas
                               std::size_t sizeHint = 0);
 std::vector<Task> decodeTasks(const PipelineDef& pipeline, const std::vector<char>& bytes);
 
-std::vector<char> encodeWave(const WaveCounts& counts, bool withCounts);
-WaveCounts decodeWave(const std::vector<char>& bytes, bool withCounts);
+std::vector<char> encodeWaveRequest(const WaveRequest& request);
+WaveRequest decodeWaveRequest(const PipelineDef& pipeline, const std::vector<char>& bytes);
+// `fires`: the request the reply answers, which says each store's type.
+std::vector<char> encodeWaveReply(const PipelineDef& pipeline, const std::vector<FireOrder>& fires,
+                                  const WaveReply& reply);
+WaveReply decodeWaveReply(const PipelineDef& pipeline, const std::vector<FireOrder>& fires,
+                          const std::vector<char>& bytes);
 
 std::vector<char> encodeSignal();
 void decodeSignal(const std::vector<char>& bytes);

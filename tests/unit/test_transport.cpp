@@ -132,12 +132,30 @@ TEST(Wire, RefusesForeignVersionsAndCorruption) {
   bytes.pop_back();
   EXPECT_THROW(decodeTasks(linear::pipeline, bytes), std::runtime_error);
 
-  const WaveCounts wave{3, 100, 90};
-  const WaveCounts back = decodeWave(encodeWave(wave, true), true);
+  WaveReply wave;
+  wave.wave = 3;
+  wave.counts[ScopeKey{0, 0, 1}] = Counts{100, 90};
+  wave.recalls.emplace_back(7, true);
+  const WaveReply back = decodeWaveReply(linear::pipeline, {}, encodeWaveReply(linear::pipeline, {}, wave));
   EXPECT_EQ(back.wave, 3u);
-  EXPECT_EQ(back.created, 100u);
-  EXPECT_EQ(back.finished, 90u);
-  EXPECT_THROW(decodeWave(encodeWave(wave, false), true), std::runtime_error);
+  ASSERT_EQ(back.counts.size(), 1u);
+  EXPECT_EQ(back.counts.at(ScopeKey{0, 0, 1}).created, 100u);
+  EXPECT_EQ(back.counts.at(ScopeKey{0, 0, 1}).finished, 90u);
+  ASSERT_EQ(back.recalls.size(), 1u);
+  EXPECT_TRUE(back.recalls[0].second);
+  WaveRequest request;
+  request.wave = 4;
+  request.actions.recalls.push_back(9);
+  request.actions.retires.push_back(Retire{9, 2, 1});
+  const WaveRequest requestBack = decodeWaveRequest(linear::pipeline, encodeWaveRequest(request));
+  EXPECT_EQ(requestBack.wave, 4u);
+  EXPECT_EQ(requestBack.actions.recalls, std::vector<std::uint64_t>{9});
+  ASSERT_EQ(requestBack.actions.retires.size(), 1u);
+  EXPECT_EQ(requestBack.actions.retires[0].gen, 2u);
+  // A reply read as a request, and a fire order for a stage that is no reduce.
+  EXPECT_THROW(decodeWaveRequest(linear::pipeline, encodeWaveReply(linear::pipeline, {}, wave)), std::runtime_error);
+  request.actions.fires.push_back(FireOrder{ScopeKey{}, 1});
+  EXPECT_THROW(decodeWaveRequest(linear::pipeline, encodeWaveRequest(request)), std::runtime_error);
   EXPECT_NO_THROW(decodeSignal(encodeSignal()));
 }
 
