@@ -8,6 +8,10 @@
 // kMaxFused stages. Every stage still gets a function of its own, which runs
 // from that stage to the end of its segment, so the runtime may start items
 // at any stage.
+//
+// reduce, frame and frame_end get a function for each of their StageDef
+// entry points (newStore, reduce, merge, enter, frameEnd, leave). An emit has
+// none: the leave of the reduce or frame_end above it calls it.
 #include <cstdint>
 #include <cstdio>
 #include <ostream>
@@ -18,6 +22,7 @@
 namespace jsgen {
 namespace {
 
+using model::kNoStage;
 using model::Passing;
 using model::ReturnForm;
 using model::Stage;
@@ -25,6 +30,25 @@ using model::StageKind;
 
 constexpr std::size_t kMaxFused = 8;
 constexpr const char* kDetail = "::jobstream::detail::";
+
+// What leaves `stage` for the stage below it; empty when nothing does (a
+// frame's returns go into its body, not below it).
+model::Type leavingType(const Stage& stage) {
+  switch (stage.kind) {
+    case StageKind::reduce:
+    case StageKind::frame_end:
+      return stage.leaves;
+    case StageKind::frame:
+    case StageKind::result:
+    case StageKind::finish:
+      return {};
+    case StageKind::init:
+    case StageKind::job:
+    case StageKind::emit:
+      break;
+  }
+  return stage.returns == ReturnForm::none ? model::Type{} : stage.item;
+}
 
 // The pipeline's stages as the runtime sees them: the user's, then a default
 // printer when the pipeline does not end with result or finish.
@@ -38,19 +62,18 @@ struct Layout {
 Layout layOut(const model::Pipeline& pipeline) {
   Layout layout;
   layout.stages = pipeline.stages;
-  // The default printer takes what leaves the pipeline: the last stage's
-  // items, or in a pipeline of init stages only, what they make.
-  const Stage* lastProducer = nullptr;
+  // The default printer takes what leaves the pipeline: what leaves the last
+  // stage, or in a pipeline of init stages only, what they make.
+  model::Type leaving;
   for (const Stage& stage : layout.stages) {
-    if (stage.kind != StageKind::init || stage.returns != ReturnForm::none) lastProducer = &stage;
+    if (stage.kind != StageKind::init || stage.returns != ReturnForm::none)
+      leaving = leavingType(stage);
   }
-  const Stage& last = layout.stages.back();
-  if (last.kind != StageKind::result && last.kind != StageKind::finish && lastProducer &&
-      lastProducer->returns != ReturnForm::none) {
+  if (!leaving.qualified.empty()) {
     Stage print;
     print.kind = StageKind::result;  // StageKind::print in the table; see kindOf()
     print.name = "jobstream::print";
-    print.input = lastProducer->item;
+    print.input = leaving;
     layout.stages.push_back(print);
     layout.printer = true;
   }
@@ -84,9 +107,47 @@ const char* kindOf(const Layout& layout, std::size_t index) {
   return isPrinter(layout, index) ? "print" : model::kindName(layout.stages[index].kind);
 }
 
+// The emit right below a reduce or frame_end, or null.
+const Stage* emitBelow(const Layout& layout, std::size_t index) {
+  const std::size_t next = index + 1;
+  if (next == layout.stages.size() || layout.stages[next].kind != StageKind::emit) return nullptr;
+  return &layout.stages[next];
+}
+
+// The frame whose body holds the items delivered to a stage (a frame_end's
+// items are in its own frame's body); kNoStage for the top level.
+std::size_t ownerOf(const Layout& layout, std::size_t index) {
+  const Stage& stage = layout.stages[index];
+  if (stage.kind == StageKind::init || isPrinter(layout, index)) return kNoStage;
+  return stage.kind == StageKind::frame_end ? stage.structure.partner : stage.structure.frame;
+}
+
+// The region of its owner's scope that a stage is in: the reduces directly in
+// that scope above it. A reduce is in the region it closes.
+std::size_t regionOf(const Layout& layout, std::size_t index) {
+  if (layout.stages[index].kind == StageKind::init) return 0;
+  const std::size_t owner = ownerOf(layout, index);
+  std::size_t region = 0;
+  for (std::size_t k = 0; k != index; ++k) {
+    if (layout.stages[k].kind == StageKind::reduce && ownerOf(layout, k) == owner) ++region;
+  }
+  return region;
+}
+
+std::string stageIndex(std::size_t index) {
+  return index == kNoStage ? std::string(kDetail) + "kNoStage" : std::to_string(index);
+}
+
 // How to pass the item denoted by the lvalue `from` to `param`.
 std::string argument(const std::string& from, Passing passing) {
   return passing == Passing::const_ref ? from : "std::move(" + from + ")";
+}
+
+// How to pass the lvalue `from` of type `item` without giving it up: a
+// parameter taken by && gets a copy.
+std::string keptArgument(const std::string& from, const model::Parameter& param) {
+  if (param.passing != Passing::rvalue_ref) return from;
+  return "static_cast<" + param.item.qualified + ">(" + from + ")";
 }
 
 // The call of a user function on the item `from` (a tuple fanned out for
@@ -107,6 +168,22 @@ std::string call(const Stage& stage, const std::string& from) {
 
 std::string indent(std::size_t depth) { return std::string(2 * depth, ' '); }
 
+std::string batchOf(const model::Type& type) {
+  return std::string(kDetail) + "Batch<" + type.qualified + ">";
+}
+
+// `Output<T> out(emitter, to);` for what `stage` returns, when it returns something.
+void declareOutput(const Stage& stage, std::size_t to, std::ostream& out) {
+  if (stage.returns == ReturnForm::none) return;
+  out << "  " << kDetail << "Output<" << stage.item.qualified << "> out(emitter, " << to
+      << ");\n";
+}
+
+// `call;` or `out.push(call);`, as `stage` returns nothing or something.
+std::string deliver(const Stage& stage, const std::string& call) {
+  return stage.returns == ReturnForm::none ? call + ";" : "out.push(" + call + ");";
+}
+
 void emitInit(const Layout& layout, std::size_t index, std::ostream& out) {
   const Stage& stage = layout.stages[index];
   out << "\nvoid init_" << index << '(' << kDetail << "Emitter& emitter) {\n"
@@ -125,12 +202,9 @@ void emitProcess(const Layout& layout, std::size_t index, std::ostream& out) {
   const Stage& last = layout.stages[end];
   out << "\nvoid process_" << index << '(' << kDetail << "BatchBase& batch, std::size_t begin, "
       << "std::size_t end, " << kDetail << "Emitter& emitter) {\n"
-      << "  auto& items = static_cast<" << kDetail << "Batch<"
-      << layout.stages[index].input.qualified << ">&>(batch).items;\n";
-  if (last.returns != ReturnForm::none) {
-    out << "  " << kDetail << "Output<" << last.item.qualified << "> out(emitter, " << end + 1
-        << ");\n";
-  }
+      << "  auto& items = static_cast<" << batchOf(layout.stages[index].input)
+      << "&>(batch).items;\n";
+  declareOutput(last, end + 1, out);
   out << "  for (std::size_t i = begin; i != end; ++i) {\n";
   std::string from = "items[i]";
   std::size_t depth = 2;
@@ -138,11 +212,7 @@ void emitProcess(const Layout& layout, std::size_t index, std::ostream& out) {
     const Stage& stage = layout.stages[at];
     out << indent(depth) << "emitter.current = " << at << ";\n";
     if (at == end) {
-      if (stage.returns == ReturnForm::none) {
-        out << indent(depth) << call(stage, from) << ";\n";
-      } else {
-        out << indent(depth) << "out.push(" << call(stage, from) << ");\n";
-      }
+      out << indent(depth) << deliver(stage, call(stage, from)) << '\n';
       break;
     }
     const std::string result = "r" + std::to_string(at);
@@ -162,8 +232,7 @@ void emitProcess(const Layout& layout, std::size_t index, std::ostream& out) {
 void emitFinish(const Layout& layout, std::size_t index, std::ostream& out) {
   const Stage& stage = layout.stages[index];
   out << "\nvoid finish_" << index << '(' << kDetail << "BatchBase& batch) {\n"
-      << "  auto& items = static_cast<" << kDetail << "Batch<" << stage.input.qualified
-      << ">&>(batch).items;\n"
+      << "  auto& items = static_cast<" << batchOf(stage.input) << "&>(batch).items;\n"
       // The user's function takes a std::vector; batches use another allocator.
       << "  ::std::vector<" << stage.input.qualified
       << "> all(std::make_move_iterator(items.begin()), std::make_move_iterator(items.end()));\n"
@@ -171,26 +240,186 @@ void emitFinish(const Layout& layout, std::size_t index, std::ostream& out) {
       << ");\n}\n";
 }
 
+// reduce, frame: a batch holding one value-initialised store.
+void emitNewStore(const Stage& stage, std::size_t index, std::ostream& out) {
+  out << "\nstd::unique_ptr<" << kDetail << "BatchBase> newStore_" << index << "() {\n"
+      << "  auto store = std::make_unique<" << batchOf(stage.store) << ">();\n"
+      << "  store->items.emplace_back();\n"
+      << "  return store;\n}\n";
+}
+
+// `auto& store = ...;`: the one store in the batch `from`.
+void bindStore(const Stage& stage, const char* from, std::ostream& out) {
+  out << "  auto& store = static_cast<" << batchOf(stage.store) << "&>(" << from
+      << ").items[0];\n";
+}
+
+std::string constSpan(const model::Type& type) {
+  return "std::span<const " + type.qualified + ">";
+}
+
+void emitReduce(const Layout& layout, std::size_t index, std::ostream& out) {
+  const Stage& stage = layout.stages[index];
+  const std::string callInputs = stage.callee + "(store, " + constSpan(stage.input) +
+                                 "(items.data() + begin, end - begin), " +
+                                 constSpan(stage.store) + "())";
+  out << "\nvoid reduce_" << index << '(' << kDetail << "BatchBase& storeBatch, " << kDetail
+      << "BatchBase& batch, std::size_t begin, std::size_t end, " << kDetail
+      << "Emitter& emitter) {\n";
+  bindStore(stage, "storeBatch", out);
+  out << "  auto& items = static_cast<" << batchOf(stage.input) << "&>(batch).items;\n";
+  declareOutput(stage, stage.structure.recursTo, out);
+  out << "  emitter.current = " << index << ";\n"
+      << "  " << deliver(stage, callInputs) << "\n}\n";
+
+  // The first store takes in the others.
+  const std::string callOthers = stage.callee + "(stores[0], " + constSpan(stage.input) + "(), " +
+                                 constSpan(stage.store) + "(stores.data() + 1, stores.size() - 1))";
+  out << "\nvoid merge_" << index << '(' << kDetail << "BatchBase& storesBatch, " << kDetail
+      << "Emitter& emitter) {\n"
+      << "  auto& stores = static_cast<" << batchOf(stage.store) << "&>(storesBatch).items;\n";
+  declareOutput(stage, stage.structure.recursTo, out);
+  out << "  emitter.current = " << index << ";\n"
+      << "  " << deliver(stage, callOthers) << "\n}\n";
+}
+
+void emitEnter(const Layout& layout, std::size_t index, std::ostream& out) {
+  const Stage& stage = layout.stages[index];
+  const std::string result = "r" + std::to_string(index);
+  // The runtime keeps the first item for the instance's later calls.
+  const std::string first = keptArgument("first", stage.parameters[1]);
+  out << "\nbool enter_" << index << '(' << kDetail << "BatchBase& storeBatch, " << kDetail
+      << "BatchBase& firstBatch, " << kDetail << "Emitter& emitter) {\n";
+  bindStore(stage, "storeBatch", out);
+  out << "  const auto& first = static_cast<" << batchOf(stage.input)
+      << "&>(firstBatch).items[0];\n"
+      << "  emitter.current = " << index << ";\n"
+      << "  auto " << result << " = " << stage.callee << "(store, " << first << ");\n"
+      // The front end lets a frame return only std::optional or Multiple.
+      << "  if (" << (stage.returns == ReturnForm::optional ? "!" + result : result + ".empty()")
+      << ") return false;\n";
+  declareOutput(stage, stage.structure.recursTo, out);
+  out << "  out.push(std::move(" << result << "));\n"
+      << "  return true;\n}\n";
+}
+
+void emitFrameEnd(const Layout& layout, std::size_t index, std::ostream& out) {
+  const Stage& stage = layout.stages[index];
+  out << "\nvoid frameEnd_" << index << '(' << kDetail << "BatchBase& storeBatch, " << kDetail
+      << "BatchBase& batch, std::size_t begin, std::size_t end, " << kDetail
+      << "Emitter& emitter) {\n";
+  bindStore(stage, "storeBatch", out);
+  out << "  auto& items = static_cast<" << batchOf(stage.input) << "&>(batch).items;\n";
+  declareOutput(stage, stage.structure.recursTo, out);
+  const std::string next = argument("items[i]", stage.parameters[1].passing);
+  out << "  emitter.current = " << index << ";\n"
+      << "  for (std::size_t i = begin; i != end; ++i) {\n"
+      << "    " << deliver(stage, stage.callee + "(store, " + next + ")") << "\n"
+      << "  }\n}\n";
+}
+
+// reduce, frame_end: the store, or what the emit below makes of it, goes to
+// the stage after them (there is one: the default printer if nothing else).
+void emitLeave(const Layout& layout, std::size_t index, std::ostream& out) {
+  const Stage& stage = layout.stages[index];
+  const Stage* emit = emitBelow(layout, index);
+  const std::size_t to = index + (emit ? 2 : 1);
+  out << "\nvoid leave_" << index << '(' << kDetail << "BatchBase& storeBatch, " << kDetail
+      << "Emitter& emitter) {\n";
+  bindStore(stage, "storeBatch", out);
+  out << "  " << kDetail << "Output<" << stage.leaves.qualified << "> out(emitter, " << to
+      << ");\n";
+  if (emit) {
+    out << "  emitter.current = " << index + 1 << ";\n"
+        << "  out.push(" << call(*emit, "store") << ");\n}\n";
+  } else {
+    out << "  out.push(std::move(store));\n}\n";
+  }
+}
+
+void emitStageFunctions(const Layout& layout, std::size_t index, std::ostream& out) {
+  const Stage& stage = layout.stages[index];
+  switch (stage.kind) {
+    case StageKind::init:
+      emitInit(layout, index, out);
+      break;
+    case StageKind::finish:
+      emitFinish(layout, index, out);
+      break;
+    case StageKind::job:
+    case StageKind::result:
+      emitProcess(layout, index, out);
+      break;
+    case StageKind::reduce:
+      emitNewStore(stage, index, out);
+      emitReduce(layout, index, out);
+      emitLeave(layout, index, out);
+      break;
+    case StageKind::frame:
+      emitNewStore(stage, index, out);
+      emitEnter(layout, index, out);
+      break;
+    case StageKind::frame_end:
+      emitFrameEnd(layout, index, out);
+      emitLeave(layout, index, out);
+      break;
+    case StageKind::emit:
+      break;
+  }
+}
+
 void emitStageRow(const Layout& layout, std::size_t index, std::ostream& out) {
   const Stage& stage = layout.stages[index];
-  const bool init = stage.kind == StageKind::init;
-  out << "    {" << kDetail << "StageKind::" << kindOf(layout, index) << ", " << quoted(stage.name)
-      << ", ";
-  if (init) {
-    out << "nullptr, \"\", ";
+  const std::string at = std::to_string(index);
+  out << "    {.kind = " << kDetail << "StageKind::" << kindOf(layout, index)
+      << ", .name = " << quoted(stage.name);
+  if (stage.kind == StageKind::init) {
+    out << ", .input = nullptr, .inputName = \"\"";
   } else {
-    out << '&' << kDetail << "itemTypeOf<" << stage.input.qualified << ">, "
-        << quoted(stage.input.spelled) << ", ";
+    out << ", .input = &" << kDetail << "itemTypeOf<" << stage.input.qualified
+        << ">, .inputName = " << quoted(stage.input.spelled);
   }
-  out << "false, ";
-  if (init) {
-    out << "&init_" << index << ", nullptr, nullptr";
-  } else if (isPrinter(layout, index)) {
-    out << "nullptr, &" << kDetail << "printItems<" << stage.input.qualified << ">, nullptr";
-  } else if (stage.kind == StageKind::finish) {
-    out << "nullptr, nullptr, &finish_" << index;
+  out << ", .serial = false";
+  if (isPrinter(layout, index)) {
+    out << ", .process = &" << kDetail << "printItems<" << stage.input.qualified << ">";
   } else {
-    out << "nullptr, &process_" << index << ", nullptr";
+    switch (stage.kind) {
+      case StageKind::init:
+        out << ", .init = &init_" << at;
+        break;
+      case StageKind::job:
+      case StageKind::result:
+        out << ", .process = &process_" << at;
+        break;
+      case StageKind::finish:
+        out << ", .finish = &finish_" << at;
+        break;
+      case StageKind::reduce:
+      case StageKind::frame:
+      case StageKind::frame_end:
+      case StageKind::emit:
+        break;
+    }
+  }
+  out << ", .owner = " << stageIndex(ownerOf(layout, index))
+      << ", .region = " << regionOf(layout, index)
+      << ", .partner = " << stageIndex(stage.structure.partner);
+  switch (stage.kind) {
+    case StageKind::reduce:
+      out << ", .store = &" << kDetail << "itemTypeOf<" << stage.store.qualified << ">"
+          << ", .newStore = &newStore_" << at << ", .reduce = &reduce_" << at
+          << ", .merge = &merge_" << at << ", .leave = &leave_" << at;
+      break;
+    case StageKind::frame:
+      out << ", .store = &" << kDetail << "itemTypeOf<" << stage.store.qualified << ">"
+          << ", .newStore = &newStore_" << at << ", .enter = &enter_" << at;
+      break;
+    case StageKind::frame_end:
+      out << ", .store = &" << kDetail << "itemTypeOf<" << stage.store.qualified << ">"
+          << ", .frameEnd = &frameEnd_" << at << ", .leave = &leave_" << at;
+      break;
+    default:
+      break;
   }
   out << "},\n";
 }
@@ -201,7 +430,10 @@ std::string fingerprint(const Layout& layout) {
   for (std::size_t i = 0; i != layout.stages.size(); ++i) {
     const Stage& stage = layout.stages[i];
     text << kindOf(layout, i) << ' ' << stage.name << ' ' << stage.input.qualified << ' '
-         << model::returnFormName(stage.returns) << ' ' << stage.item.qualified << '\n';
+         << model::returnFormName(stage.returns) << ' ' << stage.item.qualified;
+    // A checkpoint holds stores: a changed store type is another pipeline.
+    if (!stage.store.qualified.empty()) text << " store " << stage.store.qualified;
+    text << '\n';
   }
   std::uint64_t hash = 0xcbf29ce484222325ULL;
   for (unsigned char c : text.str()) {
@@ -229,17 +461,9 @@ void emitPipeline(const model::Pipeline& pipeline, std::size_t index, std::ostre
   out << "\n// Pipeline " << (pipeline.name.empty() ? "(global namespace)" : pipeline.name)
       << ".\nnamespace {\nnamespace " << ns << " {\n";
   for (std::size_t i = 0; i != layout.stages.size(); ++i) {
-    const Stage& stage = layout.stages[i];
-    if (isPrinter(layout, i)) continue;
-    if (stage.kind == StageKind::init)
-      emitInit(layout, i, out);
-    else if (stage.kind == StageKind::finish)
-      emitFinish(layout, i, out);
-    else
-      emitProcess(layout, i, out);
+    if (!isPrinter(layout, i)) emitStageFunctions(layout, i, out);
   }
-  out << "\n// kind, name, input, inputName, serial, init, process, finish\n"
-      << "constexpr " << kDetail << "StageDef kStages[] = {\n";
+  out << "\nconstexpr " << kDetail << "StageDef kStages[] = {\n";
   for (std::size_t i = 0; i != layout.stages.size(); ++i) emitStageRow(layout, i, out);
   const std::string& entryType = layout.stages[layout.entry].input.qualified;
   out << "};\n\n"

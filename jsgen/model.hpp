@@ -14,8 +14,6 @@ enum class StageKind : std::uint8_t { init, job, frame, frame_end, reduce, emit,
 
 // The attribute spelling without its namespace: "job", "frame_end", ...
 const char* kindName(StageKind kind);
-// True for the kinds that code generation handles (the linear pipeline).
-bool isSupported(StageKind kind);
 
 // A type twice: as the user wrote it (for messages and StageDef::inputName)
 // and fully qualified from the global namespace (for generated code).

@@ -59,11 +59,6 @@ const char* kindName(StageKind kind) {
   return "?";
 }
 
-bool isSupported(StageKind kind) {
-  return kind == StageKind::init || kind == StageKind::job || kind == StageKind::result ||
-         kind == StageKind::finish;
-}
-
 const char* passingName(Passing passing) {
   switch (passing) {
     case Passing::value:

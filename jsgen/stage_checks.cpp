@@ -251,6 +251,30 @@ class PipelineChecker {
         << nameOf(keeper) << spelledName(store, context_);
   }
 
+  // A frame must be able to return items (or its body never runs) and to
+  // return nothing (or its instances never end).
+  void checkFrameReturns(const FoundStage& frame, const FoundStage& end) {
+    const ReturnShape shape = returnShape(frame.function->getReturnType());
+    if (shape.form == ReturnForm::none) {
+      reportError(diagnostics_, returnLocation(*frame.function),
+                  "frame stage '%0' returns void, so its body and frame_end '%1' would never "
+                  "run; a frame returns std::optional<T> or jobstream::Multiple<T>: work for "
+                  "the body, or nothing to end the instance")
+          << nameOf(frame) << nameOf(end);
+      reportNote(diagnostics_, end.attribute, "'%0' closes the frame here") << nameOf(end);
+    } else if (shape.form == ReturnForm::value) {
+      const std::string item = spelledName(shape.item, context_);
+      reportError(diagnostics_, returnLocation(*frame.function),
+                  "frame stage '%0' returns '%1', an item on every call, so its instances "
+                  "never end; return std::optional<%1> or jobstream::Multiple<%1>, and "
+                  "nothing to end an instance")
+          << nameOf(frame) << item;
+      reportNote(diagnostics_, end.attribute,
+                 "an instance's store leaves at '%0' here once the instance ends")
+          << nameOf(end);
+    }
+  }
+
   // A frame and its frame_end work on one store.
   void checkSameStore(const FoundStage& frame, const FoundStage& end) {
     const clang::QualType a = storeOf(frame);
@@ -403,16 +427,6 @@ bool checkPipeline(const std::vector<FoundStage>& stages,
                    const std::vector<model::Stage>& described,
                    const std::vector<StructureProblem>& problems, clang::ASTContext& context,
                    clang::DiagnosticsEngine& diagnostics) {
-  // Once per pipeline: this error alone keeps code from being generated, and
-  // every other rule is still checked so that the user sees all of them now.
-  for (const FoundStage& stage : stages) {
-    if (model::isSupported(stage.kind)) continue;
-    reportError(diagnostics, stage.attribute,
-                "'jobstream::%0' is not supported yet: this version of jsgen generates code "
-                "for init, job, result and finish stages only")
-        << model::kindName(stage.kind);
-    break;
-  }
   PipelineChecker checker(context, diagnostics);
   bool signaturesOk = true;
   for (const FoundStage& stage : stages)
@@ -435,6 +449,7 @@ bool checkPipeline(const std::vector<FoundStage>& stages,
     if (stage.kind == StageKind::emit) checker.checkEmitStore(stages[i - 1], stage);
     if (stage.kind == StageKind::frame_end)
       checker.checkSameStore(stages[structure.partner], stage);
+    if (stage.kind == StageKind::frame) checker.checkFrameReturns(stage, stages[structure.partner]);
     // A frame recurs into the stage right after it: checkFlow covers that.
     if (structure.recursTo != model::kNoStage && stage.kind != StageKind::frame)
       checker.checkRecursion(stage, stages[structure.recursTo]);

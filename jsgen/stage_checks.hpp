@@ -26,11 +26,9 @@ std::string stageName(const clang::FunctionDecl& function);
 // Where a stage's return type is written (for notes about what it produces).
 clang::SourceLocation returnLocation(const clang::FunctionDecl& function);
 
-// Reports every rule the pipeline breaks; true when it breaks none apart from
-// using kinds that code generation does not handle yet (reported once, at the
-// first such stage, so that no code is generated). `described` is the model
-// of the same stages with their structure laid out, and `problems` what
-// layOutScopes found.
+// Reports every rule the pipeline breaks; true when it breaks none.
+// `described` is the model of the same stages with their structure laid out,
+// and `problems` what layOutScopes found.
 bool checkPipeline(const std::vector<FoundStage>& stages,
                    const std::vector<model::Stage>& described,
                    const std::vector<StructureProblem>& problems, clang::ASTContext& context,

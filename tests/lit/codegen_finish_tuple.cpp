@@ -34,7 +34,7 @@ namespace totals {
 // CHECK-NEXT:    auto& items = static_cast<::jobstream::detail::Batch<::std::size_t>&>(batch).items;
 // CHECK-NEXT:    ::std::vector<::std::size_t> all(std::make_move_iterator(items.begin()), std::make_move_iterator(items.end()));
 // CHECK-NEXT:    ::totals::total(std::move(all));
-// CHECK:       {::jobstream::detail::StageKind::init, "totals::seed", nullptr, "", false, &init_0, nullptr, nullptr},
-// CHECK:       {::jobstream::detail::StageKind::finish, "totals::total", &::jobstream::detail::itemTypeOf<::std::size_t>, "std::size_t", false, nullptr, nullptr, &finish_2},
+// CHECK:       {.kind = ::jobstream::detail::StageKind::init, .name = "totals::seed", .input = nullptr, .inputName = "", .serial = false, .init = &init_0, .owner = ::jobstream::detail::kNoStage, .region = 0, .partner = ::jobstream::detail::kNoStage},
+// CHECK:       {.kind = ::jobstream::detail::StageKind::finish, .name = "totals::total", .input = &::jobstream::detail::itemTypeOf<::std::size_t>, .inputName = "std::size_t", .serial = false, .finish = &finish_2, .owner = ::jobstream::detail::kNoStage, .region = 0, .partner = ::jobstream::detail::kNoStage},
 // CHECK:       .entry = 1,
 // CHECK-NEXT:  .parseItem = ::jobstream::detail::parserFor<::std::tuple<::std::string, int>>(),

@@ -60,10 +60,10 @@ namespace lengths {
 // CHECK-NEXT:    ::lengths::show(std::move(items[i]));
 
 // CHECK:      constexpr ::jobstream::detail::StageDef kStages[] = {
-// CHECK-NEXT:   {::jobstream::detail::StageKind::job, "lengths::length", &::jobstream::detail::itemTypeOf<::std::string>, "std::string", false, nullptr, &process_0, nullptr},
-// CHECK-NEXT:   {::jobstream::detail::StageKind::job, "lengths::keepEven", &::jobstream::detail::itemTypeOf<int>, "int", false, nullptr, &process_1, nullptr},
-// CHECK-NEXT:   {::jobstream::detail::StageKind::job, "lengths::upTo", &::jobstream::detail::itemTypeOf<int>, "int", false, nullptr, &process_2, nullptr},
-// CHECK-NEXT:   {::jobstream::detail::StageKind::result, "lengths::show", &::jobstream::detail::itemTypeOf<int>, "int", false, nullptr, &process_3, nullptr},
+// CHECK-NEXT:   {.kind = ::jobstream::detail::StageKind::job, .name = "lengths::length", .input = &::jobstream::detail::itemTypeOf<::std::string>, .inputName = "std::string", .serial = false, .process = &process_0, .owner = ::jobstream::detail::kNoStage, .region = 0, .partner = ::jobstream::detail::kNoStage},
+// CHECK-NEXT:   {.kind = ::jobstream::detail::StageKind::job, .name = "lengths::keepEven", .input = &::jobstream::detail::itemTypeOf<int>, .inputName = "int", .serial = false, .process = &process_1, .owner = ::jobstream::detail::kNoStage, .region = 0, .partner = ::jobstream::detail::kNoStage},
+// CHECK-NEXT:   {.kind = ::jobstream::detail::StageKind::job, .name = "lengths::upTo", .input = &::jobstream::detail::itemTypeOf<int>, .inputName = "int", .serial = false, .process = &process_2, .owner = ::jobstream::detail::kNoStage, .region = 0, .partner = ::jobstream::detail::kNoStage},
+// CHECK-NEXT:   {.kind = ::jobstream::detail::StageKind::result, .name = "lengths::show", .input = &::jobstream::detail::itemTypeOf<int>, .inputName = "int", .serial = false, .process = &process_3, .owner = ::jobstream::detail::kNoStage, .region = 0, .partner = ::jobstream::detail::kNoStage},
 // CHECK-NEXT: };
 // CHECK:      constexpr ::jobstream::detail::PipelineDef kPipeline{
 // CHECK-NEXT:   .name = "lengths",

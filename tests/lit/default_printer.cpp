@@ -16,12 +16,12 @@ namespace printed {
 }  // namespace printed
 
 // CHECK:      constexpr ::jobstream::detail::StageDef kStages[] = {
-// CHECK-NEXT:   {::jobstream::detail::StageKind::job, "printed::name", &::jobstream::detail::itemTypeOf<int>, "int", false, nullptr, &process_0, nullptr},
-// CHECK-NEXT:   {::jobstream::detail::StageKind::print, "jobstream::print", &::jobstream::detail::itemTypeOf<::std::string>, "std::string", false, nullptr, &::jobstream::detail::printItems<::std::string>, nullptr},
+// CHECK-NEXT:   {.kind = ::jobstream::detail::StageKind::job, .name = "printed::name", .input = &::jobstream::detail::itemTypeOf<int>, .inputName = "int", .serial = false, .process = &process_0, .owner = ::jobstream::detail::kNoStage, .region = 0, .partner = ::jobstream::detail::kNoStage},
+// CHECK-NEXT:   {.kind = ::jobstream::detail::StageKind::print, .name = "jobstream::print", .input = &::jobstream::detail::itemTypeOf<::std::string>, .inputName = "std::string", .serial = false, .process = &::jobstream::detail::printItems<::std::string>, .owner = ::jobstream::detail::kNoStage, .region = 0, .partner = ::jobstream::detail::kNoStage},
 // CHECK-NEXT: };
 
 // RESULT:      constexpr ::jobstream::detail::StageDef kStages[] = {
-// RESULT-NEXT:   {::jobstream::detail::StageKind::job, "printed::name"
-// RESULT-NEXT:   {::jobstream::detail::StageKind::result, "printed::show", &::jobstream::detail::itemTypeOf<::std::string>, "std::string", false, nullptr, &process_1, nullptr},
+// RESULT-NEXT:   {.kind = ::jobstream::detail::StageKind::job, .name = "printed::name"
+// RESULT-NEXT:   {.kind = ::jobstream::detail::StageKind::result, .name = "printed::show", .input = &::jobstream::detail::itemTypeOf<::std::string>, .inputName = "std::string", .serial = false, .process = &process_1, .owner = ::jobstream::detail::kNoStage, .region = 0, .partner = ::jobstream::detail::kNoStage},
 // RESULT-NEXT: };
 // RESULT-NOT:  StageKind::print

@@ -5,6 +5,7 @@
 // RUN: not %jsgen %s %jsgen_flags 2>&1 | FileCheck %s
 #include <jobstream/jobstream.hpp>
 
+#include <optional>
 #include <span>
 #include <string>
 
@@ -25,7 +26,7 @@ struct Count {
 [[jobstream::job]] long afterReduce(int n) { return n; }
 // CHECK: diag_flow_store.cpp:[[@LINE-1]]:37: error: stage 'flow::afterReduce' takes 'int' but 'flow::add' before it produces 'Total'
 // CHECK: diag_flow_store.cpp:[[@LINE-8]]:32: note: 'flow::add' produces 'Total' here
-[[jobstream::frame]] std::string loop(Count& store, long first) { return store.n++ ? "" : std::to_string(first); }
+[[jobstream::frame]] std::optional<std::string> loop(Count& store, long first) { if (store.n++) return std::nullopt; return std::to_string(first); }
 [[jobstream::job]] int body(int n) { return n; }
 // CHECK: diag_flow_store.cpp:[[@LINE-1]]:29: error: stage 'flow::body' takes 'int' but 'flow::loop' before it produces 'std::string'
 // CHECK: diag_flow_store.cpp:[[@LINE-3]]:22: note: 'flow::loop' produces 'std::string' here

@@ -23,7 +23,7 @@ struct Count {
 }
 // CHECK: diag_recursion_mismatch.cpp:[[@LINE-6]]:23: error: reduce stage 'again::add' returns 'std::string', which re-enters its scope at stage 'again::first', but 'again::first' takes 'int'
 // CHECK: diag_recursion_mismatch.cpp:[[@LINE-8]]:30: note: 'again::first' takes 'int' here
-[[jobstream::frame]] long loop(Count& store, const Total& total) { return store.n++ ? 0 : total.sum; }
+[[jobstream::frame]] std::optional<long> loop(Count& store, const Total& total) { if (store.n++) return std::nullopt; return total.sum; }
 [[jobstream::job]] int body(long n) { return static_cast<int>(n); }
 [[jobstream::frame_end]] double close(Count& store, int next) { return store.n += next; }
 // CHECK: diag_recursion_mismatch.cpp:[[@LINE-1]]:26: error: frame_end stage 'again::close' returns 'double', which re-enters the frame body at stage 'again::body', but 'again::body' takes 'long'

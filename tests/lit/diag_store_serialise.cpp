@@ -3,6 +3,7 @@
 // RUN: not %jsgen %s %jsgen_flags 2>&1 | FileCheck %s
 #include <jobstream/jobstream.hpp>
 
+#include <optional>
 #include <string>
 
 namespace kept {
@@ -11,7 +12,9 @@ struct Count {
   const char* label = nullptr;
 // CHECK: diag_store_serialise.cpp:[[@LINE-1]]:15: error: cannot generate serialisation for 'kept::Count': member 'label' of type 'const char *' is a raw pointer; give 'kept::Count' its own serialize() or change the member
 };
-[[jobstream::frame]] int loop(Count& store, int first) { return store.name.empty() ? first : 0; }
-// CHECK: diag_store_serialise.cpp:[[@LINE-1]]:26: note: the type travels between stages at 'kept::loop'
+[[jobstream::frame]] std::optional<int> loop(Count& store, int first) {
+  return store.name.empty() ? std::optional<int>(first) : std::nullopt;
+}
+// CHECK: diag_store_serialise.cpp:[[@LINE-3]]:41: note: the type travels between stages at 'kept::loop'
 [[jobstream::frame_end]] void close(Count& store, int next) { store.name += std::to_string(next); }
 }  // namespace kept

@@ -2,6 +2,7 @@
 // RUN: not %jsgen %s %jsgen_flags 2>&1 | FileCheck %s
 #include <jobstream/jobstream.hpp>
 
+#include <optional>
 #include <span>
 
 namespace init {
@@ -27,8 +28,8 @@ struct Run {
   Start start;
   int steps = 0;
 };
-[[jobstream::frame]] int loop(Run& store, int first) { return store.steps++ ? 0 : first; }
-// CHECK: diag_store_value_init.cpp:[[@LINE-1]]:31: error: store type 'Run' of frame stage 'member::loop' cannot be value-initialised; each frame instance starts from 'Run{}': give it a public default constructor
+[[jobstream::frame]] std::optional<int> loop(Run& store, int first) { if (store.steps++) return std::nullopt; return first; }
+// CHECK: diag_store_value_init.cpp:[[@LINE-1]]:46: error: store type 'Run' of frame stage 'member::loop' cannot be value-initialised; each frame instance starts from 'Run{}': give it a public default constructor
 // CHECK: diag_store_value_init.cpp:[[@LINE-5]]:9: note: member 'start' of type 'Start' has no default value and cannot be value-initialised
 [[jobstream::frame_end]] void close(Run& store, int next) { store.steps += next; }
 }  // namespace member

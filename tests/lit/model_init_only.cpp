@@ -22,6 +22,6 @@ namespace seeds {
 // CODE:        ::jobstream::detail::Output<int> out(emitter, 2);
 // CODE:      void init_1(
 // CODE:        ::jobstream::detail::Output<int> out(emitter, 2);
-// CODE:      {::jobstream::detail::StageKind::print, "jobstream::print", &::jobstream::detail::itemTypeOf<int>, "int", false, nullptr, &::jobstream::detail::printItems<int>, nullptr},
+// CODE:      {.kind = ::jobstream::detail::StageKind::print, .name = "jobstream::print", .input = &::jobstream::detail::itemTypeOf<int>, .inputName = "int", .serial = false, .process = &::jobstream::detail::printItems<int>, .owner = ::jobstream::detail::kNoStage, .region = 0, .partner = ::jobstream::detail::kNoStage},
 // CODE:      .entry = 2,
 // CODE-NEXT: .parseItem = ::jobstream::detail::parserFor<int>(),
