@@ -387,4 +387,45 @@ inline const StageDef stages[] = {
 inline const PipelineDef pipeline{"nested", "test", stages, 0, nullptr};
 }  // namespace nested
 
+// ---------------------------------------------------------------------------
+// failing: a reduce that throws on 13, and a frame whose frame_end throws on 3.
+namespace failing {
+using countdown::Visits;
+inline void unlucky(Visits& v, std::span<const int> in, std::span<const Visits> others) {
+  for (int x : in) {
+    if (x == 13) throw std::runtime_error("thirteen");
+    v.sum += x;
+  }
+  for (const Visits& o : others) v.sum += o.sum;
+}
+inline void ignore(const Visits&) {}
+inline void addOrThrow(sum_through::Tri& t, const int& x) {
+  if (x == 3) throw std::runtime_error("three");
+  t.sum += x;
+}
+inline void ignoreTri(const sum_through::Tri&) {}
+
+inline const StageDef reduceStages[] = {
+    {.kind = StageKind::reduce, .name = "failing::unlucky", .input = &itemTypeOf<int>, .inputName = "int",
+     .serial = false, .store = &itemTypeOf<Visits>, .newStore = &newStore<Visits>,
+     .reduce = &reduce<unlucky, Visits, int, 0, 0>, .merge = &merge<unlucky, Visits, int, 0, 0>,
+     .leave = &leaveStore<Visits, 0, 1>},
+    {.kind = StageKind::result, .name = "failing::ignore", .input = &itemTypeOf<Visits>, .inputName = "Visits",
+     .serial = false, .process = &result<ignore, Visits, 1>, .region = 1},
+};
+inline const PipelineDef reducePipeline{"failing", "test", reduceStages, 0, nullptr};
+
+inline const StageDef frameStages[] = {
+    {.kind = StageKind::frame, .name = "failing::start", .input = &itemTypeOf<int>, .inputName = "int",
+     .serial = false, .partner = 1, .store = &itemTypeOf<sum_through::Tri>,
+     .newStore = &newStore<sum_through::Tri>, .enter = &enter<sum_through::start, sum_through::Tri, int, 0, 1>},
+    {.kind = StageKind::frame_end, .name = "failing::addOrThrow", .input = &itemTypeOf<int>, .inputName = "int",
+     .serial = false, .owner = 0, .partner = 0, .store = &itemTypeOf<sum_through::Tri>,
+     .frameEnd = &frameEnd<addOrThrow, sum_through::Tri, int, 1, 1>, .leave = &leaveStore<sum_through::Tri, 1, 2>},
+    {.kind = StageKind::result, .name = "failing::ignoreTri", .input = &itemTypeOf<sum_through::Tri>,
+     .inputName = "Tri", .serial = false, .process = &result<ignoreTri, sum_through::Tri, 2>},
+};
+inline const PipelineDef framePipeline{"failing", "test", frameStages, 0, nullptr};
+}  // namespace failing
+
 }  // namespace jstest::scoped

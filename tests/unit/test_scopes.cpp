@@ -133,6 +133,28 @@ TEST(Frame, ManySeedsOfChaosNeverFireEarlyOrHang) {
   }
 }
 
+void expectFailureNaming(const PipelineDef& pipeline, std::vector<int> items, const std::string& expected) {
+  for (const Shape& shape : kShapes) {
+    SCOPED_TRACE(describe(shape));
+    LoopbackRun run = runShape(pipeline, shape, batchOf(items));
+    ASSERT_FALSE(run.timedOut);
+    bool named = false;
+    for (const RunResult& rank : run.ranks) {
+      EXPECT_NE(rank.exitCode, 0);
+      if (rank.error.find(expected) != std::string::npos) named = true;
+    }
+    EXPECT_TRUE(named) << "no rank reported: " << expected;
+  }
+}
+
+TEST(Errors, AnExceptionInAReduceNamesItAndEndsTheRun) {
+  expectFailureNaming(failing::reducePipeline, range(0, 500), "stage 'failing::unlucky' failed on rank");
+}
+
+TEST(Errors, AnExceptionInAFrameEndNamesItAndEndsTheRun) {
+  expectFailureNaming(failing::framePipeline, {2, 5, 9}, "stage 'failing::addOrThrow' failed on rank");
+}
+
 TEST(ScopeTracker, TopLevelWithoutReducesEndsOnTheFirstQuietPair) {
   ScopeTracker tracker(mean::pipeline);
   CountsMap sums;
