@@ -173,6 +173,20 @@ class Rank {
   std::size_t enterFrames(const StageDef& stage, Task& chunk, WorkerEmitter& emitter);
   void endInstance(std::uint64_t id, WorkerEmitter& emitter, bool countParent);
   void fail(StageIndex stage, std::string_view what);
+  // Runs user code; an exception fails the run against the stage `current`
+  // names when it is thrown (generated code updates it). False on failure.
+  template <class Call>
+  bool guarded(const StageIndex& current, Call&& call) {
+    try {
+      call();
+      return true;
+    } catch (const std::exception& e) {
+      fail(current, e.what());
+    } catch (...) {
+      fail(current, "unknown exception");
+    }
+    return false;
+  }
   void runInits(std::unique_ptr<BatchBase> initialItems);
   void runFinish();
 
@@ -304,17 +318,8 @@ void Rank::work(std::size_t slot) {
     emitter.current = chunk->stage;
     emitter.scope = chunk->scope;
     emitter.gen = chunk->gen;
-    bool ok = true;
     std::size_t kept = 0;  // items that started a frame instance: finished when it ends
-    try {
-      kept = runChunk(stage, *chunk, emitter);
-    } catch (const std::exception& e) {
-      ok = false;
-      fail(emitter.current, e.what());
-    } catch (...) {
-      ok = false;
-      fail(emitter.current, "unknown exception");
-    }
+    const bool ok = guarded(emitter.current, [&] { kept = runChunk(stage, *chunk, emitter); });
     const auto elapsed = std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - start);
     sizer_.record(chunk->stage, chunk->size(), emitter.delivered, static_cast<std::uint64_t>(elapsed.count()));
     const std::size_t items = chunk->size();
@@ -428,13 +433,7 @@ void Rank::runInits(std::unique_ptr<BatchBase> initialItems) {
     const StageDef& stage = pipeline_.stages[i];
     if (stage.kind != StageKind::init) continue;
     emitter.current = i;
-    try {
-      stage.init(emitter);
-    } catch (const std::exception& e) {
-      fail(emitter.current, e.what());
-    } catch (...) {
-      fail(emitter.current, "unknown exception");
-    }
+    guarded(emitter.current, [&] { stage.init(emitter); });
   }
   if (initialItems && initialItems->size() != 0 && !failed_.load())
     deliver(pipeline_.entry, std::move(initialItems), 0, 0);
@@ -444,13 +443,7 @@ void Rank::runFinish() {
   for (StageIndex i = 0; i != pipeline_.stages.size(); ++i) {
     const StageDef& stage = pipeline_.stages[i];
     if (stage.kind != StageKind::finish) continue;
-    try {
-      stage.finish(*collectors_[i]);
-    } catch (const std::exception& e) {
-      fail(i, e.what());
-    } catch (...) {
-      fail(i, "unknown exception");
-    }
+    guarded(i, [&] { stage.finish(*collectors_[i]); });
   }
 }
 
@@ -723,7 +716,7 @@ void Rank::recall(std::uint64_t id) {
   }
   WorkerEmitter emitter(*this, commSlot());
   emitter.current = instance->frame;
-  try {
+  guarded(emitter.current, [&] {
     bool recurred;
     {
       std::lock_guard lock(instance->mutex);
@@ -734,11 +727,7 @@ void Rank::recall(std::uint64_t id) {
     }
     if (!recurred) endInstance(id, emitter, true);
     sums_.recalls.emplace_back(id, !recurred);
-  } catch (const std::exception& e) {
-    fail(emitter.current, e.what());
-  } catch (...) {
-    fail(emitter.current, "unknown exception");
-  }
+  });
 }
 
 // Every child has replied: merge the stores of the fired reductions, add
@@ -764,15 +753,7 @@ void Rank::finishWave() {
     emitter.scope = fire.key.scope;
     emitter.gen = fire.key.gen;
     emitter.current = fire.reduce;
-    try {
-      stage.merge(*result.stores, emitter);
-    } catch (const std::exception& e) {
-      fail(emitter.current, e.what());
-      return;
-    } catch (...) {
-      fail(emitter.current, "unknown exception");
-      return;
-    }
+    if (!guarded(emitter.current, [&] { stage.merge(*result.stores, emitter); })) return;
     if (emitter.delivered != 0) result.recurred = true;
     std::unique_ptr<BatchBase> merged = stage.store->make();
     stage.store->append(*merged, *result.stores, 0, 1);
@@ -807,15 +788,7 @@ void Rank::completeWave() {
       emitter.scope = fire.key.scope;
       emitter.gen = fire.key.gen;
       emitter.current = fire.reduce;
-      try {
-        stage.leave(*store, emitter);
-      } catch (const std::exception& e) {
-        fail(emitter.current, e.what());
-        return;
-      } catch (...) {
-        fail(emitter.current, "unknown exception");
-        return;
-      }
+      if (!guarded(emitter.current, [&] { stage.leave(*store, emitter); })) return;
     }
     tracker.fired(fire, result.recurred, wave_);
   }
