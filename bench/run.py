@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
 """Runs jobstream's benchmarks beside their hand-written MPI baselines.
 
-For every workload, system (baseline, jobstream) and rank count it runs the
-program under mpirun: warm-up runs first, then the median of --runs kept runs.
-It measures each run's whole-process wall itself and reads the program's own
-inner time from the line the program prints:
+For every workload, system (baseline, jobstream) and variant (rank count and
+program options) it runs the program under mpirun: warm-up runs first, then
+the median of --runs kept runs. It measures each run's whole-process wall
+itself and reads the program's own inner time, and any workload-specific
+figures, from the line the program prints:
 
     RESULT workload=w1 system=baseline ranks=2 items=10000000 inner_seconds=0.0163
-           sum=100010000000 expected=100010000000 ok=1
+           sum=100000010000000 expected=100000010000000 ok=1
 
 Contention guard: the machine is shared, so the driver waits for it to be
 quiet before it starts and before each configuration, and discards (and redoes)
@@ -45,30 +46,74 @@ class Program:
 
 
 @dataclasses.dataclass(frozen=True)
+class Variant:
+    ranks: int
+    options: tuple[str, ...] = ()  # program options after ITEMS, e.g. ("--threads", "2")
+
+    @property
+    def id(self) -> str:
+        return f"np{self.ranks}" + "".join(f"_{o.lstrip('-')}" for o in self.options)
+
+
+@dataclasses.dataclass(frozen=True)
+class Column:
+    """A workload's own column: a RESULT field over the kept runs."""
+    header: str
+    field: str
+    scale: float = 1.0
+    format: str = "{:.4g}"
+    statistic: Callable[[list[float]], float] = statistics.median
+
+
+@dataclasses.dataclass(frozen=True)
 class Workload:
     name: str
     description: str
     default_items: int
-    ranks: tuple[int, ...]
+    variants: tuple[Variant, ...]
     programs: tuple[Program, ...]
     expected_sum: Callable[[int], int]
+    columns: tuple[Column, ...] = ()
+    # mpirun's default binding gives a rank one core at np <= 2; a workload
+    # that runs several worker threads per rank must not be bound.
+    bind_none: bool = False
 
 
-def w1_expected_sum(items: int) -> int:
-    # 2(x+1) for x = 0..N-1 passes the filter when x+1 = 1000k, k = 1..N/1000.
-    k = items // 1000
-    return 2000 * k * (k + 1) // 2
-
-
-# A new workload is one more entry here plus its two programs in CMakeLists.txt.
+# A new workload is one more entry here plus its programs in CMakeLists.txt.
 WORKLOADS = (
     Workload(
         name="w1",
-        description="N int64 items through x+1, x*2 and a 1-in-1000 filter, summed",
+        description="N int64 items through x+1 and x*2, then a global sum reduce",
         default_items=10_000_000,
-        ranks=(1, 2),
+        variants=(Variant(1), Variant(2)),
         programs=(Program(BASELINE, "w1_mpi"), Program("jobstream", "w1_jobstream")),
-        expected_sum=w1_expected_sum,
+        expected_sum=lambda items: items * (items + 1),  # the sum of 2(x+1), x = 0..N-1
+    ),
+    Workload(
+        name="w2",
+        description="N items of ~1 ms calibrated CPU spin each, summed by a reduce",
+        default_items=2_000,
+        variants=(Variant(1, ("--threads", "2")), Variant(2, ("--threads", "1"))),
+        programs=(Program("jobstream", "w2_jobstream"),),
+        expected_sum=lambda items: items,  # the number of items reduced
+        columns=(Column("workers", "workers", format="{:.0f}"),
+                 Column("CPU per item (ms)", "item_cpu_ms", format="{:.3f}"),
+                 Column("ideal (s)", "ideal_seconds", format="{:.3f}"),
+                 Column("parallel efficiency", "efficiency", scale=100, format="{:.1f}%")),
+        bind_none=True,
+    ),
+    Workload(
+        name="w3",
+        description="a global reduce with a 1 MiB store, partial stores on every rank merged",
+        default_items=4_000,
+        variants=(Variant(1), Variant(2), Variant(4), Variant(8)),
+        programs=(Program("jobstream", "w3_jobstream"),),
+        expected_sum=lambda items: items,  # the number of inputs in the emitted store
+        columns=(Column("ranks with a partial store", "contributing_ranks", format="{:.0f}"),
+                 Column("last input -> emit (ms)", "emit_latency_seconds", scale=1e3, format="{:.2f}"),
+                 Column("last input -> emit, max (ms)", "emit_latency_seconds", scale=1e3,
+                        format="{:.2f}", statistic=max)),
+        bind_none=True,
     ),
 )
 
@@ -77,13 +122,17 @@ WORKLOADS = (
 class Config:
     workload: Workload
     program: Program
-    ranks: int
+    variant: Variant
     items: int
     command: list[str]
 
     @property
+    def ranks(self) -> int:
+        return self.variant.ranks
+
+    @property
     def id(self) -> str:
-        return f"{self.workload.name}_{self.program.system}_np{self.ranks}"
+        return f"{self.workload.name}_{self.program.system}_{self.variant.id}"
 
 
 @dataclasses.dataclass
@@ -91,6 +140,7 @@ class Outcome:
     config: Config
     inner: list[float] = dataclasses.field(default_factory=list)
     init: list[float] = dataclasses.field(default_factory=list)  # for programs that report it
+    fields: list[dict[str, str]] = dataclasses.field(default_factory=list)  # each kept run's RESULT
     process: list[float] = dataclasses.field(default_factory=list)
     discarded: int = 0
     contended_kept: int = 0
@@ -217,6 +267,7 @@ def measure(config: Config, args: argparse.Namespace) -> Outcome:
             outcome.inner.append(run.inner)
             if "init_seconds" in run.fields:
                 outcome.init.append(float(run.fields["init_seconds"]))
+            outcome.fields.append(run.fields)
             outcome.process.append(run.process)
     except RuntimeError as error:
         outcome.error = str(error)
@@ -226,28 +277,46 @@ def measure(config: Config, args: argparse.Namespace) -> Outcome:
 # ---------------------------------------------------------------- the table
 
 COLUMNS = (
-    "workload", "system", "np", "inner median (s)", "of which init (s)", "items/s (inner)",
-    "process wall median (s)", "jobstream/baseline inner", "jobstream/baseline process", "spread",
-    "discarded",
+    "workload", "system", "np", "options", "inner median (s)", "of which init (s)",
+    "items/s (inner)", "process wall median (s)", "spread", "discarded",
 )
+RATIO_COLUMNS = ("jobstream/baseline inner", "jobstream/baseline process")
+
+
+def has_baseline(workload: Workload) -> bool:
+    return any(p.system == BASELINE for p in workload.programs)
+
+
+def headers(workload: Workload) -> list[str]:
+    ratios = list(RATIO_COLUMNS) if has_baseline(workload) else []
+    return list(COLUMNS[:8]) + ratios + list(COLUMNS[8:]) + [c.header for c in workload.columns]
+
+
+def column_value(outcome: Outcome, column: Column) -> str:
+    values = [float(f[column.field]) * column.scale for f in outcome.fields if column.field in f]
+    if not values:
+        return "-"
+    return column.format.format(column.statistic(values))
 
 
 def table_rows(outcomes: list[Outcome]) -> list[list[str]]:
     medians = {}
     for o in outcomes:
         if not o.error:
-            key = (o.config.workload.name, o.config.program.system, o.config.ranks)
+            key = (o.config.workload.name, o.config.program.system, o.config.variant)
             medians[key] = (o.inner_median(), o.process_median())
     rows = []
     for o in outcomes:
         c = o.config
-        head = [c.workload.name, c.program.system, str(c.ranks)]
+        head = [c.workload.name, c.program.system, str(c.ranks), " ".join(c.variant.options)]
         if o.error:
-            rows.append(head + ["FAILED"] + [""] * (len(COLUMNS) - 4))
+            rows.append(head + ["FAILED"] + [""] * (len(headers(c.workload)) - len(head) - 1))
             continue
         inner, process = o.inner_median(), o.process_median()
-        base = medians.get((c.workload.name, BASELINE, c.ranks))
-        if c.program.system == BASELINE:
+        base = medians.get((c.workload.name, BASELINE, c.variant))
+        if not has_baseline(c.workload):
+            ratios = []
+        elif c.program.system == BASELINE:
             ratios = ["", ""]
         elif base:
             ratios = [f"{inner / base[0]:.2f}x", f"{process / base[1]:.2f}x"]
@@ -258,14 +327,23 @@ def table_rows(outcomes: list[Outcome]) -> list[list[str]]:
             f"{inner:.4f}", f"{statistics.median(o.init):.4f}" if o.init else "",
             f"{c.items / inner:.3g}", f"{process:.3f}", *ratios,
             f"{o.spread():.0%}{flag}", str(o.discarded),
-        ])
+        ] + [column_value(o, column) for column in c.workload.columns])
     return rows
 
 
-def markdown(rows: list[list[str]]) -> str:
-    lines = ["| " + " | ".join(COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
-    lines += ["| " + " | ".join(row) + " |" for row in rows]
-    return "\n".join(lines)
+def markdown(outcomes: list[Outcome]) -> str:
+    """One table per workload: each has its own columns after the common ones."""
+    tables = []
+    for workload in WORKLOADS:
+        mine = [o for o in outcomes if o.config.workload is workload]
+        if not mine:
+            continue
+        names = headers(workload)
+        lines = [f"{workload.name}: {workload.description}", "",
+                 "| " + " | ".join(names) + " |", "|" + "---|" * len(names)]
+        lines += ["| " + " | ".join(row) + " |" for row in table_rows(mine)]
+        tables.append("\n".join(lines))
+    return "\n\n".join(tables)
 
 
 def describe_run(args: argparse.Namespace, outcomes: list[Outcome]) -> str:
@@ -273,22 +351,25 @@ def describe_run(args: argparse.Namespace, outcomes: list[Outcome]) -> str:
     discarded = sum(o.discarded for o in outcomes)
     env = "".join(f"{setting} " for setting in args.env)
     return (f"Run of {when}: {args.warmup} warm-up + median of {args.runs} runs, "
-            f"{CPUS} CPUs, each run `{env}mpirun -np NP PROGRAM ITEMS`; "
+            f"{CPUS} CPUs, each run `{env}mpirun -np NP [--bind-to none] PROGRAM ITEMS [OPTIONS]`; "
             f"{discarded} contended runs discarded and redone.")
 
 
 NOTES = ("init = time spent inside the pipeline's init (making the items), part of inner. "
          "spread = (max-min)/median of the kept inner times; * = a kept run still had more "
          "than the allowed foreign CPU load. items/s = N / inner median. Ratios compare "
-         "medians at the same np.")
+         "medians at the same np. A workload's own columns are medians over the kept runs "
+         "(\"max\": the largest).")
 
 
 # ---------------------------------------------------------------- driver
 
-def launcher(ranks: int) -> list[str]:
+def launcher(ranks: int, bind_none: bool) -> list[str]:
     command = ["mpirun", "-np", str(ranks)]
     if ranks > CPUS:
         command.append("--oversubscribe")
+    if bind_none:
+        command += ["--bind-to", "none"]
     return command
 
 
@@ -317,9 +398,11 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--items", type=int, default=None,
                         help="items per workload (default: each workload's own)")
     parser.add_argument("--np", default=None,
-                        help="comma-separated rank counts (default: each workload's own)")
+                        help="comma-separated rank counts: only the variants with these "
+                             "(default: all of each workload's variants)")
     parser.add_argument("--only", default=None,
-                        help="run configurations whose id (e.g. w1_baseline_np2) matches")
+                        help="run configurations whose id (e.g. w1_baseline_np2, "
+                             "w2_jobstream_np1_threads_2) matches")
     parser.add_argument("--markdown", type=Path, default=None, help="also write the table here")
     parser.add_argument("--quiet", type=float, default=10.0,
                         help="seconds of a quiet machine required before starting")
@@ -348,19 +431,22 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 def configurations(args: argparse.Namespace) -> tuple[list[Config], list[str]]:
     configs, missing = [], []
     only = re.compile(args.only) if args.only else None
+    ranks = {int(n) for n in args.np.split(",")} if args.np else None
     for workload in WORKLOADS:
         items = args.items or workload.default_items
-        ranks = tuple(int(n) for n in args.np.split(",")) if args.np else workload.ranks
-        for np_ in ranks:
+        for variant in workload.variants:
+            if ranks is not None and variant.ranks not in ranks:
+                continue
             for program in workload.programs:
-                config = Config(workload, program, np_, items, [])
+                config = Config(workload, program, variant, items, [])
                 if only and not only.search(config.id):
                     continue
                 exe = find_executable(args.build, program.target)
                 if exe is None:
                     missing.append(f"{config.id}: {program.target} is not built in {args.build}")
                     continue
-                config.command = launcher(np_) + [str(exe.resolve()), str(items)]
+                config.command = (launcher(variant.ranks, workload.bind_none)
+                                  + [str(exe.resolve()), str(items), *variant.options])
                 configs.append(config)
     return configs, missing
 
@@ -401,7 +487,7 @@ def main(argv: list[str]) -> int:
             print(f"  inner median {outcome.inner_median():.4f} s, process median "
                   f"{outcome.process_median():.3f} s, discarded {outcome.discarded}", flush=True)
 
-    text = "\n\n".join([describe_run(args, outcomes), markdown(table_rows(outcomes)), NOTES])
+    text = "\n\n".join([describe_run(args, outcomes), markdown(outcomes), NOTES])
     print("\n" + text)
     if args.markdown:
         args.markdown.write_text(text + "\n")

@@ -1,16 +1,16 @@
 // W1 as a jobstream user writes it: 10 million integers through two trivial
-// jobs and a filter that lets one in 1,000 through to a result that sums them.
+// jobs, then a global sum reduce, whose one value a result records.
 // baseline/w1_mpi.cpp does the same work by hand; run.py compares the two.
 //
 //   usage: w1_jobstream [ITEMS] [jobstream options]      (default: 10000000 items)
 //
 // The rank that ran the init (rank 0) prints one line that run.py parses:
 //   RESULT workload=w1 system=jobstream ranks=2 items=10000000 inner_seconds=0.0400
-//          init_seconds=0.0300 sum=100010000000 expected=100010000000 ok=1
+//          init_seconds=0.0300 sum=100000010000000 expected=100000010000000 ok=1
 // The inner time starts when the init starts (rank 0, once MPI is initialised)
 // and ends when jobstream::run returns; init_seconds is the part of it spent
 // inside the init, making the items. The exit code is non-zero when the sum is
-// wrong.
+// wrong or the reduce did not emit exactly once.
 #include <jobstream/jobstream.hpp>
 
 #include <chrono>
@@ -18,8 +18,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
-#include <optional>
-#include <string_view>
+#include <span>
 
 namespace {
 
@@ -33,13 +32,10 @@ std::chrono::steady_clock::time_point g_initEnd;  // the init has made its items
 
 // Written by the result, which runs on rank 0 one call at a time.
 std::int64_t g_sum = 0;
+int g_results = 0;
 
-// The kept values are 2000k for k = 1..K with K = N/1000 (see keep()), so the
-// sum is 2000 * K(K+1)/2.
-std::int64_t expectedSum(std::int64_t items) {
-  const std::int64_t k = items / 1000;
-  return 1000 * k * (k + 1);
-}
+// The sum of 2(x+1) for x = 0..N-1.
+std::int64_t expectedSum(std::int64_t items) { return items * (items + 1); }
 
 }  // namespace
 
@@ -63,15 +59,17 @@ std::int64_t addOne(std::int64_t x) { return x + 1; }
 [[jobstream::job]]
 std::int64_t twice(std::int64_t x) { return x * 2; }
 
-// 2(x+1) is a multiple of 2000 exactly when x+1 is a multiple of 1000.
-[[jobstream::job]]
-std::optional<std::int64_t> keep(std::int64_t y) {
-  if (y % 2000 == 0) return y;
-  return std::nullopt;
+[[jobstream::reduce]]
+void sum(std::int64_t& total, std::span<const std::int64_t> inputs, std::span<const std::int64_t> others) {
+  for (std::int64_t y : inputs) total += y;
+  for (std::int64_t o : others) total += o;
 }
 
 [[jobstream::result]]
-void sum(std::int64_t y) { g_sum += y; }
+void record(std::int64_t total) {
+  g_sum = total;
+  ++g_results;
+}
 
 }  // namespace w1
 
@@ -96,11 +94,11 @@ int main(int argc, char** argv) {
   const double inner = Seconds(std::chrono::steady_clock::now() - g_start).count();
   const double init = Seconds(g_initEnd - g_start).count();
   const std::int64_t expected = expectedSum(g_items);
-  const bool ok = g_sum == expected;
+  const bool ok = g_sum == expected && g_results == 1;
   std::printf("RESULT workload=w1 system=jobstream ranks=%d items=%" PRId64
               " inner_seconds=%.6f init_seconds=%.6f sum=%" PRId64 " expected=%" PRId64
               " ok=%d\n",
               g_ranks, g_items, inner, init, g_sum, expected, ok ? 1 : 0);
-  if (!ok) std::fprintf(stderr, "w1_jobstream: wrong sum\n");
+  if (!ok) std::fprintf(stderr, "w1_jobstream: wrong sum, or %d results instead of one\n", g_results);
   return ok ? 0 : 1;
 }
