@@ -118,6 +118,7 @@ class WorkerEmitter final : public Emitter {
 
  private:
   Rank& rank_;
+  bool reducing_ = false;
 };
 
 // A frame instance, on its home rank.
@@ -166,11 +167,18 @@ class Rank {
 
   RunResult run(std::unique_ptr<BatchBase> initialItems);
   void deliver(StageIndex stage, std::unique_ptr<BatchBase> batch, std::uint64_t scope, std::uint32_t gen);
+  bool reducesOnDelivery(StageIndex stage, std::size_t slot) const {
+    return slot != commSlot() && stage < pipeline_.stages.size() && pipeline_.stages[stage].kind == StageKind::reduce;
+  }
+  // Runs a reduce over a whole batch in the calling thread, counted like a
+  // chunk taken from the queue.
+  void reduceNow(StageIndex stage, BatchBase& batch, WorkerEmitter& emitter);
 
  private:
   void work(std::size_t slot);
   std::size_t runChunk(const StageDef& stage, Task& chunk, WorkerEmitter& emitter);
   std::size_t enterFrames(const StageDef& stage, Task& chunk, WorkerEmitter& emitter);
+  BatchBase& partialStore(const StageDef& stage, const ScopeKey& key, std::size_t slot);
   void endInstance(std::uint64_t id, WorkerEmitter& emitter, bool countParent);
   void fail(StageIndex stage, std::string_view what);
   // Runs user code; an exception fails the run against the stage `current`
@@ -268,7 +276,26 @@ class Rank {
 
 void WorkerEmitter::deliver(StageIndex stage, std::unique_ptr<BatchBase> batch) {
   const std::size_t items = batch ? batch->size() : 0;
-  rank_.deliver(stage, std::move(batch), scope, gen);
+  if (items != 0 && !reducing_ && rank_.reducesOnDelivery(stage, slot)) {
+    // Items bound for a reduce are folded into this thread's partial store
+    // at once, while they are still in cache, instead of being queued: the
+    // same counting as a queued chunk, without the round trip. One level
+    // only, so a reduce that recurs into itself goes through the queue; and
+    // workers only: the communication thread's slot holds stores that a
+    // merge puts back.
+    reducing_ = true;
+    const StageIndex caller = current;
+    try {
+      rank_.reduceNow(stage, *batch, *this);
+    } catch (...) {
+      reducing_ = false;
+      throw;  // `current` names the reduce
+    }
+    reducing_ = false;
+    current = caller;
+  } else {
+    rank_.deliver(stage, std::move(batch), scope, gen);
+  }
   delivered += items;
 }
 
@@ -336,20 +363,10 @@ std::size_t Rank::runChunk(const StageDef& stage, Task& chunk, WorkerEmitter& em
       // Exclusive on rank 0, so one worker at a time appends.
       stage.input->append(*collectors_[chunk.stage], *chunk.batch, chunk.begin, chunk.end);
       return 0;
-    case StageKind::reduce: {
-      StoreSlot& slot = *slots_[emitter.slot];
-      BatchBase* store;
-      {
-        // Only this thread adds to its slot; the communication thread takes
-        // a key's store only once the key is quiet, so none is in use then.
-        std::lock_guard lock(slot.mutex);
-        std::unique_ptr<BatchBase>& partial = slot.stores[ScopeKey{chunk.scope, chunk.gen, stage.region}];
-        if (!partial) partial = stage.newStore();
-        store = partial.get();
-      }
-      stage.reduce(*store, *chunk.batch, chunk.begin, chunk.end, emitter);
+    case StageKind::reduce:
+      stage.reduce(partialStore(stage, ScopeKey{chunk.scope, chunk.gen, stage.region}, emitter.slot), *chunk.batch,
+                   chunk.begin, chunk.end, emitter);
       return 0;
-    }
     case StageKind::frame:
       return enterFrames(stage, chunk, emitter);
     case StageKind::frame_end: {
@@ -371,6 +388,26 @@ std::size_t Rank::runChunk(const StageDef& stage, Task& chunk, WorkerEmitter& em
       stage.process(*chunk.batch, chunk.begin, chunk.end, emitter);
       return 0;
   }
+}
+
+BatchBase& Rank::partialStore(const StageDef& stage, const ScopeKey& key, std::size_t slotIndex) {
+  // Only this thread adds to its slot; the communication thread takes a
+  // key's store only once the key is quiet, so none is in use then.
+  StoreSlot& slot = *slots_[slotIndex];
+  std::lock_guard lock(slot.mutex);
+  std::unique_ptr<BatchBase>& partial = slot.stores[key];
+  if (!partial) partial = stage.newStore();
+  return *partial;
+}
+
+void Rank::reduceNow(StageIndex index, BatchBase& batch, WorkerEmitter& emitter) {
+  const StageDef& stage = pipeline_.stages[index];
+  const ScopeKey key{emitter.scope, emitter.gen, stage.region};
+  const std::size_t items = batch.size();
+  counters_.created(key, items);
+  emitter.current = index;
+  stage.reduce(partialStore(stage, key, emitter.slot), batch, 0, items, emitter);
+  counters_.finished(key, items);  // after what it returned was counted created
 }
 
 std::size_t Rank::enterFrames(const StageDef& stage, Task& chunk, WorkerEmitter& emitter) {
