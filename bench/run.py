@@ -110,6 +110,8 @@ WORKLOADS = (
         programs=(Program("jobstream", "w3_jobstream"),),
         expected_sum=lambda items: items,  # the number of inputs in the emitted store
         columns=(Column("ranks with a partial store", "contributing_ranks", format="{:.0f}"),
+                 Column("merge rounds", "merge_rounds", format="{:.0f}"),
+                 Column("most stores in one merge", "max_fan_in", format="{:.0f}"),
                  Column("last input -> emit (ms)", "emit_latency_seconds", scale=1e3, format="{:.2f}"),
                  Column("last input -> emit, max (ms)", "emit_latency_seconds", scale=1e3,
                         format="{:.2f}", statistic=max)),

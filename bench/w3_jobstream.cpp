@@ -14,7 +14,7 @@
 // The rank that ran the init (rank 0) prints one line that run.py parses:
 //   RESULT workload=w3 system=jobstream ranks=4 items=4000 inner_seconds=0.51
 //          emit_latency_seconds=0.0042 store_bytes=1048576 contributing_ranks=4
-//          sum=4000 expected=4000 ok=1
+//          merge_rounds=2 max_fan_in=3 sum=4000 expected=4000 ok=1
 // contributing_ranks counts the ranks that added inputs to a partial store.
 // The exit code is non-zero when an input is missing from the emitted store.
 #include <jobstream/jobstream.hpp>
@@ -67,6 +67,12 @@ struct Field {
   std::int64_t inputs = 0;
   std::uint64_t ranks = 0;     // bit r: rank r added inputs
   double lastInput = 0;        // steady clock, seconds
+  // The shape of the merge: how many rounds of merging the store went
+  // through (the longest chain of merge calls below it), and the most stores
+  // one call combined. A tree over N ranks gives about log2(N) of each; a
+  // gather at one rank, 1 round of N stores.
+  int mergeRounds = 0;
+  int maxFanIn = 0;
 };
 
 struct Summary {
@@ -74,6 +80,8 @@ struct Summary {
   double total = 0;
   int contributingRanks = 0;
   double emitLatency = 0;
+  int mergeRounds = 0;
+  int maxFanIn = 0;
 };
 
 [[jobstream::init]]
@@ -99,6 +107,16 @@ void merge(Field& store, std::span<const std::int64_t> inputs, std::span<const F
     if (item >= 0) store.values[slotOf(item)] += 1.0;
     ++store.inputs;
   }
+  if (!others.empty()) {
+    int rounds = store.mergeRounds;
+    int fanIn = store.maxFanIn;
+    for (const Field& o : others) {
+      rounds = std::max(rounds, o.mergeRounds);
+      fanIn = std::max(fanIn, o.maxFanIn);
+    }
+    store.mergeRounds = rounds + 1;
+    store.maxFanIn = std::max(fanIn, static_cast<int>(others.size()) + 1);
+  }
   for (const Field& o : others) {
     if (!o.values.empty())
       for (std::size_t i = 0; i < g_storeElements; ++i) store.values[i] += o.values[i];
@@ -120,6 +138,8 @@ Summary summary(const Field& store) {
   for (double v : store.values) out.total += v;
   out.contributingRanks = std::popcount(store.ranks);
   out.emitLatency = store.inputs > 0 ? now - store.lastInput : 0;
+  out.mergeRounds = store.mergeRounds;
+  out.maxFanIn = store.maxFanIn;
   return out;
 }
 
@@ -168,10 +188,11 @@ int main(int argc, char** argv) {
   const w3::Summary& s = w3::g_summary;
   const bool ok = w3::g_results == 1 && s.inputs == g_items && s.total == static_cast<double>(g_items);
   std::printf("RESULT workload=w3 system=jobstream ranks=%d items=%" PRId64
-              " inner_seconds=%.6f emit_latency_seconds=%.6f store_bytes=%zu contributing_ranks=%d sum=%" PRId64
+              " inner_seconds=%.6f emit_latency_seconds=%.6f store_bytes=%zu contributing_ranks=%d merge_rounds=%d"
+              " max_fan_in=%d sum=%" PRId64
               " expected=%" PRId64 " ok=%d\n",
               g_ranks, g_items, inner, s.emitLatency, g_storeElements * sizeof(double), s.contributingRanks,
-              s.inputs, g_items, ok ? 1 : 0);
+              s.mergeRounds, s.maxFanIn, s.inputs, g_items, ok ? 1 : 0);
   if (!ok) std::fprintf(stderr, "w3_jobstream: inputs missing from the emitted store, or not exactly one result\n");
   return ok ? 0 : 1;
 }
