@@ -15,6 +15,8 @@
 // is missing or a spin gave a wrong checksum.
 #include <jobstream/jobstream.hpp>
 
+#include "leading_count.hpp"
+
 #include <algorithm>
 #include <chrono>
 #include <cinttypes>
@@ -130,17 +132,8 @@ void record(const Total& total) {
 
 int main(int argc, char** argv) {
   // A leading plain number is the item count; everything else is jobstream's.
-  if (argc > 1 && argv[1][0] >= '0' && argv[1][0] <= '9') {
-    char* end = nullptr;
-    g_items = std::strtoll(argv[1], &end, 10);
-    if (*end != '\0' || g_items <= 0) {
-      std::fprintf(stderr, "w2_jobstream: '%s' is not a positive count\n", argv[1]);
-      return 2;
-    }
-    argv[1] = argv[0];
-    --argc;
-    ++argv;
-  }
+  g_items = bench::takeLeadingCount(argc, argv, g_items, "w2_jobstream");
+  if (g_items < 0) return 2;
 
   const int code = jobstream::run(argc, argv);
   if (code != 0 || !g_initRan) return code;

@@ -19,6 +19,8 @@
 // The exit code is non-zero when an input is missing from the emitted store.
 #include <jobstream/jobstream.hpp>
 
+#include "leading_count.hpp"
+
 #include <algorithm>
 #include <bit>
 #include <chrono>
@@ -154,29 +156,10 @@ void record(const Summary& summary) {
 
 }  // namespace w3
 
-namespace {
-
-// Takes a leading plain number off the command line (leaving the rest to
-// jobstream), or returns `fallback`; -1 if it is not a positive count.
-std::int64_t leadingCount(int& argc, char**& argv, std::int64_t fallback) {
-  if (argc <= 1 || argv[1][0] < '0' || argv[1][0] > '9') return fallback;
-  char* end = nullptr;
-  const std::int64_t value = std::strtoll(argv[1], &end, 10);
-  if (*end != '\0' || value <= 0) {
-    std::fprintf(stderr, "w3_jobstream: '%s' is not a positive count\n", argv[1]);
-    return -1;
-  }
-  argv[1] = argv[0];
-  --argc;
-  ++argv;
-  return value;
-}
-
-}  // namespace
-
 int main(int argc, char** argv) {
-  g_items = leadingCount(argc, argv, g_items);
-  const std::int64_t elements = leadingCount(argc, argv, static_cast<std::int64_t>(g_storeElements));
+  g_items = bench::takeLeadingCount(argc, argv, g_items, "w3_jobstream");
+  const std::int64_t elements =
+      bench::takeLeadingCount(argc, argv, static_cast<std::int64_t>(g_storeElements), "w3_jobstream");
   if (g_items < 0 || elements < 0) return 2;
   g_storeElements = static_cast<std::size_t>(elements);
 
