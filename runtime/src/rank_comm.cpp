@@ -196,7 +196,7 @@ void Rank::beginWave(WaveRequest request) {
   sums_.wave = wave_;
   for (const FireOrder& fire : request_.actions.fires)
     sums_.fires.push_back(FireResult{false, pipeline_.stages[fire.reduce].store->make()});
-  for (const Retire& retire : request_.actions.retires) counters_.retire(retire.scope, retire.gen, retire.upTo);
+  counters_.retire(request_.actions.retires);
   if (!children_.empty()) {
     const std::vector<char> bytes = encodeWaveRequest(request_);
     for (int child : children_) send(child, MessageKind::waveRequest, bytes);

@@ -45,7 +45,7 @@ void ScopeTracker::recalled(std::uint64_t id, bool ended, std::uint64_t wave) {
   scope.validFrom = wave;
   if (!ended) return;
   scope.ended = true;
-  retires_.push_back(Retire{id, KeyedCounters::kAllGens, 0});
+  retires_.push_back(Retire{id, Retire::kAllGens, 0});
 }
 
 Actions ScopeTracker::evaluate(std::uint64_t wave, const CountsMap& sums) {
@@ -70,12 +70,12 @@ Actions ScopeTracker::evaluate(std::uint64_t wave, const CountsMap& sums) {
       continue;
     }
     if (it->first != 0)
-      judge(it->first, it->second, wave, sums, keys == byScope.end() ? kNoKeys : keys->second, actions);
+      judge(it->first, it->second, wave, keys == byScope.end() ? kNoKeys : keys->second, actions);
     ++it;
   }
   if (!done_) {
     auto keys = byScope.find(0);
-    judge(0, scopes_.at(0), wave, sums, keys == byScope.end() ? kNoKeys : keys->second, actions);
+    judge(0, scopes_.at(0), wave, keys == byScope.end() ? kNoKeys : keys->second, actions);
   }
 
   lastFinished_.clear();
@@ -87,9 +87,8 @@ Actions ScopeTracker::evaluate(std::uint64_t wave, const CountsMap& sums) {
   return actions;
 }
 
-void ScopeTracker::judge(std::uint64_t id, Scope& scope, std::uint64_t wave, const CountsMap& sums,
+void ScopeTracker::judge(std::uint64_t id, Scope& scope, std::uint64_t wave,
                          const std::vector<std::pair<ScopeKey, Counts>>& keys, Actions& actions) {
-  (void)sums;
   // The pair (wave - 1, wave) must have been read wholly after the scope's
   // last action took effect.
   if (scope.pending || wave == 0 || scope.validFrom > wave - 1) return;

@@ -67,6 +67,15 @@ struct Counts {
 
 using CountsMap = std::unordered_map<ScopeKey, Counts, ScopeKeyHash>;
 
+// Keys no item of which exists anywhere any more, which ranks may forget:
+// (scope, gen, region <= upTo), or with gen == kAllGens every key of scope.
+struct Retire {
+  static constexpr std::uint32_t kAllGens = ~std::uint32_t{0};
+  std::uint64_t scope = 0;
+  std::uint32_t gen = 0;
+  std::uint32_t upTo = 0;
+};
+
 // A rank's counters per key. Both only grow while a key lives; a key is
 // dropped only once rank 0 has retired it (no item of it exists anywhere).
 class KeyedCounters {
@@ -90,13 +99,19 @@ class KeyedCounters {
       sum.finished += counts.finished;
     }
   }
-  // Drops (scope, gen, region <= upTo); gen == kAllGens drops the scope.
-  static constexpr std::uint32_t kAllGens = ~std::uint32_t{0};
-  void retire(std::uint64_t scope, std::uint32_t gen, std::uint32_t upTo) {
+  // Drops the retired keys, in one pass: workers wait for this lock.
+  void retire(const std::vector<Retire>& retires) {
+    if (retires.empty()) return;
+    std::unordered_map<std::uint64_t, std::vector<const Retire*>> byScope;
+    for (const Retire& retire : retires) byScope[retire.scope].push_back(&retire);
     std::lock_guard lock(mutex_);
     std::erase_if(counts_, [&](const auto& entry) {
       const ScopeKey& key = entry.first;
-      return key.scope == scope && (gen == kAllGens || (key.gen == gen && key.region <= upTo));
+      const auto it = byScope.find(key.scope);
+      if (it == byScope.end()) return false;
+      for (const Retire* retire : it->second)
+        if (retire->gen == Retire::kAllGens || (key.gen == retire->gen && key.region <= retire->upTo)) return true;
+      return false;
     });
   }
   Counts total() {
@@ -114,12 +129,6 @@ class KeyedCounters {
 struct FireOrder {
   ScopeKey key;         // the region (and generation) whose reduction is over
   StageIndex reduce{};  // the reduce that closes it
-};
-
-struct Retire {
-  std::uint64_t scope = 0;
-  std::uint32_t gen = 0;  // KeyedCounters::kAllGens: every key of the scope
-  std::uint32_t upTo = 0;
 };
 
 struct Actions {
@@ -173,7 +182,7 @@ class ScopeTracker {
   };
   // Region r of a scope owned by `owner` is closed by reducesOf(owner)[r].
   const std::vector<StageIndex>& reducesOf(StageIndex owner) const;
-  void judge(std::uint64_t id, Scope& scope, std::uint64_t wave, const CountsMap& sums,
+  void judge(std::uint64_t id, Scope& scope, std::uint64_t wave,
              const std::vector<std::pair<ScopeKey, Counts>>& keys, Actions& actions);
 
   std::unordered_map<StageIndex, std::vector<StageIndex>> reduces_;

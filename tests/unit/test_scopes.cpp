@@ -2,7 +2,9 @@
 // and on several, with and without random message delays, and never a hang.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "scope.hpp"
@@ -153,6 +155,23 @@ TEST(Errors, AnExceptionInAReduceNamesItAndEndsTheRun) {
 
 TEST(Errors, AnExceptionInAFrameEndNamesItAndEndsTheRun) {
   expectFailureNaming(failing::framePipeline, {2, 5, 9}, "stage 'failing::addOrThrow' failed on rank");
+}
+
+TEST(KeyedCounters, RetiringDropsExactlyTheRetiredKeys) {
+  KeyedCounters counters;
+  for (std::uint32_t gen = 0; gen != 2; ++gen)
+    for (std::uint32_t region = 0; region != 3; ++region) counters.created(ScopeKey{5, gen, region}, 1);
+  counters.created(ScopeKey{9, 0, 0}, 1);
+  counters.created(ScopeKey{0, 0, 0}, 1);
+  counters.retire({Retire{5, 1, 1}, Retire{9, Retire::kAllGens, 0}});
+  CountsMap left;
+  counters.addTo(left);
+  std::vector<std::tuple<std::uint64_t, std::uint32_t, std::uint32_t>> keys;
+  for (const auto& [key, counts] : left) keys.emplace_back(key.scope, key.gen, key.region);
+  std::sort(keys.begin(), keys.end());
+  EXPECT_EQ(keys, (std::vector<std::tuple<std::uint64_t, std::uint32_t, std::uint32_t>>{
+                      {0, 0, 0}, {5, 0, 0}, {5, 0, 1}, {5, 0, 2}, {5, 1, 2}}));
+  EXPECT_EQ(counters.total().created, 8u);  // totals are what was ever counted
 }
 
 TEST(ScopeTracker, TopLevelWithoutReducesEndsOnTheFirstQuietPair) {
