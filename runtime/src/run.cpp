@@ -1,11 +1,13 @@
-// jobstream::run and the registration of the program's pipeline.
+// jobstream::run and the registration of the program's pipelines.
 #include <cxxabi.h>
 #include <fmt/format.h>
 
 #include <cstdlib>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "cli.hpp"
@@ -28,20 +30,39 @@ std::vector<const PipelineDef*>& registry() {
   return pipelines;
 }
 
-// The program's one pipeline, or null after printing why there is not one.
-const PipelineDef* thePipeline() {
+std::string displayName(std::string_view name) {
+  return name.empty() ? std::string("(global namespace)") : fmt::format("'{}'", name);
+}
+
+std::string namesOf(const std::vector<const PipelineDef*>& pipelines) {
+  std::string names;
+  for (const PipelineDef* pipeline : pipelines)
+    names += (names.empty() ? "" : ", ") + displayName(pipeline->name);
+  return names;
+}
+
+// The pipeline to run: the one named `name`, or with no name the program's
+// only one. Null after printing why there is none.
+const PipelineDef* findPipeline(std::optional<std::string_view> name) {
   const auto& pipelines = registry();
-  if (pipelines.size() == 1) return pipelines.front();
   if (pipelines.empty()) {
     std::cerr << "jobstream: error: this program has no pipeline; build its source with jsgen "
                  "(jobstream_add_executable or jobstream_generate in CMake)\n";
-  } else {
-    std::string names;
-    for (const PipelineDef* pipeline : pipelines) names += fmt::format("{}'{}'", names.empty() ? "" : ", ", pipeline->name);
-    std::cerr << fmt::format("jobstream: error: this program has {} pipelines ({}); run(argc, argv) runs "
-                             "exactly one, so put each pipeline in a program of its own\n",
-                             pipelines.size(), names);
+    return nullptr;
   }
+  if (name) {
+    for (const PipelineDef* pipeline : pipelines)
+      if (pipeline->name == *name) return pipeline;
+    std::cerr << fmt::format("jobstream: error: this program has no pipeline named '{}'; its "
+                             "pipeline{} {}\n",
+                             *name, pipelines.size() == 1 ? " is" : "s are", namesOf(pipelines));
+    return nullptr;
+  }
+  if (pipelines.size() == 1) return pipelines.front();
+  std::cerr << fmt::format("jobstream: error: this program has {} pipelines ({}); run(argc, argv) "
+                           "runs only a program's one pipeline: choose one with "
+                           "jobstream::run(\"{}\", argc, argv)\n",
+                           pipelines.size(), namesOf(pipelines), pipelines.front()->name);
   return nullptr;
 }
 
@@ -118,8 +139,9 @@ int runProgram(const PipelineDef& pipeline, int argc, char** argv, std::unique_p
   return runRank(pipeline, *transport, options, std::move(items)).exitCode;
 }
 
-int runWithItems(int argc, char** argv, std::unique_ptr<BatchBase> items, const std::type_info& type) {
-  const PipelineDef* pipeline = thePipeline();
+int runWithItems(std::optional<std::string_view> name, int argc, char** argv,
+                 std::unique_ptr<BatchBase> items, const std::type_info& type) {
+  const PipelineDef* pipeline = findPipeline(name);
   if (!pipeline) return 1;
   return runProgram(*pipeline, argc, argv, std::move(items), &type, std::cin);
 }
@@ -129,9 +151,15 @@ int runWithItems(int argc, char** argv, std::unique_ptr<BatchBase> items, const 
 namespace jobstream {
 
 int run(int argc, char** argv) {
-  const detail::PipelineDef* pipeline = detail::thePipeline();
+  const detail::PipelineDef* pipeline = detail::findPipeline(std::nullopt);
   if (!pipeline) return 1;
   return detail::runProgram(*pipeline, argc, argv, nullptr, nullptr, std::cin);
+}
+
+int run(std::string_view pipeline, int argc, char** argv) {
+  const detail::PipelineDef* chosen = detail::findPipeline(pipeline);
+  if (!chosen) return 1;
+  return detail::runProgram(*chosen, argc, argv, nullptr, nullptr, std::cin);
 }
 
 }  // namespace jobstream

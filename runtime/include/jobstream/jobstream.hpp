@@ -52,6 +52,7 @@ int total_threads();  // worker threads in the whole run
 
 // Runs the program's pipeline with the command line of section 4 of the
 // contract (options, ITEM arguments or standard input). Returns the exit code.
+// A program with several pipelines names the one to run (below).
 int run(int argc, char** argv);
 
 // Same, with the initial items given by the program instead of ITEM
@@ -60,12 +61,31 @@ template <class T>
 int run(int argc, char** argv, std::vector<T> items) {
   auto batch = std::make_unique<detail::Batch<T>>();
   batch->items.assign(std::make_move_iterator(items.begin()), std::make_move_iterator(items.end()));
-  return detail::runWithItems(argc, argv, std::move(batch), typeid(T));
+  return detail::runWithItems(std::nullopt, argc, argv, std::move(batch), typeid(T));
 }
 
 template <class T>
 int run(int argc, char** argv, std::initializer_list<T> items) {
   return run(argc, argv, std::vector<T>(items));
+}
+
+// Runs the pipeline named `pipeline`: the namespace that holds its stages,
+// qualified ("app::wordlen"; "" for the global namespace). For a program whose
+// own main chooses among several pipelines; an unknown name is an error that
+// lists the program's pipelines.
+//   int main(int argc, char** argv) { return jobstream::run("app::wordlen", argc, argv); }
+int run(std::string_view pipeline, int argc, char** argv);
+
+template <class T>
+int run(std::string_view pipeline, int argc, char** argv, std::vector<T> items) {
+  auto batch = std::make_unique<detail::Batch<T>>();
+  batch->items.assign(std::make_move_iterator(items.begin()), std::make_move_iterator(items.end()));
+  return detail::runWithItems(pipeline, argc, argv, std::move(batch), typeid(T));
+}
+
+template <class T>
+int run(std::string_view pipeline, int argc, char** argv, std::initializer_list<T> items) {
+  return run(pipeline, argc, argv, std::vector<T>(items));
 }
 
 }  // namespace jobstream

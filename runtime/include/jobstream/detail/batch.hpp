@@ -5,6 +5,8 @@
 
 #include <cstddef>
 #include <memory>
+#include <optional>
+#include <string_view>
 #include <typeinfo>
 #include <vector>
 
@@ -30,9 +32,10 @@ class Batch final : public BatchBase {
   std::size_t size() const override { return items.size(); }
 };
 
-// Entry point behind jobstream::run(argc, argv, items): `type` is checked
-// against the first stage's input type before anything runs.
-int runWithItems(int argc, char** argv, std::unique_ptr<BatchBase> items,
-                 const std::type_info& type);
+// Entry point behind jobstream::run([pipeline,] argc, argv, items): `type` is
+// checked against the first stage's input type before anything runs. Without
+// a name, the program's only pipeline runs.
+int runWithItems(std::optional<std::string_view> pipeline, int argc, char** argv,
+                 std::unique_ptr<BatchBase> items, const std::type_info& type);
 
 }  // namespace jobstream::detail
