@@ -51,8 +51,10 @@ namespace {
 // anonymous namespace ("geo::Hidden" for geo::(anonymous)::Hidden). Every
 // qualified name it prints starts at the global namespace, so add it back.
 std::string withGlobalPrefixes(const std::string& text) {
+  // Bytes of a UTF-8 sequence belong to an identifier (C++ allows Unicode ones).
   const auto isIdentifierChar = [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+    const auto byte = static_cast<unsigned char>(c);
+    return std::isalnum(byte) || c == '_' || byte >= 0x80;
   };
   std::string fixed;
   for (std::size_t i = 0; i < text.size();) {

@@ -84,6 +84,11 @@ struct Stage {
   // reduce and frame_end: the item that leaves them for the stage below, the
   // store or, when an emit follows, what the emit returns. Empty otherwise.
   Type leaves;
+  // [[jobstream::not_thread_safe]]: one call at a time per rank.
+  bool serial = false;
+  // The stage group it was spliced from ("lib::jobs_text"), the innermost
+  // when groups splice groups; empty for a stage written in the pipeline.
+  std::string group;
 };
 
 // A user type that crosses a stage boundary and needs cereal serialisation.
@@ -96,8 +101,19 @@ struct SerialisedType {
     bool isInline = false;
   };
   std::vector<Namespace> scope;
-  std::vector<std::string> bases;   // fully qualified base classes
-  std::vector<std::string> fields;  // member names, in declaration order
+  // False for a class nested in another as a private or protected member:
+  // generated code cannot write its name, so it reaches the type through an
+  // explicit instantiation (which ignores access) instead.
+  bool nameable = true;
+  // A base class or a member; `accessible` is false for private and protected
+  // ones, which the generated code reaches without the user's help (a cast
+  // for bases, a member pointer from an explicit instantiation for members).
+  struct Part {
+    std::string name;  // base: fully qualified type; member: its name
+    bool accessible = true;
+  };
+  std::vector<Part> bases;   // in declaration order
+  std::vector<Part> fields;  // in declaration order
   // The type brings its own serialize/save/load: nothing is generated.
   bool hasOwnSerialisation = false;
   // It is trivially copyable yet has its own serialisation: the runtime must

@@ -16,6 +16,10 @@
 //       scope top region 1
 //       recurs to 1
 //       leaves double [double]
+//     stage 3 job jobs_text::count at /abs/path/text.hpp:9:5
+//       ...
+//       group jobs_text          (spliced from that stage group)
+//       not_thread_safe          ([[jobstream::not_thread_safe]])
 //   type ::wordlen::Mean generate
 //     scope wordlen
 //     field sum
@@ -24,7 +28,8 @@
 // namespace's pipeline is named "(global)"; an anonymous namespace in a type's
 // scope is "(anonymous)". A type line ends in "generate" (jsgen writes its
 // serialize) or "own" (it has its own; "own not-as-bytes" when the runtime must
-// also stop sending it as raw bytes).
+// also stop sending it as raw bytes). Private and protected bases and members
+// end in "inaccessible"; a private nested class has an "unnameable" line.
 //
 // Structure lines (model::Structure) use stage indices: "scope top" or
 // "scope frame F" (the frame whose body holds the stage), "region R" (the
@@ -134,6 +139,8 @@ void dumpStage(std::size_t index, const Stage& stage, bool linear, std::ostream&
     dumpType(stage.leaves, out);
     out << '\n';
   }
+  if (!stage.group.empty()) out << "    group " << stage.group << '\n';
+  if (stage.serial) out << "    not_thread_safe\n";
 }
 
 }  // namespace
@@ -164,8 +171,11 @@ void dump(const Program& program, std::ostream& out) {
       }
       out << '\n';
     }
-    for (const std::string& base : type.bases) out << "  base " << base << '\n';
-    for (const std::string& field : type.fields) out << "  field " << field << '\n';
+    if (!type.nameable) out << "  unnameable\n";
+    for (const auto& base : type.bases)
+      out << "  base " << base.name << (base.accessible ? "" : " inaccessible") << '\n';
+    for (const auto& field : type.fields)
+      out << "  field " << field.name << (field.accessible ? "" : " inaccessible") << '\n';
   }
 }
 

@@ -1,7 +1,8 @@
 // Which user types need cereal serialisation, found by walking every type that
 // crosses a stage boundary: through std containers' template arguments, base
 // classes and members. A type that cannot be serialised is an error naming
-// the member, with a note at the stage that carries it.
+// the member, its type and the class that holds it, with a note at the stage
+// that carries it.
 #pragma once
 
 #include <map>
@@ -10,6 +11,7 @@
 
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/Decl.h"
+#include "clang/AST/DeclCXX.h"
 #include "clang/Basic/Diagnostic.h"
 #include "model.hpp"
 
@@ -26,10 +28,25 @@ class SerialisationPlanner {
   bool addItem(clang::QualType item, const clang::FunctionDecl& stage);
 
  private:
-  bool walk(clang::QualType type, bool topLevel);
-  bool walkRecord(const clang::CXXRecordDecl& record, bool topLevel);
-  bool checkMembers(const clang::CXXRecordDecl& record, model::SerialisedType& planned);
-  bool noteCarryingStage();
+  // Where a type was met: as a stage's item (field null), or as (part of) the
+  // type of a member of `owner`.
+  struct Site {
+    const clang::FieldDecl* field = nullptr;
+    const clang::CXXBaseSpecifier* base = nullptr;  // or a base of `owner`
+    const clang::CXXRecordDecl* owner = nullptr;
+  };
+
+  bool walk(clang::QualType type, const Site& site);
+  bool walkLibraryRecord(const clang::CXXRecordDecl& record, clang::QualType type,
+                         const Site& site);
+  bool walkUserRecord(const clang::CXXRecordDecl& record, clang::QualType type, const Site& site);
+  bool plan(const clang::CXXRecordDecl& record, model::SerialisedType& planned);
+  // Reports that `offending` (the site's whole type or a type inside it)
+  // cannot be serialised; `why` completes "... is ", `advice` says what to do
+  // (empty: the usual "give it its own serialize()").
+  bool refuse(const Site& site, clang::QualType offending, const std::string& why,
+              const std::string& advice);
+  void noteCarryingStage();
 
   clang::ASTContext& context_;
   clang::DiagnosticsEngine& diagnostics_;
@@ -37,6 +54,7 @@ class SerialisationPlanner {
   std::map<std::string, std::size_t> known_;  // type name -> index in types_
   std::map<std::string, bool> verdicts_;      // type name -> serialisable
   const clang::FunctionDecl* stage_ = nullptr;
+  clang::QualType item_;  // the stage's item being walked, as written
 };
 
 }  // namespace jsgen

@@ -1,10 +1,18 @@
 // Everything the code that jsgen generates uses, in one include. A user's own
-// translation units include only <jobstream/jobstream.hpp>.
+// translation units include only <jobstream/jobstream.hpp>. The cereal
+// headers are those of every library type jsgen lets travel (kSupported in
+// jsgen/serialisation.cpp).
 #pragma once
 
 #include <cereal/cereal.hpp>
 #include <cereal/types/array.hpp>
+#include <cereal/types/bitset.hpp>
+#include <cereal/types/chrono.hpp>
 #include <cereal/types/common.hpp>
+#include <cereal/types/complex.hpp>
+#include <cereal/types/deque.hpp>
+#include <cereal/types/forward_list.hpp>
+#include <cereal/types/list.hpp>
 #include <cereal/types/map.hpp>
 #include <cereal/types/memory.hpp>
 #include <cereal/types/optional.hpp>
@@ -21,6 +29,7 @@
 #include <iterator>
 #include <optional>
 #include <tuple>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
