@@ -1,6 +1,7 @@
-// Registers the eight jobstream attributes as Clang plugin attributes. This
-// file must be linked as an object (not from a static library): nothing refers
-// to the registry entries, so a static library would silently drop them.
+// Registers the jobstream attributes (eight stage kinds and a marker) as Clang
+// plugin attributes. This file must be linked as an object (not from a static
+// library): nothing refers to the registry entries, so a static library would
+// silently drop them.
 #include "attributes.hpp"
 
 #include <array>
@@ -18,15 +19,18 @@ namespace {
 
 using model::StageKind;
 
-constexpr std::array<std::string_view, 8> kNames = {"init",   "job",  "frame",  "frame_end",
-                                                    "reduce", "emit", "result", "finish"};
+// The eight stage kinds, then the marker that may stand beside one of them.
+constexpr std::array<std::string_view, 9> kNames = {
+    "init", "job", "frame", "frame_end", "reduce", "emit", "result", "finish", "not_thread_safe"};
+constexpr std::size_t kNotThreadSafe = 8;
 constexpr std::array<StageKind, 8> kKinds = {
     StageKind::init,   StageKind::job,  StageKind::frame,  StageKind::frame_end,
     StageKind::reduce, StageKind::emit, StageKind::result, StageKind::finish};
 // Spellings need storage that outlives the registry: string literals.
-constexpr std::array<const char*, 8> kFullNames = {
-    "jobstream::init",   "jobstream::job",  "jobstream::frame",  "jobstream::frame_end",
-    "jobstream::reduce", "jobstream::emit", "jobstream::result", "jobstream::finish"};
+constexpr std::array<const char*, 9> kFullNames = {
+    "jobstream::init",   "jobstream::job",    "jobstream::frame",
+    "jobstream::frame_end", "jobstream::reduce", "jobstream::emit",
+    "jobstream::result", "jobstream::finish", "jobstream::not_thread_safe"};
 
 // One ParsedAttrInfo per attribute; the index selects the name.
 template <std::size_t Index>
@@ -63,6 +67,8 @@ const Registry::Add<StageAttributeInfo<4>> registerReduce(kFullNames[4], "jobstr
 const Registry::Add<StageAttributeInfo<5>> registerEmit(kFullNames[5], "jobstream stage");
 const Registry::Add<StageAttributeInfo<6>> registerResult(kFullNames[6], "jobstream stage");
 const Registry::Add<StageAttributeInfo<7>> registerFinish(kFullNames[7], "jobstream stage");
+const Registry::Add<StageAttributeInfo<kNotThreadSafe>> registerNotThreadSafe(
+    kFullNames[kNotThreadSafe], "jobstream stage marker");
 
 }  // namespace
 
@@ -72,7 +78,7 @@ std::optional<StageKind> stageKindOf(const clang::Decl& decl, clang::SourceLocat
   for (const auto* annotate : decl.specific_attrs<clang::AnnotateAttr>()) {
     llvm::StringRef text = annotate->getAnnotation();
     if (!text.consume_front("jobstream::")) continue;
-    for (std::size_t i = 0; i != kNames.size(); ++i) {
+    for (std::size_t i = 0; i != kKinds.size(); ++i) {
       if (text == llvm::StringRef(kNames[i].data(), kNames[i].size())) {
         if (where) *where = annotate->getLocation();
         return kKinds[i];
@@ -80,6 +86,15 @@ std::optional<StageKind> stageKindOf(const clang::Decl& decl, clang::SourceLocat
     }
   }
   return std::nullopt;
+}
+
+bool isNotThreadSafe(const clang::Decl& decl, clang::SourceLocation* where) {
+  for (const auto* annotate : decl.specific_attrs<clang::AnnotateAttr>()) {
+    if (annotate->getAnnotation() != kFullNames[kNotThreadSafe]) continue;
+    if (where) *where = annotate->getLocation();
+    return true;
+  }
+  return false;
 }
 
 }  // namespace jsgen

@@ -17,11 +17,16 @@ namespace jsgen {
 
 inline constexpr std::string_view kAttributeNamespace = "jobstream";
 
-// Every attribute name jsgen knows, in contract order ("init", "job", ...).
+// Every attribute name jsgen knows: the stage kinds in contract order
+// ("init", "job", ...), then the markers ("not_thread_safe").
 std::span<const std::string_view> attributeNames();
 
 // The stage kind a declaration is marked with, and where the attribute is;
 // nullopt when the declaration carries no jobstream attribute.
 std::optional<model::StageKind> stageKindOf(const clang::Decl& decl, clang::SourceLocation* where);
+
+// True when the declaration is marked [[jobstream::not_thread_safe]]; `where`
+// gets the attribute's location.
+bool isNotThreadSafe(const clang::Decl& decl, clang::SourceLocation* where);
 
 }  // namespace jsgen
