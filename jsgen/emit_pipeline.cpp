@@ -5,9 +5,10 @@
 // (a "segment"): an item goes through them without being queued. A segment
 // ends after a job returning Multiple<T> (fan-out must become batches other
 // threads and ranks can take), before a stage that is not a job, and after
-// kMaxFused stages. Every stage still gets a function of its own, which runs
-// from that stage to the end of its segment, so the runtime may start items
-// at any stage.
+// kMaxFused stages. A not-thread-safe job is a segment of its own: the
+// runtime holds its lock for the whole segment function. Every stage still
+// gets a function of its own, which runs from that stage to the end of its
+// segment, so the runtime may start items at any stage.
 //
 // reduce, frame and frame_end get a function for each of their StageDef
 // entry points (newStore, reduce, merge, enter, frameEnd, leave). An emit has
@@ -88,7 +89,8 @@ Layout layOut(const model::Pipeline& pipeline) {
     const auto fusesWithNext = [&](std::size_t at) {
       const Stage& stage = layout.stages[at];
       return stage.kind == StageKind::job && at + 1 != count &&
-             layout.stages[at + 1].kind == StageKind::job &&
+             layout.stages[at + 1].kind == StageKind::job && !stage.serial &&
+             !layout.stages[at + 1].serial &&
              (stage.returns == ReturnForm::value || stage.returns == ReturnForm::optional) &&
              at + 1 - start < kMaxFused;
     };
@@ -379,7 +381,7 @@ void emitStageRow(const Layout& layout, std::size_t index, std::ostream& out) {
     out << ", .input = &" << kDetail << "itemTypeOf<" << stage.input.qualified
         << ">, .inputName = " << quoted(stage.input.spelled);
   }
-  out << ", .serial = false";
+  out << ", .serial = " << (stage.serial ? "true" : "false");
   if (isPrinter(layout, index)) {
     out << ", .process = &" << kDetail << "printItems<" << stage.input.qualified << ">";
   } else {

@@ -53,7 +53,10 @@ namespace jobstream::detail {
 
 void WorkerEmitter::deliver(StageIndex stage, std::unique_ptr<BatchBase> batch) {
   const std::size_t items = batch ? batch->size() : 0;
-  if (items != 0 && !reducing_ && rank_.reducesOnDelivery(stage, slot)) {
+  // A thread holds at most one serial lock (see Rank::serialLocks_): under
+  // one, items for a serial reduce go through the queue.
+  const bool direct = !reducing_ && !(holdsSerial && rank_.isSerial(stage));
+  if (items != 0 && direct && rank_.reducesOnDelivery(stage, slot)) {
     // Items bound for a reduce are folded into this thread's partial store
     // at once, while they are still in cache, instead of being queued: the
     // same counting as a queued chunk, without the round trip. One level
@@ -140,10 +143,12 @@ std::size_t Rank::runChunk(const StageDef& stage, Task& chunk, WorkerEmitter& em
       // Exclusive on rank 0, so one worker at a time appends.
       stage.input->append(*collectors_[chunk.stage], *chunk.batch, chunk.begin, chunk.end);
       return 0;
-    case StageKind::reduce:
-      stage.reduce(partialStore(stage, ScopeKey{chunk.scope, chunk.gen, stage.region}, emitter.slot), *chunk.batch,
-                   chunk.begin, chunk.end, emitter);
+    case StageKind::reduce: {
+      BatchBase& store = partialStore(stage, ScopeKey{chunk.scope, chunk.gen, stage.region}, emitter.slot);
+      SerialCall call(serialLockOf(chunk.stage), &emitter);
+      stage.reduce(store, *chunk.batch, chunk.begin, chunk.end, emitter);
       return 0;
+    }
     case StageKind::frame:
       return enterFrames(stage, chunk, emitter);
     case StageKind::frame_end: {
@@ -158,12 +163,15 @@ std::size_t Rank::runChunk(const StageDef& stage, Task& chunk, WorkerEmitter& em
       std::lock_guard lock(instance->mutex);
       emitter.gen = chunk.gen + 1;
       instance->maxGen = std::max(instance->maxGen, emitter.gen);
+      SerialCall call(serialLockOf(chunk.stage), &emitter);
       stage.frameEnd(*instance->store, *chunk.batch, chunk.begin, chunk.end, emitter);
       return 0;
     }
-    default:
+    default: {
+      SerialCall call(serialLockOf(chunk.stage), &emitter);
       stage.process(*chunk.batch, chunk.begin, chunk.end, emitter);
       return 0;
+    }
   }
 }
 
@@ -183,7 +191,11 @@ void Rank::reduceNow(StageIndex index, BatchBase& batch, WorkerEmitter& emitter)
   const std::size_t items = batch.size();
   counters_.created(key, items);
   emitter.current = index;
-  stage.reduce(partialStore(stage, key, emitter.slot), batch, 0, items, emitter);
+  BatchBase& store = partialStore(stage, key, emitter.slot);
+  {
+    SerialCall call(serialLockOf(index), &emitter);
+    stage.reduce(store, batch, 0, items, emitter);
+  }
   counters_.finished(key, items);  // after what it returned was counted created
 }
 
@@ -211,6 +223,7 @@ std::size_t Rank::enterFrames(const StageDef& stage, Task& chunk, WorkerEmitter&
       emitter.scope = id;
       emitter.gen = 0;
       emitter.current = chunk.stage;
+      SerialCall call(serialLockOf(chunk.stage), &emitter);
       recurred = stage.enter(*entered.store, *entered.first, emitter);
     }
     if (recurred) {
@@ -237,7 +250,10 @@ void Rank::endInstance(std::uint64_t id, WorkerEmitter& emitter, bool countParen
   emitter.scope = instance->parent.scope;
   emitter.gen = instance->parent.gen;
   emitter.current = end;
-  pipeline_.stages[end].leave(*instance->store, emitter);
+  {
+    SerialCall call(leaveLockOf(end), &emitter);
+    pipeline_.stages[end].leave(*instance->store, emitter);
+  }
   if (countParent) counters_.finished(instance->parent, 1);
 }
 
@@ -247,7 +263,10 @@ void Rank::runInits(std::unique_ptr<BatchBase> initialItems) {
     const StageDef& stage = pipeline_.stages[i];
     if (stage.kind != StageKind::init) continue;
     emitter.current = i;
-    guarded(emitter.current, [&] { stage.init(emitter); });
+    guarded(emitter.current, [&] {
+      SerialCall call(serialLockOf(i), &emitter);
+      stage.init(emitter);
+    });
   }
   if (initialItems && initialItems->size() != 0 && !failed_.load())
     deliver(pipeline_.entry, std::move(initialItems), 0, 0);
@@ -257,7 +276,10 @@ void Rank::runFinish() {
   for (StageIndex i = 0; i != pipeline_.stages.size(); ++i) {
     const StageDef& stage = pipeline_.stages[i];
     if (stage.kind != StageKind::finish) continue;
-    guarded(i, [&] { stage.finish(*collectors_[i]); });
+    guarded(i, [&] {
+      SerialCall call(serialLockOf(i), nullptr);
+      stage.finish(*collectors_[i]);
+    });
   }
 }
 

@@ -225,6 +225,7 @@ void Rank::recall(std::uint64_t id) {
       std::lock_guard lock(instance->mutex);
       emitter.scope = id;
       emitter.gen = instance->maxGen + 1;
+      SerialCall call(serialLockOf(instance->frame), &emitter);
       recurred = pipeline_.stages[instance->frame].enter(*instance->store, *instance->first, emitter);
       if (recurred) instance->maxGen = emitter.gen;
     }
@@ -256,7 +257,11 @@ void Rank::finishWave() {
     emitter.scope = fire.key.scope;
     emitter.gen = fire.key.gen;
     emitter.current = fire.reduce;
-    if (!guarded(emitter.current, [&] { stage.merge(*result.stores, emitter); })) return;
+    if (!guarded(emitter.current, [&] {
+          SerialCall call(serialLockOf(fire.reduce), &emitter);
+          stage.merge(*result.stores, emitter);
+        }))
+      return;
     if (emitter.delivered != 0) result.recurred = true;
     std::unique_ptr<BatchBase> merged = stage.store->make();
     stage.store->append(*merged, *result.stores, 0, 1);
@@ -291,7 +296,11 @@ void Rank::completeWave() {
       emitter.scope = fire.key.scope;
       emitter.gen = fire.key.gen;
       emitter.current = fire.reduce;
-      if (!guarded(emitter.current, [&] { stage.leave(*store, emitter); })) return;
+      if (!guarded(emitter.current, [&] {
+            SerialCall call(leaveLockOf(fire.reduce), &emitter);
+            stage.leave(*store, emitter);
+          }))
+        return;
     }
     tracker.fired(fire, result.recurred, wave_);
   }

@@ -65,10 +65,34 @@ class WorkerEmitter final : public Emitter {
   std::uint64_t scope = 0;      // where what the running call returns goes
   std::uint32_t gen = 0;
   std::uint64_t delivered = 0;  // items delivered since the counter was reset (fan-out)
+  bool holdsSerial = false;     // this thread holds a serial stage's lock (SerialCall)
 
  private:
   Rank& rank_;
   bool reducing_ = false;
+};
+
+// One call of user code of a not-thread-safe stage (StageDef::serial): holds
+// that stage's lock on this rank for the call. A null lock (every other
+// stage) costs a branch. See Rank::serialLocks_ for why it cannot deadlock.
+class SerialCall {
+ public:
+  SerialCall(std::mutex* lock, WorkerEmitter* emitter) : lock_(lock), emitter_(emitter) {
+    if (!lock_) return;
+    lock_->lock();
+    if (emitter_) emitter_->holdsSerial = true;
+  }
+  ~SerialCall() {
+    if (!lock_) return;
+    if (emitter_) emitter_->holdsSerial = false;
+    lock_->unlock();
+  }
+  SerialCall(const SerialCall&) = delete;
+  SerialCall& operator=(const SerialCall&) = delete;
+
+ private:
+  std::mutex* lock_;
+  WorkerEmitter* emitter_;
 };
 
 // A frame instance, on its home rank.
@@ -108,6 +132,8 @@ class Rank {
     if (static_cast<std::uint64_t>(size_) > instance_id::kMaxRanks)
       throw std::runtime_error(fmt::format("jobstream: at most {} ranks are supported", instance_id::kMaxRanks));
     for (int i = 0; i <= threads_; ++i) slots_.push_back(std::make_unique<StoreSlot>());
+    for (const StageDef& stage : pipeline.stages)
+      serialLocks_.push_back(stage.serial ? std::make_unique<std::mutex>() : nullptr);
     if (rank_ == 0) {
       tracker_.emplace(pipeline);
       for (const StageDef& stage : pipeline.stages)
@@ -123,6 +149,7 @@ class Rank {
   // Runs a reduce over a whole batch in the calling thread, counted like a
   // chunk taken from the queue.
   void reduceNow(StageIndex stage, BatchBase& batch, WorkerEmitter& emitter);
+  bool isSerial(StageIndex stage) const { return stage < serialLocks_.size() && serialLocks_[stage]; }
 
  private:
   void work(std::size_t slot);
@@ -164,6 +191,14 @@ class Rank {
   std::size_t stealLimit() const { return static_cast<std::size_t>(std::max(1.0, kStealBytes / bytesPerItem_)); }
   bool locallyIdle() { return queue_.queuedItems() == 0 && queue_.idleWorkers() == threads_; }
   std::size_t commSlot() const { return static_cast<std::size_t>(threads_); }
+  std::mutex* serialLockOf(StageIndex stage) const { return isSerial(stage) ? serialLocks_[stage].get() : nullptr; }
+  // The lock for a reduce's or frame_end's leave: the user code it runs is
+  // the emit below it, if any.
+  std::mutex* leaveLockOf(StageIndex stage) const {
+    const StageIndex below = stage + 1;
+    const bool emits = below < pipeline_.stages.size() && pipeline_.stages[below].kind == StageKind::emit;
+    return emits ? serialLockOf(below) : nullptr;
+  }
 
   const PipelineDef& pipeline_;
   Transport& transport_;
@@ -177,6 +212,30 @@ class Rank {
   ChunkSizer sizer_;
 
   KeyedCounters counters_;
+
+  // Per stage, a lock for a serial stage, null for the others. Every call of
+  // a serial stage's user code on this rank holds it (SerialCall): chunks from
+  // the queue, the direct reduce in WorkerEmitter::deliver, merges and leaves
+  // on the communication thread, frame entries and recalls, init and finish.
+  // The queue's `exclusive` rule still keeps a second worker from taking a
+  // serial chunk, so workers rarely block here.
+  //
+  // Why this cannot deadlock:
+  //  - A thread holds at most one serial lock. User code under a serial lock
+  //    can deliver only through WorkerEmitter::deliver, which sends items for
+  //    a serial reduce to the queue instead of reducing them directly when
+  //    `holdsSerial` is set (also the case of a reduce recurring into itself).
+  //  - Locks nest in one order only: an instance's mutex (frame, frame_end,
+  //    recall), then the serial lock, then short leaf locks (a store slot,
+  //    the counters, the queue, the outbox, the doorbell). The store a call
+  //    folds into is looked up before its serial lock is taken.
+  //  - A thread holding a serial lock never waits for the communication
+  //    thread or another worker: delivering only pushes onto unbounded queues
+  //    and rings the doorbell. So when the communication thread waits for a
+  //    serial lock (a merge, a leave, a recall), the holder finishes its call
+  //    without it; the wait costs latency, never progress.
+  std::vector<std::unique_ptr<std::mutex>> serialLocks_;
+
   std::vector<std::unique_ptr<StoreSlot>> slots_;  // one per worker, then the communication thread's
 
   std::mutex instancesMutex_;
