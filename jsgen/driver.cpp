@@ -1,5 +1,6 @@
 #include "driver.hpp"
 
+#include <algorithm>
 #include <sstream>
 
 #include "clang/Tooling/ArgumentsAdjusters.h"
@@ -10,6 +11,7 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
+#include "program_checks.hpp"
 
 namespace jsgen {
 namespace {
@@ -34,7 +36,10 @@ clang::tooling::CommandLineArguments adjust(const clang::tooling::CommandLineArg
   std::vector<std::string> extra = {"-Wno-unknown-warning-option", "-Wno-unknown-attributes",
                                     "-resource-dir=" JSGEN_RESOURCE_DIR};
   if (!hasStandard) extra.push_back("-std=c++20");
-  adjusted.insert(adjusted.end(), extra.begin(), extra.end());
+  // A command that the database infers for a file it does not list ends in
+  // `-- FILE`: flags after that `--` would be taken for file names.
+  const auto end = std::find(adjusted.begin(), adjusted.end(), "--");
+  adjusted.insert(end, extra.begin(), extra.end());
   return adjusted;
 }
 
@@ -57,11 +62,29 @@ bool writeFile(const std::string& path, const std::string& text) {
   return false;
 }
 
+// The Graphviz graph, when asked for (`path` not empty).
+bool writeDot(const std::string& path, const model::Program& program) {
+  if (path.empty()) return true;
+  std::ostringstream graph;
+  emitDot(program, graph);
+  return writeFile(path, graph.str());
+}
+
 }  // namespace
 
 int run(const Options& options, const clang::tooling::CompilationDatabase& compilations) {
   std::vector<std::string> sources;
   for (const std::string& source : options.sources) sources.push_back(absolutePath(source));
+
+  // An empty compilation database has no command to lend a file it does not
+  // list; ClangTool would only say "Skipping" and exit 1.
+  for (const std::string& source : sources) {
+    if (compilations.getCompileCommands(source).empty()) {
+      llvm::errs() << "jsgen: error: the compilation database has no command for '" << source
+                   << "'; add the file to it or give the flags after '--'\n";
+      return 1;
+    }
+  }
 
   FrontEndResult result;
   result.program.sources = sources;
@@ -74,10 +97,14 @@ int run(const Options& options, const clang::tooling::CompilationDatabase& compi
   if (options.dumpModel) {
     std::ostringstream text;
     model::dump(result.program, text);
-    return writeFile(options.output, text.str()) && status == 0 ? 0 : 1;
+    const bool dumped = writeFile(options.output, text.str());
+    if (status == 0 && !writeDot(options.dot, result.program)) return 1;
+    return dumped && status == 0 ? 0 : 1;
   }
-  if (status != 0) return 1;
+  if (status != 0 || !checkProgram(result.program, !options.noMain && !result.program.hasMain))
+    return 1;
 
+  if (!writeDot(options.dot, result.program)) return 1;
   std::ostringstream text;
   emitProgram(result.program, !options.noMain && !result.program.hasMain, text);
   if (!writeFile(options.output, text.str())) return 1;

@@ -13,6 +13,7 @@ struct Options {
   std::vector<std::string> sources;
   std::string output;   // empty: standard output
   std::string depfile;  // empty: none
+  std::string dot;      // empty: none; else where the Graphviz graph goes
   bool dumpModel = false;
   bool noMain = false;
 };

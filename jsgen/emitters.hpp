@@ -20,6 +20,9 @@ void emitPipeline(const model::Pipeline& pipeline, std::size_t index, std::ostre
 // cereal `serialize` functions and travels_as_bytes specialisations.
 void emitSerialisation(const model::Program& program, std::ostream& out);
 
+// Every pipeline as a Graphviz digraph (`jsgen --dot`), frames as clusters.
+void emitDot(const model::Program& program, std::ostream& out);
+
 // `text` as a C++ string literal.
 std::string quoted(std::string_view text);
 

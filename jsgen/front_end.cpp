@@ -1,6 +1,8 @@
 #include "front_end.hpp"
 
+#include <algorithm>
 #include <map>
+#include <optional>
 
 #include "attributes.hpp"
 #include "clang/AST/ASTConsumer.h"
@@ -21,16 +23,33 @@
 namespace jsgen {
 namespace {
 
-// The pipeline a stage belongs to: its named enclosing namespaces ("a::b").
-std::string pipelineOf(const clang::FunctionDecl& function) {
+// The named namespaces enclosing `context`, itself included ("a::b"): the
+// pipeline of a stage or a using-directive there, or a stage group's name.
+std::string namespaceName(const clang::DeclContext* context) {
   std::string name;
-  for (const clang::DeclContext* context = function.getDeclContext(); !context->isTranslationUnit();
-       context = context->getParent()) {
+  for (; !context->isTranslationUnit(); context = context->getParent()) {
     const auto* ns = llvm::dyn_cast<clang::NamespaceDecl>(context);
     if (!ns || ns->isAnonymousNamespace() || ns->isInline()) continue;
     name = name.empty() ? ns->getName().str() : ns->getName().str() + "::" + name;
   }
   return name;
+}
+
+// A stage group is a namespace named jobs_NAME (the seed's convention).
+bool isGroup(const clang::NamespaceDecl& ns) {
+  return !ns.isAnonymousNamespace() && ns.getName().starts_with("jobs_");
+}
+
+// The stage group whose stages are declared directly in `context` (named
+// namespaces only count: inline and anonymous ones are see-through), or null.
+const clang::NamespaceDecl* groupAround(const clang::DeclContext* context) {
+  for (; !context->isTranslationUnit(); context = context->getParent()) {
+    const auto* ns = llvm::dyn_cast<clang::NamespaceDecl>(context);
+    if (!ns) return nullptr;  // a function, a class, extern "C++": no group
+    if (ns->isAnonymousNamespace() || ns->isInline()) continue;
+    return isGroup(*ns) ? ns->getFirstDecl() : nullptr;
+  }
+  return nullptr;
 }
 
 model::Location locationOf(clang::SourceLocation at, const clang::SourceManager& sources) {
@@ -80,6 +99,7 @@ model::Stage describeStage(const FoundStage& found, const clang::ASTContext& con
   stage.name = stageName(function);
   stage.callee = "::" + stage.name;
   stage.location = locationOf(function.getLocation(), context.getSourceManager());
+  stage.serial = isNotThreadSafe(function, nullptr);
   for (const clang::ParmVarDecl* param : function.parameters()) {
     stage.parameters.push_back({param->getName().str(), spelledName(param->getType(), context),
                                 describe(itemOf(param->getType()), context),
@@ -98,35 +118,232 @@ model::Stage describeStage(const FoundStage& found, const clang::ASTContext& con
   return stage;
 }
 
-// Collects stage functions of the main file, in source order.
+// One step of a stage group splice: the group and its using-directive.
+struct Splice {
+  std::string group;  // "lib::jobs_text"
+  clang::SourceLocation at;
+};
+
+// A pipeline's stages after splicing, each with the splices that brought it
+// there, outermost first (empty for a stage written in the pipeline).
+struct SplicedStages {
+  std::vector<FoundStage> stages;
+  std::vector<std::vector<Splice>> splices;
+};
+
+// Collects, in source order, the stages and stage group splices of each
+// pipeline namespace of the main file and of each stage group (in any file),
+// then expands the splices.
 class StageFinder : public clang::RecursiveASTVisitor<StageFinder> {
  public:
-  explicit StageFinder(const clang::SourceManager& sources) : sources_(sources) {}
+  StageFinder(const clang::SourceManager& sources, clang::DiagnosticsEngine& diagnostics)
+      : sources_(sources), diagnostics_(diagnostics) {}
 
   bool VisitFunctionDecl(clang::FunctionDecl* function) {
-    if (!sources_.isInMainFile(sources_.getFileLoc(function->getLocation()))) return true;
-    if (function->isMain() && function->isThisDeclarationADefinition()) hasMain = true;
+    const bool inMainFile = sources_.isInMainFile(sources_.getFileLoc(function->getLocation()));
+    if (inMainFile && function->isMain() && function->isThisDeclarationADefinition()) hasMain = true;
     clang::SourceLocation attribute;
     const std::optional<model::StageKind> kind = stageKindOf(*function, &attribute);
-    if (!kind) return true;
     // A stage declared before it is defined counts once, where first marked.
+    if (!kind) {
+      clang::SourceLocation marker;
+      if (isNotThreadSafe(*function, &marker) && seen_.insert(function->getCanonicalDecl()).second) {
+        reportError(diagnostics_, marker,
+                    "'jobstream::not_thread_safe' marks '%0', which is not a stage; put it beside "
+                    "a stage attribute such as [[jobstream::job]]")
+            << stageName(*function);
+      }
+      return true;
+    }
     if (!seen_.insert(function->getCanonicalDecl()).second) return true;
-    const std::string name = pipelineOf(*function);
-    auto [at, added] = index_.try_emplace(name, pipelines.size());
-    if (added) pipelines.push_back({name, {}});
-    pipelines[at->second].second.push_back({function, *kind, attribute});
+    const Entry entry{FoundStage{function, *kind, attribute}, nullptr, {}};
+    if (const clang::NamespaceDecl* group = groupAround(function->getDeclContext())) {
+      groupEntriesOf(group).push_back(entry);
+    } else if (inMainFile) {
+      pipelineEntries(namespaceName(function->getDeclContext())).push_back(entry);
+    }
+    return true;
+  }
+
+  // `using namespace jobs_x;` splices the stage group jobs_x where it stands:
+  // directly in a pipeline namespace of the main file, or in another group.
+  bool VisitUsingDirectiveDecl(clang::UsingDirectiveDecl* directive) {
+    const clang::NamespaceDecl* nominated = directive->getNominatedNamespace();
+    if (!nominated || !isGroup(*nominated)) return true;
+    const clang::DeclContext* context = directive->getDeclContext();
+    if (!llvm::isa<clang::NamespaceDecl>(context) && !context->isTranslationUnit()) return true;
+    const Entry entry{FoundStage{nullptr, model::StageKind::job, {}}, nominated->getFirstDecl(),
+                      directive->getBeginLoc()};
+    if (const clang::NamespaceDecl* group = groupAround(context)) {
+      groupEntriesOf(group).push_back(entry);
+    } else if (sources_.isInMainFile(sources_.getFileLoc(directive->getBeginLoc()))) {
+      pipelineEntries(namespaceName(context)).push_back(entry);
+    }
     return true;
   }
 
   bool shouldVisitTemplateInstantiations() const { return false; }
 
-  std::vector<std::pair<std::string, std::vector<FoundStage>>> pipelines;
+  // Each pipeline in order of first appearance, its splices expanded. A
+  // cycle of groups is reported (once per using-directive that closes it).
+  std::vector<std::pair<std::string, SplicedStages>> pipelines() {
+    std::vector<std::pair<std::string, SplicedStages>> expanded;
+    for (const auto& [name, entries] : pipelines_) {
+      SplicedStages stages;
+      std::vector<Splice> chain;
+      std::vector<const clang::NamespaceDecl*> open;
+      expand(entries, chain, open, stages);
+      expanded.emplace_back(name, std::move(stages));
+    }
+    // A cycle among groups that no pipeline splices is still an error.
+    for (const clang::NamespaceDecl* group : groupOrder_) {
+      const std::vector<Entry>& entries = groupEntries_[group];
+      SplicedStages ignored;
+      std::vector<Splice> chain{{namespaceName(group), group->getLocation()}};
+      std::vector<const clang::NamespaceDecl*> open{group};
+      expand(entries, chain, open, ignored);
+    }
+    return expanded;
+  }
+
   bool hasMain = false;
 
  private:
+  // A stage, or (when `group` is set) a splice of that group at `at`.
+  struct Entry {
+    FoundStage stage;
+    const clang::NamespaceDecl* group;
+    clang::SourceLocation at;
+  };
+
+  std::vector<Entry>& groupEntriesOf(const clang::NamespaceDecl* group) {
+    auto [at, added] = groupEntries_.try_emplace(group);
+    if (added) groupOrder_.push_back(group);
+    return at->second;
+  }
+
+  std::vector<Entry>& pipelineEntries(const std::string& name) {
+    auto [at, added] = pipelineIndex_.try_emplace(name, pipelines_.size());
+    if (added) pipelines_.push_back({name, {}});
+    return pipelines_[at->second].second;
+  }
+
+  // `open` holds the groups being expanded, outermost first, `chain` their splices.
+  void expand(const std::vector<Entry>& entries, std::vector<Splice>& chain,
+              std::vector<const clang::NamespaceDecl*>& open, SplicedStages& out) {
+    for (const Entry& entry : entries) {
+      if (!entry.group) {
+        out.stages.push_back(entry.stage);
+        out.splices.push_back(chain);
+        continue;
+      }
+      const std::string name = namespaceName(entry.group);
+      const auto cycleStart = std::find(open.begin(), open.end(), entry.group);
+      if (cycleStart != open.end()) {
+        const std::set<const clang::NamespaceDecl*> members(cycleStart, open.end());
+        if (reportedCycles_.insert(members).second) {
+          std::string cycle;
+          for (auto it = cycleStart; it != open.end(); ++it) cycle += namespaceName(*it) + " -> ";
+          reportError(diagnostics_, entry.at,
+                      "stage groups splice each other in a cycle: %0; remove one of these "
+                      "using-directives")
+              << cycle + name;
+        }
+        continue;
+      }
+      const auto found = groupEntries_.find(entry.group);
+      if (found == groupEntries_.end()) continue;  // a group without stages adds none
+      open.push_back(entry.group);
+      chain.push_back({name, entry.at});
+      expand(found->second, chain, open, out);
+      chain.pop_back();
+      open.pop_back();
+    }
+  }
+
   const clang::SourceManager& sources_;
+  clang::DiagnosticsEngine& diagnostics_;
   std::set<const clang::Decl*> seen_;
-  std::map<std::string, std::size_t> index_;
+  std::vector<std::pair<std::string, std::vector<Entry>>> pipelines_;
+  std::map<std::string, std::size_t> pipelineIndex_;
+  std::map<const clang::NamespaceDecl*, std::vector<Entry>> groupEntries_;
+  std::vector<const clang::NamespaceDecl*> groupOrder_;  // in order of first appearance
+  std::set<std::set<const clang::NamespaceDecl*>> reportedCycles_;
+};
+
+// Holds back the diagnostics reported while it lives; `replay` then reports
+// them, each error followed by a note at every splice that brought a stage it
+// (or one of its notes) points into: "in stage group 'jobs_x' spliced here".
+class SpliceNotes : public clang::DiagnosticConsumer {
+ public:
+  SpliceNotes(clang::DiagnosticsEngine& diagnostics, const SplicedStages& stages)
+      : diagnostics_(diagnostics), stages_(stages) {
+    ownedClient_ = diagnostics_.takeClient();
+    client_ = diagnostics_.getClient();
+    diagnostics_.setClient(this, /*ShouldOwnClient=*/false);
+  }
+  SpliceNotes(const SpliceNotes&) = delete;
+  SpliceNotes& operator=(const SpliceNotes&) = delete;
+  ~SpliceNotes() override { restore(); }
+
+  void HandleDiagnostic(clang::DiagnosticsEngine::Level level,
+                        const clang::Diagnostic& info) override {
+    held_.emplace_back(level, info);
+  }
+
+  void replay() {
+    restore();
+    const clang::SourceManager* sources = nullptr;
+    std::vector<const Splice*> pending;
+    const auto flush = [&] {
+      for (const Splice* splice : pending)
+        reportNote(diagnostics_, splice->at, "in stage group '%0' spliced here") << splice->group;
+      pending.clear();
+    };
+    for (const clang::StoredDiagnostic& stored : held_) {
+      if (stored.getLevel() != clang::DiagnosticsEngine::Note) flush();
+      diagnostics_.Report(stored);
+      if (stored.getLevel() < clang::DiagnosticsEngine::Note || !stored.getLocation().isValid())
+        continue;
+      sources = &stored.getLocation().getManager();
+      for (std::size_t i = 0; i != stages_.stages.size(); ++i) {
+        if (stages_.splices[i].empty() || !within(*sources, stored.getLocation(), stages_.stages[i]))
+          continue;
+        // Innermost splice first, as an include stack reads.
+        for (auto it = stages_.splices[i].rbegin(); it != stages_.splices[i].rend(); ++it) {
+          const bool known = std::any_of(pending.begin(), pending.end(),
+                                         [&](const Splice* p) { return p->at == it->at; });
+          if (!known) pending.push_back(&*it);
+        }
+      }
+    }
+    flush();
+    held_.clear();
+  }
+
+ private:
+  static bool within(const clang::SourceManager& sources, clang::SourceLocation at,
+                     const FoundStage& stage) {
+    const clang::SourceLocation begin = sources.getFileLoc(stage.attribute);
+    const clang::SourceLocation end = sources.getFileLoc(stage.function->getEndLoc());
+    at = sources.getFileLoc(at);
+    return at == begin || at == end ||
+           (sources.isBeforeInTranslationUnit(begin, at) && sources.isBeforeInTranslationUnit(at, end));
+  }
+
+  void restore() {
+    if (diagnostics_.getClient() != this) return;
+    if (ownedClient_)
+      diagnostics_.setClient(ownedClient_.release(), /*ShouldOwnClient=*/true);
+    else
+      diagnostics_.setClient(client_, /*ShouldOwnClient=*/false);
+  }
+
+  clang::DiagnosticsEngine& diagnostics_;
+  const SplicedStages& stages_;
+  std::unique_ptr<clang::DiagnosticConsumer> ownedClient_;
+  clang::DiagnosticConsumer* client_ = nullptr;
+  std::vector<clang::StoredDiagnostic> held_;
 };
 
 class PipelineConsumer : public clang::ASTConsumer {
@@ -138,21 +355,35 @@ class PipelineConsumer : public clang::ASTConsumer {
     clang::DiagnosticsEngine& diagnostics = context.getDiagnostics();
     const clang::SourceManager& sources = context.getSourceManager();
     reportUnknownAttributes(sources, context.getLangOpts(), skipped_, diagnostics);
-    StageFinder finder(sources);
+    StageFinder finder(sources, diagnostics);
     finder.TraverseDecl(context.getTranslationUnitDecl());
     result_.program.hasMain |= finder.hasMain;
     const clang::OptionalFileEntryRef mainFile =
         sources.getFileEntryRefForID(sources.getMainFileID());
     const std::string source = mainFile ? mainFile->getName().str() : std::string();
-    for (auto& [name, found] : finder.pipelines) {
+    for (auto& [name, spliced] : finder.pipelines()) {
+      const std::vector<FoundStage>& found = spliced.stages;
+      if (found.empty()) continue;  // only splices of groups without stages
       model::Pipeline pipeline{name, source, {}};
-      for (const FoundStage& stage : found)
-        pipeline.stages.push_back(describeStage(stage, context));
+      for (std::size_t i = 0; i != found.size(); ++i) {
+        pipeline.stages.push_back(describeStage(found[i], context));
+        if (!spliced.splices[i].empty()) pipeline.stages.back().group = spliced.splices[i].back().group;
+      }
       const std::vector<StructureProblem> problems = layOutScopes(pipeline.stages);
       // A pipeline with errors is still described (for --dump-model), but
       // its types are not planned: no code is generated after an error.
-      const bool valid = checkPipeline(found, pipeline.stages, problems, context, diagnostics) &&
-                         checkUnique(name, found.front(), diagnostics);
+      bool valid;
+      {
+        // Spliced stages are checked where they are written; notes say
+        // where their group was spliced.
+        const bool spliceNotes = std::any_of(spliced.splices.begin(), spliced.splices.end(),
+                                             [](const auto& chain) { return !chain.empty(); });
+        std::optional<SpliceNotes> notes;
+        if (spliceNotes) notes.emplace(diagnostics, spliced);
+        valid = checkPipeline(found, pipeline.stages, problems, context, diagnostics);
+        if (notes) notes->replay();
+      }
+      valid = valid && checkUnique(name, found.front(), diagnostics);
       if (valid) {
         // Every item type and store (the first parameter of reduce, frame and
         // frame_end) crosses ranks and goes into checkpoints.

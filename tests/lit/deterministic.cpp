@@ -1,6 +1,6 @@
 // The same input gives byte-identical output.
-// RUN: %jsgen %s -o %t.first.cpp %jsgen_flags
-// RUN: %jsgen %s -o %t.second.cpp %jsgen_flags
+// RUN: %jsgen --no-main %s -o %t.first.cpp %jsgen_flags
+// RUN: %jsgen --no-main %s -o %t.second.cpp %jsgen_flags
 // RUN: diff %t.first.cpp %t.second.cpp
 // RUN: FileCheck %s --input-file=%t.first.cpp
 #include <jobstream/jobstream.hpp>

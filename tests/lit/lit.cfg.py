@@ -25,3 +25,8 @@ config.substitutions.append(("%cxx_clang", "{} {}".format(config.cxx_clang, stri
 # FileCheck and not come from LLVM 19 (the unversioned commands may be older).
 config.environment["PATH"] = os.pathsep.join(
     [config.llvm_tools_dir, os.environ.get("PATH", "")])
+
+# Graphviz's `dot`, when installed, checks that `jsgen --dot` writes valid syntax.
+import shutil
+if shutil.which("dot"):
+    config.available_features.add("dot")
