@@ -165,6 +165,25 @@ class StageFinder : public clang::RecursiveASTVisitor<StageFinder> {
     return true;
   }
 
+  // A lambda's call operator is a member of a closure type that has no name
+  // to call it by (Clang accepts the attribute there as a C++23 extension).
+  bool VisitLambdaExpr(clang::LambdaExpr* lambda) {
+    const clang::CXXMethodDecl* call = lambda->getCallOperator();
+    clang::SourceLocation attribute;
+    if (!call || !seen_.insert(call->getCanonicalDecl()).second) return true;
+    if (const std::optional<model::StageKind> kind = stageKindOf(*call, &attribute)) {
+      reportError(diagnostics_, attribute,
+                  "'jobstream::%0' marks a lambda; a stage must be a named function at namespace "
+                  "scope")
+          << model::kindName(*kind);
+    } else if (isNotThreadSafe(*call, &attribute)) {
+      reportError(diagnostics_, attribute,
+                  "'jobstream::not_thread_safe' marks a lambda; put it beside a stage attribute "
+                  "on a function at namespace scope");
+    }
+    return true;
+  }
+
   // `using namespace jobs_x;` splices the stage group jobs_x where it stands:
   // directly in a pipeline namespace of the main file, or in another group.
   bool VisitUsingDirectiveDecl(clang::UsingDirectiveDecl* directive) {

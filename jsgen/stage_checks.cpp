@@ -3,6 +3,7 @@
 #include <string>
 
 #include "clang/AST/DeclCXX.h"
+#include "clang/AST/DeclTemplate.h"
 #include "clang_types.hpp"
 #include "diagnostics.hpp"
 #include "store_checks.hpp"
@@ -32,6 +33,23 @@ std::string nameOf(const FoundStage& stage) { return stageName(*stage.function);
 
 bool isTerminal(StageKind kind) { return kind == StageKind::result || kind == StageKind::finish; }
 
+// Another function, function template or using-declaration of the same name
+// in the stage's namespace, or null. Generated code calls a stage by its
+// qualified name, so overload resolution could pick that one instead.
+const clang::NamedDecl* otherOverload(const clang::FunctionDecl& function) {
+  const clang::DeclContext* scope = function.getDeclContext()->getRedeclContext();
+  const clang::FunctionDecl* self = function.getCanonicalDecl();
+  for (const clang::NamedDecl* found : scope->lookup(function.getDeclName())) {
+    const clang::NamedDecl* target = found->getUnderlyingDecl();
+    if (const auto* other = llvm::dyn_cast<clang::FunctionDecl>(target)) {
+      if (other->getCanonicalDecl() != self) return found;
+    } else if (llvm::isa<clang::FunctionTemplateDecl>(target)) {
+      return found;
+    }
+  }
+  return nullptr;
+}
+
 class PipelineChecker {
  public:
   PipelineChecker(clang::ASTContext& context, clang::DiagnosticsEngine& diagnostics)
@@ -52,6 +70,16 @@ class PipelineChecker {
       reportError(diagnostics_, function.getLocation(),
                   "stage '%0' is a template; a jobstream stage must be a plain function")
           << name;
+      return false;
+    }
+    if (const clang::NamedDecl* other = otherOverload(function)) {
+      reportError(diagnostics_, function.getLocation(),
+                  "stage '%0' is overloaded; generated code calls a stage by its qualified name, "
+                  "so it must be the only '%1' in its namespace: rename the stage or the other "
+                  "declaration")
+          << name << function.getName();
+      reportNote(diagnostics_, other->getLocation(), "other declaration of '%0' is here")
+          << function.getName();
       return false;
     }
     if (function.isVariadic()) {
