@@ -5,6 +5,7 @@
 
 #include <iosfwd>
 #include <memory>
+#include <string_view>
 #include <typeinfo>
 
 #include "jobstream/detail/stage.hpp"
@@ -15,5 +16,9 @@ namespace jobstream::detail {
 // when the items come from ITEM arguments or `in`.
 int runProgram(const PipelineDef& pipeline, int argc, char** argv, std::unique_ptr<BatchBase> programItems,
                const std::type_info* programType, std::istream& in);
+
+// The pipeline of this program registered under `name`, or null. For tests
+// that run a generated pipeline on a transport of their own.
+const PipelineDef* registeredPipeline(std::string_view name);
 
 }  // namespace jobstream::detail

@@ -70,6 +70,12 @@ const PipelineDef* findPipeline(std::optional<std::string_view> name) {
 
 void registerPipeline(const PipelineDef& pipeline) { registry().push_back(&pipeline); }
 
+const PipelineDef* registeredPipeline(std::string_view name) {
+  for (const PipelineDef* pipeline : registry())
+    if (pipeline->name == name) return pipeline;
+  return nullptr;
+}
+
 std::string demangle(const std::type_info& type) {
   int status = 0;
   std::unique_ptr<char, void (*)(void*)> name(abi::__cxa_demangle(type.name(), nullptr, nullptr, &status),
