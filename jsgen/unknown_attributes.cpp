@@ -1,5 +1,6 @@
 #include "unknown_attributes.hpp"
 
+#include <algorithm>
 #include <string>
 
 #include "attributes.hpp"
@@ -182,9 +183,21 @@ void reportUnknownAttributes(const clang::SourceManager& sources,
                              const clang::LangOptions& language,
                              const std::vector<clang::SourceRange>& skipped,
                              clang::DiagnosticsEngine& diagnostics) {
-  for (const WrittenAttribute& written :
-       writtenAttributes(sources, sources.getMainFileID(), language)) {
-    if (!isSkipped(sources, skipped, written.scopeAt)) reportOne(written, diagnostics);
+  // The main file and every header it includes that is not a system header:
+  // a stage group may live in any of them. In the order they were entered,
+  // each once (a header included twice is entered again only if unguarded).
+  std::vector<clang::FileID> files;
+  for (auto it = sources.fileinfo_begin(); it != sources.fileinfo_end(); ++it) {
+    const clang::FileID file = sources.translateFile(it->first);
+    if (file.isInvalid()) continue;
+    const clang::SourceLocation start = sources.getLocForStartOfFile(file);
+    if (sources.getFileCharacteristic(start) == clang::SrcMgr::C_User) files.push_back(file);
+  }
+  std::sort(files.begin(), files.end());
+  for (const clang::FileID file : files) {
+    for (const WrittenAttribute& written : writtenAttributes(sources, file, language)) {
+      if (!isSkipped(sources, skipped, written.scopeAt)) reportOne(written, diagnostics);
+    }
   }
 }
 

@@ -1,9 +1,9 @@
 // Misspelt stage attributes. Clang only warns about an unknown attribute (and
 // jobstream.hpp silences that warning for ordinary compilers), so a typo like
 // [[jobstream::jbo]] or [[jobsteam::job]] would silently drop a stage. jsgen
-// reads the main file's tokens itself and reports any unknown `jobstream::`
-// attribute, and any namespace that looks like a misspelt `jobstream`, as an
-// error.
+// reads the tokens of the main file and of its non-system headers itself and
+// reports any unknown `jobstream::` attribute, and any namespace that looks
+// like a misspelt `jobstream`, as an error.
 #pragma once
 
 #include <string>
@@ -31,7 +31,9 @@ std::vector<WrittenAttribute> writtenAttributes(const clang::SourceManager& sour
                                                 clang::FileID file,
                                                 const clang::LangOptions& language);
 
-// `skipped` are the ranges the preprocessor skipped (#if 0 ...): not code.
+// Reports unknown `jobstream::` attributes in the main file and in every
+// header it includes that is not a system header. `skipped` are the ranges
+// the preprocessor skipped (#if 0 ...): not code.
 void reportUnknownAttributes(const clang::SourceManager& sources,
                              const clang::LangOptions& language,
                              const std::vector<clang::SourceRange>& skipped,
