@@ -12,7 +12,7 @@ build=${JOBSTREAM_BUILD_DIR:-build}
 packages=(cmake ninja-build g++ python3 pkg-config
           llvm-19-dev libclang-19-dev clang-19 llvm-19-tools
           libopenmpi-dev openmpi-bin libcereal-dev libcli11-dev libfmt-dev
-          libgtest-dev libgmock-dev libbenchmark-dev graphviz)
+          libgtest-dev libgmock-dev libbenchmark-dev graphviz zlib1g-dev)
 
 install_missing() {
   local missing=()

@@ -1,0 +1,272 @@
+#include "checkpoint_file.hpp"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include <array>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <limits>
+
+#include "jobstream/detail/codec.hpp"
+
+namespace jobstream::detail {
+namespace {
+
+constexpr std::array<char, 8> kMagic = {'J', 'S', 'C', 'H', 'K', 'P', 'T', '\0'};
+constexpr std::array<char, 8> kEndMagic = {'J', 'S', 'C', 'K', 'E', 'N', 'D', '\0'};
+constexpr std::uint32_t kByteOrder = 0x01020304;
+
+std::uint32_t crcOf(std::uint32_t crc, const char* data, std::size_t size) {
+  // zlib takes sizes as uInt: feed large payloads in pieces.
+  while (size != 0) {
+    const std::size_t piece = std::min<std::size_t>(size, std::numeric_limits<uInt>::max());
+    crc = static_cast<std::uint32_t>(crc32(crc, reinterpret_cast<const Bytef*>(data), static_cast<uInt>(piece)));
+    data += piece;
+    size -= piece;
+  }
+  return crc;
+}
+
+std::uint32_t crcOf(const char* data, std::size_t size) {
+  return crcOf(static_cast<std::uint32_t>(crc32(0, Z_NULL, 0)), data, size);
+}
+
+void putString(ByteWriter& out, std::string_view text) {
+  out.put(static_cast<std::uint32_t>(text.size()));
+  out.write(text.data(), text.size());
+}
+
+std::string getString(ByteReader& in) {
+  const auto size = in.get<std::uint32_t>();
+  if (size > in.remaining()) throw std::runtime_error("truncated");
+  std::string text(in.current(), size);
+  in.skip(size);
+  return text;
+}
+
+std::string errorText(int error) { return std::strerror(error); }
+
+// A file descriptor that closes itself.
+class File {
+ public:
+  explicit File(int fd) : fd_(fd) {}
+  File(const File&) = delete;
+  File& operator=(const File&) = delete;
+  ~File() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  int get() const { return fd_; }
+  // Closes now, reporting the error close() may give (a delayed write error).
+  int close() {
+    const int status = ::close(fd_);
+    fd_ = -1;
+    return status;
+  }
+
+ private:
+  int fd_;
+};
+
+}  // namespace
+
+std::vector<char> encodeCheckpoint(const Checkpoint& checkpoint) {
+  std::vector<char> bytes;
+  std::size_t payload = 0;
+  for (const CheckpointSection& section : checkpoint.sections) payload += section.bytes.size() + section.name.size() + 32;
+  bytes.reserve(payload + checkpoint.pipeline.size() + checkpoint.fingerprint.size() + 128);
+  ByteWriter out(bytes);
+  out.write(kMagic.data(), kMagic.size());
+  out.put(kByteOrder);
+  out.put(kCheckpointFormat);
+
+  std::vector<char> header;
+  ByteWriter head(header);
+  putString(head, checkpoint.pipeline);
+  putString(head, checkpoint.fingerprint);
+  head.put(checkpoint.ranks);
+  head.put(checkpoint.writtenAt);
+  head.put(static_cast<std::uint32_t>(checkpoint.sections.size()));
+  out.put(static_cast<std::uint32_t>(header.size()));
+  out.write(header.data(), header.size());
+  out.put(crcOf(header.data(), header.size()));
+
+  for (const CheckpointSection& section : checkpoint.sections) {
+    const std::size_t start = bytes.size();
+    putString(out, section.name);
+    out.put(section.rank);
+    out.put(static_cast<std::uint64_t>(section.bytes.size()));
+    std::uint32_t crc = crcOf(bytes.data() + start, bytes.size() - start);
+    crc = crcOf(crc, section.bytes.data(), section.bytes.size());
+    out.put(crc);
+    out.write(section.bytes.data(), section.bytes.size());
+  }
+  out.write(kEndMagic.data(), kEndMagic.size());
+  out.put(static_cast<std::uint64_t>(bytes.size() + sizeof(std::uint64_t)));
+  return bytes;
+}
+
+Checkpoint decodeCheckpoint(const std::vector<char>& bytes, const std::string& path) {
+  const auto refuse = [&](std::string_view why) {
+    return CheckpointError(fmt::format("jobstream: checkpoint '{}' {}; it was left as it is", path, why));
+  };
+  // A file shorter than the magic that starts like it is a truncated checkpoint.
+  const std::size_t compared = std::min(bytes.size(), kMagic.size());
+  if (bytes.empty() || std::memcmp(bytes.data(), kMagic.data(), compared) != 0)
+    throw refuse("is not a jobstream checkpoint");
+  ByteReader in(bytes.data(), bytes.size());
+  std::string where = "its header";
+  try {
+    in.skip(kMagic.size());
+    if (in.get<std::uint32_t>() != kByteOrder)
+      throw refuse("was written on a machine of another byte order, which this program cannot read");
+    const auto format = in.get<std::uint32_t>();
+    if (format != kCheckpointFormat)
+      throw refuse(fmt::format("has format {}, written by {} jobstream; this program reads format {} only",
+                               format, format < kCheckpointFormat ? "an older" : "a newer", kCheckpointFormat));
+    const auto headerSize = in.get<std::uint32_t>();
+    if (headerSize > in.remaining()) throw std::runtime_error("truncated");
+    const char* headerStart = in.current();
+    in.skip(headerSize);
+    if (in.get<std::uint32_t>() != crcOf(headerStart, headerSize))
+      throw refuse("is corrupt: the checksum of its header does not match");
+    ByteReader head(headerStart, headerSize);
+    Checkpoint checkpoint;
+    checkpoint.pipeline = getString(head);
+    checkpoint.fingerprint = getString(head);
+    checkpoint.ranks = head.get<std::uint32_t>();
+    checkpoint.writtenAt = head.get<std::int64_t>();
+    const auto sections = head.get<std::uint32_t>();
+    if (head.remaining() != 0) throw refuse("is corrupt: its header is longer than its fields");
+
+    for (std::uint32_t i = 0; i != sections; ++i) {
+      where = fmt::format("section {} of {}", i + 1, sections);
+      const char* start = in.current();
+      CheckpointSection section;
+      section.name = getString(in);
+      section.rank = in.get<std::uint32_t>();
+      where = fmt::format("section '{}' of rank {}", section.name, section.rank);
+      const auto size = in.get<std::uint64_t>();
+      std::uint32_t crc = crcOf(start, static_cast<std::size_t>(in.current() - start));
+      const auto stored = in.get<std::uint32_t>();
+      if (size > in.remaining()) throw std::runtime_error("truncated");
+      section.bytes.assign(in.current(), in.current() + size);
+      in.skip(static_cast<std::size_t>(size));
+      crc = crcOf(crc, section.bytes.data(), section.bytes.size());
+      if (crc != stored) throw refuse(fmt::format("is corrupt: the checksum of its {} does not match", where));
+      checkpoint.sections.push_back(std::move(section));
+    }
+    where = "its end marker";
+    std::array<char, 8> end{};
+    in.read(end.data(), end.size());
+    if (end != kEndMagic) throw refuse("is corrupt: its end marker is missing or damaged");
+    if (in.get<std::uint64_t>() != bytes.size()) throw refuse("is corrupt: the size it records is not its size");
+    if (in.remaining() != 0)
+      throw refuse(fmt::format("is corrupt: {} unexpected bytes follow its end marker", in.remaining()));
+    return checkpoint;
+  } catch (const CheckpointError&) {
+    throw;
+  } catch (const std::exception&) {
+    // ByteReader (or a size above) ran past the end.
+    throw refuse(fmt::format("is truncated: its {} bytes end inside {}", bytes.size(), where));
+  }
+}
+
+void writeCheckpoint(const std::string& path, const Checkpoint& checkpoint) {
+  checkWritable(path);
+  const std::vector<char> bytes = encodeCheckpoint(checkpoint);
+  const std::filesystem::path target(path);
+  const std::filesystem::path folder = target.has_parent_path() ? target.parent_path() : ".";
+  const std::string temporary = fmt::format("{}.tmp-{}", path, ::getpid());
+  const auto fail = [&](std::string_view what, int error) {
+    ::unlink(temporary.c_str());
+    return CheckpointError(fmt::format("jobstream: cannot write checkpoint '{}': {} '{}': {}; the previous "
+                                       "checkpoint, if any, is unchanged",
+                                       path, what, temporary, errorText(error)));
+  };
+  {
+    File file(::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+    if (file.get() < 0) throw fail("cannot create", errno);
+    std::size_t written = 0;
+    while (written < bytes.size()) {
+      const ssize_t n = ::write(file.get(), bytes.data() + written, bytes.size() - written);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) throw fail("cannot write", errno);
+      written += static_cast<std::size_t>(n);
+    }
+    if (::fsync(file.get()) != 0) throw fail("cannot flush", errno);
+    if (file.close() != 0) throw fail("cannot close", errno);
+  }
+  if (::rename(temporary.c_str(), path.c_str()) != 0) throw fail("cannot rename", errno);
+  // The rename itself must reach the disk, or a crash could bring the old name back.
+  File directory(::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (directory.get() < 0 || ::fsync(directory.get()) != 0)
+    throw CheckpointError(fmt::format("jobstream: wrote checkpoint '{}' but cannot flush its folder '{}': {}", path,
+                                      folder.string(), errorText(errno)));
+}
+
+Checkpoint readCheckpoint(const std::string& path) {
+  File file(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (file.get() < 0)
+    throw CheckpointError(fmt::format("jobstream: cannot read checkpoint '{}': {}", path, errorText(errno)));
+  struct stat status {};
+  if (::fstat(file.get(), &status) != 0)
+    throw CheckpointError(fmt::format("jobstream: cannot read checkpoint '{}': {}", path, errorText(errno)));
+  if (!S_ISREG(status.st_mode))
+    throw CheckpointError(fmt::format("jobstream: checkpoint '{}' is not a regular file", path));
+  std::vector<char> bytes(static_cast<std::size_t>(status.st_size));
+  std::size_t got = 0;
+  while (got < bytes.size()) {
+    const ssize_t n = ::read(file.get(), bytes.data() + got, bytes.size() - got);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0)
+      throw CheckpointError(fmt::format("jobstream: cannot read checkpoint '{}': {}", path, errorText(errno)));
+    if (n == 0) break;  // shorter than when it was measured: decode says truncated
+    got += static_cast<std::size_t>(n);
+  }
+  bytes.resize(got);
+  return decodeCheckpoint(bytes, path);
+}
+
+void checkBelongsTo(const Checkpoint& checkpoint, std::string_view pipeline, std::string_view fingerprint,
+                    const std::string& path) {
+  const auto name = [](std::string_view n) {
+    return n.empty() ? std::string("(global namespace)") : fmt::format("'{}'", n);
+  };
+  if (checkpoint.pipeline != pipeline)
+    throw CheckpointError(fmt::format(
+        "jobstream: checkpoint '{}' was written by pipeline {}, and this program runs pipeline {}; it was left "
+        "as it is",
+        path, name(checkpoint.pipeline), name(pipeline)));
+  if (checkpoint.fingerprint != fingerprint)
+    throw CheckpointError(fmt::format(
+        "jobstream: checkpoint '{}' was written by pipeline {} with other stages or types (fingerprint {}, "
+        "this program's is {}); it was left as it is",
+        path, name(pipeline), checkpoint.fingerprint, fingerprint));
+}
+
+void checkWritable(const std::string& path) {
+  namespace fs = std::filesystem;
+  const fs::path target(path);
+  if (path.empty()) throw CheckpointError("jobstream: the checkpoint file's name is empty");
+  const fs::path folder = target.has_parent_path() ? target.parent_path() : fs::path(".");
+  std::error_code error;
+  const fs::file_status folderStatus = fs::status(folder, error);
+  if (!fs::exists(folderStatus))
+    throw CheckpointError(
+        fmt::format("jobstream: cannot write checkpoint '{}': its folder '{}' does not exist", path, folder.string()));
+  if (!fs::is_directory(folderStatus))
+    throw CheckpointError(
+        fmt::format("jobstream: cannot write checkpoint '{}': '{}' is not a folder", path, folder.string()));
+  if (::access(folder.c_str(), W_OK | X_OK) != 0)
+    throw CheckpointError(fmt::format("jobstream: cannot write checkpoint '{}' in folder '{}': {}", path,
+                                      folder.string(), errorText(errno)));
+  if (fs::is_directory(fs::status(target, error)))
+    throw CheckpointError(fmt::format("jobstream: checkpoint '{}' is a folder, not a file", path));
+}
+
+}  // namespace jobstream::detail

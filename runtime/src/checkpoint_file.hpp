@@ -1,0 +1,86 @@
+// The checkpoint file: a container that holds a snapshot of a run as named
+// sections of bytes, one or more per rank, and that refuses anything it
+// cannot vouch for. What the sections hold (queued work, reduction stores,
+// frame instances) is the snapshot's business; this layer only stores them
+// whole, checks them and says what is wrong when it cannot.
+//
+// Layout (integers in the writer's byte order, which the marker checks):
+//
+//   magic           8 bytes "JSCHKPT\0"
+//   byte order      u32 0x01020304
+//   format          u32 kCheckpointFormat
+//   header size     u32 H
+//   header          H bytes: pipeline (u32 size + bytes), fingerprint (the
+//                   same), ranks u32, written-at i64 (Unix seconds), section
+//                   count u32
+//   header check    u32 CRC-32 of the header
+//   sections        per section: name (u32 size + bytes), rank u32, size u64,
+//                   CRC-32 u32 of everything before it in the section and of
+//                   the payload, then the payload
+//   end             8 bytes "JSCKEND\0", then the file's size u64
+//
+// Writing is atomic: a temporary file in the same folder, fsync, rename over
+// the old file, fsync of the folder. A crash at any instant leaves either the
+// old file or the new one, each whole.
+#pragma once
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace jobstream::detail {
+
+inline constexpr std::uint32_t kCheckpointFormat = 1;
+
+// Every refusal: the message says which file and what is wrong with it.
+class CheckpointError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct CheckpointSection {
+  std::string name;        // what the bytes hold
+  std::uint32_t rank = 0;  // the rank whose state they are
+  std::vector<char> bytes;
+  bool operator==(const CheckpointSection&) const = default;
+};
+
+struct Checkpoint {
+  std::string pipeline;        // PipelineDef::name of the run that wrote it
+  std::string fingerprint;     // PipelineDef::fingerprint: stages and their types
+  std::uint32_t ranks = 0;     // ranks of the run that wrote it
+  std::int64_t writtenAt = 0;  // seconds since the Unix epoch
+  std::vector<CheckpointSection> sections;
+  bool operator==(const Checkpoint&) const = default;
+};
+
+// The bytes of `checkpoint` as the file holds them.
+std::vector<char> encodeCheckpoint(const Checkpoint& checkpoint);
+
+// Reads back what encodeCheckpoint wrote; `path` names the file in messages.
+// Throws CheckpointError for anything else: not a checkpoint, another byte
+// order or format, truncated, a checksum that does not match, bytes after
+// the end.
+Checkpoint decodeCheckpoint(const std::vector<char>& bytes, const std::string& path);
+
+// Writes `checkpoint` to `path` atomically (see above). Throws
+// CheckpointError, after removing its temporary file, if it cannot; a file
+// already at `path` is then left as it was.
+void writeCheckpoint(const std::string& path, const Checkpoint& checkpoint);
+
+// Reads and checks the whole file. Throws CheckpointError when the file
+// cannot be read or is refused; never changes it.
+Checkpoint readCheckpoint(const std::string& path);
+
+// Refuses a checkpoint written by another pipeline, or by this pipeline with
+// other stages or types.
+void checkBelongsTo(const Checkpoint& checkpoint, std::string_view pipeline, std::string_view fingerprint,
+                    const std::string& path);
+
+// Before a run starts: a checkpoint can be written at `path` (its folder
+// exists and is a folder, and `path` is not a folder). Throws CheckpointError.
+void checkWritable(const std::string& path);
+
+}  // namespace jobstream::detail
