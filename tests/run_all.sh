@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite: builds, then runs the lit tests of jsgen, the unit and
-# end-to-end tests (CTest), and the runtime's unit tests again under
-# AddressSanitizer+UBSan and ThreadSanitizer. Ends with 'N passed, N failed'.
+# end-to-end tests (CTest), the runtime's unit tests again under
+# AddressSanitizer+UBSan and ThreadSanitizer, and the lit tests again with
+# jsgen under AddressSanitizer+UBSan. Ends with 'N passed, N failed'.
 # usage: tests/run_all.sh [BUILD_DIR]   (run from anywhere; ./build.sh test calls it)
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -47,6 +48,24 @@ for sanitizer in address,undefined thread; do
     echo "build failed" > "$results/build-${sanitizer%%,*}.failed"; status=1
   fi
 done
+
+# jsgen walks Clang's AST and replays diagnostics: its lit tests run again
+# with jsgen built under AddressSanitizer+UBSan (only jsgen: the programs the
+# tests compile are not the point here).
+dir="$build-jsgen-address"
+echo "== building $dir (jsgen)"
+if cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DJOBSTREAM_SANITIZE=address,undefined \
+     -DJOBSTREAM_BUILD_EXAMPLES=OFF -DJOBSTREAM_BUILD_BENCH=OFF >/dev/null &&
+   cmake --build "$dir" --target jsgen -- -j"$jobs" >/dev/null; then
+  echo "== lit (jsgen under address,undefined sanitizers)"
+  # Clang's own allocations live until exit by design: leaks are not checked.
+  # A report aborts, so that `not %jsgen` cannot pass it off as an expected error.
+  ASAN_OPTIONS="detect_leaks=0 abort_on_error=1" \
+  UBSAN_OPTIONS="halt_on_error=1 abort_on_error=1 print_stacktrace=1" \
+    python3 "$lit" -sv --xunit-xml-output "$results/lit-jsgen-address.xml" "$dir/tests/lit" || status=1
+else
+  echo "build failed" > "$results/build-jsgen-address.failed"; status=1
+fi
 
 python3 tests/summarize.py "$results" || status=1
 exit $status
