@@ -1,0 +1,350 @@
+#include "launcher.hpp"
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <set>
+#include <sstream>
+#include <thread>
+
+extern char** environ;
+
+namespace jobstream::launcher {
+namespace {
+
+std::string_view trim(std::string_view text) {
+  const auto first = text.find_first_not_of(" \t\r");
+  if (first == std::string_view::npos) return {};
+  const auto last = text.find_last_not_of(" \t\r");
+  return text.substr(first, last - first + 1);
+}
+
+int parseCpus(std::string_view value, std::string_view origin, int line) {
+  int cpus = 0;
+  const std::string text(value);
+  std::size_t used = 0;
+  try {
+    cpus = std::stoi(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used != text.size() || text.empty() || cpus < 1)
+    throw UsageError(fmt::format("{}, line {}: 'cpus={}' is not a positive number of CPUs", origin, line, value));
+  return cpus;
+}
+
+// A shell quoting of `word` for the command line the launcher prints.
+std::string quoted(const std::string& word) {
+  const bool plain = !word.empty() && std::all_of(word.begin(), word.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || std::strchr("-_./:=,+@%", c) != nullptr;
+  });
+  if (plain) return word;
+  std::string out = "'";
+  for (char c : word) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+std::string joined(const std::vector<std::string>& words) {
+  std::string text;
+  for (const std::string& word : words) text += (text.empty() ? "" : " ") + quoted(word);
+  return text;
+}
+
+std::string describe(const Outcome& outcome) {
+  if (outcome.signal != 0) return fmt::format("killed by signal {} ({})", outcome.signal, strsignal(outcome.signal));
+  return fmt::format("exit status {}", outcome.status);
+}
+
+// What a jobstream program exits with when its command line is wrong:
+// running it again would only say so again.
+constexpr int kUsageStatus = 2;
+
+bool stoppedByUser(const Outcome& outcome) {
+  return outcome.signal == SIGINT || outcome.signal == SIGTERM || outcome.status == 128 + SIGINT ||
+         outcome.status == 128 + SIGTERM;
+}
+
+}  // namespace
+
+std::vector<Host> parseHosts(std::string_view text, std::string_view origin) {
+  std::vector<Host> hosts;
+  std::set<std::string, std::less<>> seen;
+  int lineNumber = 0;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    const std::size_t end = std::min(text.find('\n', start), text.size());
+    std::string_view line = text.substr(start, end - start);
+    start = end + 1;
+    ++lineNumber;
+    if (const auto hash = line.find('#'); hash != std::string_view::npos) line = line.substr(0, hash);
+    // Words separated by blanks; hosts separated by commas; cpus=N for the line.
+    std::vector<std::string_view> names;
+    std::optional<int> cpus;
+    std::size_t at = 0;
+    while (at < line.size()) {
+      const std::size_t wordEnd = std::min(line.find_first_of(" \t", at), line.size());
+      const std::string_view word = trim(line.substr(at, wordEnd - at));
+      at = wordEnd + 1;
+      if (word.empty()) continue;
+      if (word.starts_with("cpus=")) {
+        if (cpus) throw UsageError(fmt::format("{}, line {}: cpus= is given twice", origin, lineNumber));
+        cpus = parseCpus(word.substr(5), origin, lineNumber);
+        continue;
+      }
+      if (word.find('=') != std::string_view::npos)
+        throw UsageError(fmt::format("{}, line {}: unknown setting '{}'; the only one is cpus=N", origin,
+                                     lineNumber, word));
+      std::size_t from = 0;
+      while (from <= word.size()) {
+        const std::size_t comma = std::min(word.find(',', from), word.size());
+        const std::string_view name = trim(word.substr(from, comma - from));
+        if (!name.empty()) names.push_back(name);
+        from = comma + 1;
+      }
+    }
+    if (cpus && names.empty())
+      throw UsageError(fmt::format("{}, line {}: cpus= needs hosts before it on its line", origin, lineNumber));
+    for (std::string_view name : names) {
+      if (!seen.insert(std::string(name)).second)
+        throw UsageError(fmt::format("{}, line {}: host '{}' is listed twice", origin, lineNumber, name));
+      hosts.push_back(Host{std::string(name), cpus});
+    }
+    if (end == text.size()) break;
+  }
+  if (hosts.empty()) throw UsageError(fmt::format("{} lists no host", origin));
+  return hosts;
+}
+
+Options parseCommandLine(int argc, const char* const* argv, std::string* help) {
+  CLI::App app("Starts a jobstream program under mpirun, and again after a failure.", "jobstream");
+  app.set_help_flag();
+  CLI::App* run = app.add_subcommand(
+      "run", "jobstream run [OPTIONS] -- PROG ARGS...: runs PROG under mpirun, and again after a failure");
+  run->set_help_flag("-h,--help", "print this and exit");
+  run->prefix_command();  // PROG and everything after it belong to PROG
+  run->allow_extras();
+  Options options;
+  int ranks = 0;
+  std::string hostfile;
+  std::string hostList;
+  double delaySeconds = 1.0;
+  run->add_option("-n,--np", ranks, "ranks to start (default: one per host, or 1)")->check(CLI::PositiveNumber);
+  auto* file = run->add_option("--hostfile", hostfile, "hosts, one per line, each optionally with cpus=N");
+  auto* host = run->add_option("--host", hostList, "hosts, e.g. 'h1,h2 cpus=4'");
+  file->excludes(host);
+  run->add_option("--retries", options.retries, "runs to start again after a failed one (default 0)")
+      ->check(CLI::NonNegativeNumber);
+  run->add_option("--retry-delay", delaySeconds,
+                  "seconds before the first retry; the n-th waits n times as long (default 1)")
+      ->check(CLI::NonNegativeNumber);
+  app.require_subcommand(1);
+  // After the first `--` comes PROG ARGS..., whatever they look like (or, when
+  // PROG came before it, the rest of PROG's arguments).
+  std::vector<std::string> words(argv + 1, argv + argc);
+  const auto dashes = std::find(words.begin(), words.end(), "--");
+  std::vector<std::string> program;
+  const bool hasDashes = dashes != words.end();
+  if (hasDashes) {
+    program.assign(dashes + 1, words.end());
+    words.erase(dashes, words.end());
+  }
+  try {
+    std::reverse(words.begin(), words.end());  // CLI11 takes them last first
+    app.parse(words);
+  } catch (const CLI::CallForHelp&) {
+    if (help) *help = run->help();
+    return options;
+  } catch (const CLI::ParseError& e) {
+    throw UsageError(e.what());
+  }
+  options.program = run->remaining();
+  // `jobstream run prog -- -3`: that `--` was PROG's own.
+  if (!options.program.empty() && hasDashes) options.program.push_back("--");
+  options.program.insert(options.program.end(), program.begin(), program.end());
+  if (options.program.empty()) throw UsageError("no program to run: jobstream run [OPTIONS] -- PROG ARGS...");
+  if (ranks != 0) options.ranks = ranks;
+  options.retryDelay = std::chrono::milliseconds(static_cast<long long>(delaySeconds * 1000.0));
+  if (!hostList.empty()) options.hosts = parseHosts(hostList, "--host");
+  if (!hostfile.empty()) {
+    std::ifstream in(hostfile);
+    if (!in) throw UsageError(fmt::format("cannot read the hostfile '{}': {}", hostfile, std::strerror(errno)));
+    std::stringstream text;
+    text << in.rdbuf();
+    options.hosts = parseHosts(text.str(), fmt::format("hostfile '{}'", hostfile));
+  }
+  return options;
+}
+
+std::vector<std::string> forwardedVariables(const std::vector<std::string>& environment) {
+  static const std::set<std::string, std::less<>> kLocal = {
+      "_", "PWD", "OLDPWD", "SHLVL", "HOSTNAME", "HOST", "DISPLAY", "XAUTHORITY", "TERM", "TERMCAP", "SHELL",
+      "SSH_CLIENT", "SSH_CONNECTION", "SSH_TTY", "SSH_AUTH_SOCK", "TMUX", "TMUX_PANE", "STY", "WINDOW"};
+  std::vector<std::string> names;
+  for (const std::string& entry : environment) {
+    const auto equals = entry.find('=');
+    if (equals == 0 || equals == std::string::npos) continue;
+    const std::string name = entry.substr(0, equals);
+    const bool shellFunction = name.starts_with("BASH_FUNC_");
+    const bool mpiOwn = name.starts_with("OMPI_") || name.starts_with("OPAL_") || name.starts_with("PMIX_") ||
+                        name.starts_with("PRTE_");
+    const bool plainName = std::all_of(name.begin(), name.end(), [](char c) {
+      return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+    });
+    if (kLocal.contains(name) || shellFunction || mpiOwn || !plainName) continue;
+    names.push_back(name);
+  }
+  std::sort(names.begin(), names.end());
+  names.erase(std::unique(names.begin(), names.end()), names.end());
+  return names;
+}
+
+std::vector<std::string> mpirunCommand(const Options& options, const std::string& mpirun,
+                                       const std::vector<std::string>& forwarded) {
+  const int ranks = options.ranks.value_or(options.hosts.empty() ? 1 : static_cast<int>(options.hosts.size()));
+  std::vector<std::string> command{mpirun, "-n", std::to_string(ranks)};
+  if (!options.hosts.empty()) {
+    std::string list;
+    for (const Host& host : options.hosts) {
+      if (!list.empty()) list += ',';
+      list += host.name;
+      if (host.cpus) list += ':' + std::to_string(*host.cpus);
+    }
+    command.insert(command.end(), {"--host", list});
+  }
+  command.insert(command.end(), {"--map-by", "node", "--bind-to", "none"});
+  for (const std::string& name : forwarded) command.insert(command.end(), {"-x", name});
+  command.insert(command.end(), options.program.begin(), options.program.end());
+  return command;
+}
+
+Outcome runCommand(const std::vector<std::string>& command) {
+  std::vector<char*> args;
+  for (const std::string& word : command) args.push_back(const_cast<char*>(word.c_str()));
+  args.push_back(nullptr);
+  // While the run goes on, Ctrl-C and kill are the child's to handle (mpirun
+  // passes them to its ranks); the launcher only watches how it ends.
+  struct sigaction ignore {}, oldInt {}, oldTerm {};
+  ignore.sa_handler = SIG_IGN;
+  sigemptyset(&ignore.sa_mask);
+  sigaction(SIGINT, &ignore, &oldInt);
+  sigaction(SIGTERM, &ignore, &oldTerm);
+  const pid_t child = fork();
+  if (child == 0) {
+    sigaction(SIGINT, &oldInt, nullptr);
+    sigaction(SIGTERM, &oldTerm, nullptr);
+    execvp(args[0], args.data());
+    std::cerr << fmt::format("jobstream run: cannot start '{}': {}\n", command.front(), std::strerror(errno));
+    _exit(127);
+  }
+  Outcome outcome;
+  if (child < 0) {
+    std::cerr << fmt::format("jobstream run: cannot start '{}': {}\n", command.front(), std::strerror(errno));
+    outcome.status = 127;
+  } else {
+    int status = 0;
+    while (waitpid(child, &status, 0) < 0 && errno == EINTR) {
+    }
+    if (WIFSIGNALED(status)) outcome.signal = WTERMSIG(status);
+    else outcome.status = WEXITSTATUS(status);
+  }
+  sigaction(SIGINT, &oldInt, nullptr);
+  sigaction(SIGTERM, &oldTerm, nullptr);
+  return outcome;
+}
+
+int runWithRetries(const Options& options, const std::vector<std::string>& command,
+                   const std::function<Outcome(const std::vector<std::string>&)>& run,
+                   const std::function<void(std::chrono::milliseconds)>& sleep, std::ostream& log) {
+  log << "jobstream run: " << joined(command) << std::endl;
+  for (int attempt = 0;; ++attempt) {
+    const Outcome outcome = run(command);
+    if (outcome.succeeded()) {
+      if (attempt != 0)
+        log << fmt::format("jobstream run: the run succeeded after {} {}", attempt,
+                           attempt == 1 ? "retry" : "retries")
+            << std::endl;
+      return 0;
+    }
+    const int status = outcome.signal != 0 ? 128 + outcome.signal : outcome.status;
+    if (outcome.status == kUsageStatus) {
+      log << "jobstream run: the program refused its command line (exit status 2); not starting it again"
+          << std::endl;
+      return status;
+    }
+    if (stoppedByUser(outcome)) {
+      log << fmt::format("jobstream run: the run was stopped ({}); not starting it again", describe(outcome))
+          << std::endl;
+      return status;
+    }
+    if (attempt == options.retries) {
+      if (options.retries == 0)
+        log << fmt::format("jobstream run: the run failed ({}); no retries were asked for (--retries N)",
+                           describe(outcome))
+            << std::endl;
+      else
+        log << fmt::format("jobstream run: the run failed ({}); giving up after {} {}", describe(outcome),
+                           options.retries, options.retries == 1 ? "retry" : "retries")
+            << std::endl;
+      return status;
+    }
+    const auto delay = options.retryDelay * (attempt + 1);
+    log << fmt::format("jobstream run: the run failed ({}); starting it again in {:.3g} s (retry {} of {})",
+                       describe(outcome), std::chrono::duration<double>(delay).count(), attempt + 1,
+                       options.retries)
+        << std::endl;
+    sleep(delay);
+  }
+}
+
+int main(int argc, const char* const* argv) {
+  constexpr std::string_view kUsage =
+      "usage: jobstream run [-n N] [--hostfile FILE | --host 'h1,h2 cpus=N'] [--retries N]\n"
+      "                     [--retry-delay SECONDS] -- PROG ARGS...\n"
+      "       jobstream --version\n"
+      "'jobstream run --help' describes the options.\n";
+  const std::string_view first = argc >= 2 ? argv[1] : "";
+  if (first == "--version") {
+    std::cout << "jobstream " << JOBSTREAM_VERSION << '\n';
+    return 0;
+  }
+  if (first == "--help" || first == "-h") {
+    std::cout << kUsage;
+    return 0;
+  }
+  if (first != "run") {
+    if (first.empty()) std::cerr << "jobstream: error: no command given\n";
+    else std::cerr << fmt::format("jobstream: error: unknown command '{}'\n", first);
+    std::cerr << kUsage;
+    return 2;
+  }
+  Options options;
+  try {
+    std::string help;
+    options = parseCommandLine(argc, argv, &help);
+    if (!help.empty()) {
+      std::cout << help;
+      return 0;
+    }
+  } catch (const UsageError& e) {
+    std::cerr << "jobstream run: error: " << e.what() << '\n';
+    return 2;
+  }
+  const char* mpirun = std::getenv("JOBSTREAM_MPIRUN");
+  std::vector<std::string> environment;
+  for (char** entry = environ; *entry != nullptr; ++entry) environment.emplace_back(*entry);
+  const std::vector<std::string> command =
+      mpirunCommand(options, mpirun && *mpirun ? mpirun : "mpirun", forwardedVariables(environment));
+  return runWithRetries(options, command, runCommand,
+                        [](std::chrono::milliseconds delay) { std::this_thread::sleep_for(delay); }, std::cerr);
+}
+
+}  // namespace jobstream::launcher

@@ -1,0 +1,90 @@
+// `jobstream run`: starts a jobstream program under mpirun with the defaults a
+// pipeline wants, and starts it again after a failure until it succeeds or
+// the retries are spent, saying on stderr what it does.
+//
+//   jobstream run [-n N] [--hostfile FILE | --host 'h1,h2 cpus=N']
+//                 [--retries N] [--retry-delay SECONDS] -- PROG ARGS...
+//
+// The pieces are plain functions so that tests can check each: reading
+// hosts, building mpirun's command line, and the retry loop (with the
+// process runner passed in).
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace jobstream::launcher {
+
+// A mistake in the launcher's own command line or its host list: exit 2.
+class UsageError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct Host {
+  std::string name;
+  std::optional<int> cpus;  // slots offered there; none: Open MPI's count
+  bool operator==(const Host&) const = default;
+};
+
+// job_stream's host format: hosts separated by commas or newlines, `#` starts
+// a comment, and `cpus=N` after hosts applies to the hosts before it on that
+// line ("h1,h2 cpus=4"). A host listed twice is an error; order is kept, so
+// rank 0 runs on the first host.
+std::vector<Host> parseHosts(std::string_view text, std::string_view origin);
+
+struct Options {
+  std::optional<int> ranks;      // -n; default: one rank per host, or 1
+  std::vector<Host> hosts;       // from --host or --hostfile
+  int retries = 0;               // runs after the first that fails
+  std::chrono::milliseconds retryDelay{1000};  // before the first retry; grows linearly
+  std::vector<std::string> program;  // PROG ARGS...
+};
+
+// Parses `jobstream run ...` (argv[0] is the launcher, argv[1] "run").
+// Throws UsageError; `help` is set (and nothing else) for --help.
+Options parseCommandLine(int argc, const char* const* argv, std::string* help);
+
+// The environment variables forwarded to every rank with `-x`: all but the
+// ones that describe this shell or this host (PWD, SHLVL, HOSTNAME, ...),
+// exported shell functions, and Open MPI's and PMIx's own (OMPI_*, OPAL_*,
+// PMIX_*), which mpirun reads itself.
+std::vector<std::string> forwardedVariables(const std::vector<std::string>& environment);
+
+// mpirun's command line: `mpirun -n N [--host h1:c1,h2:c2] --map-by node
+// --bind-to none -x VAR... PROG ARGS...`. One rank per host by default:
+// each rank runs a worker thread per core of its host, so binding a rank to
+// one core would stop it from using the others.
+std::vector<std::string> mpirunCommand(const Options& options, const std::string& mpirun,
+                                       const std::vector<std::string>& forwarded);
+
+// How a run ended: exit status, or the signal that killed it.
+struct Outcome {
+  int status = 0;
+  int signal = 0;
+  bool succeeded() const { return status == 0 && signal == 0; }
+};
+
+// Runs the command to its end (the launcher's runner: fork and exec, with
+// SIGINT and SIGTERM left to the child while it runs).
+Outcome runCommand(const std::vector<std::string>& command);
+
+// The retry loop: runs `command` with `run` until it succeeds, the user
+// stops it (SIGINT or SIGTERM, or exit status 130 or 143), the program
+// refuses its command line (exit status 2, a jobstream program's usage
+// error), or the retries are spent, narrating on `log`. `sleep` waits between attempts. Returns the
+// launcher's exit status: 0, the run's last status, or 128 + its signal.
+int runWithRetries(const Options& options, const std::vector<std::string>& command,
+                   const std::function<Outcome(const std::vector<std::string>&)>& run,
+                   const std::function<void(std::chrono::milliseconds)>& sleep, std::ostream& log);
+
+// The whole `jobstream` command: `run`, `--help`, `--version`.
+int main(int argc, const char* const* argv);
+
+}  // namespace jobstream::launcher

@@ -1,0 +1,185 @@
+// `jobstream run`, piece by piece: hosts, its command line, the mpirun
+// command it builds, and the retry loop with a fake runner. Real runs under
+// mpirun are in tests/e2e/launcher_test.sh.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <chrono>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "launcher.hpp"
+
+namespace jstest {
+namespace {
+
+using jobstream::launcher::Host;
+using jobstream::launcher::Options;
+using jobstream::launcher::Outcome;
+using jobstream::launcher::UsageError;
+using testing::ElementsAre;
+using testing::HasSubstr;
+using namespace std::chrono_literals;
+
+std::string usageErrorOf(const std::function<void()>& call) {
+  try {
+    call();
+  } catch (const UsageError& e) {
+    return e.what();
+  }
+  ADD_FAILURE() << "no UsageError";
+  return {};
+}
+
+TEST(LauncherHosts, OneLineWithCpus) {
+  EXPECT_THAT(jobstream::launcher::parseHosts("h1,h2 cpus=4", "--host"),
+              ElementsAre(Host{"h1", 4}, Host{"h2", 4}));
+  EXPECT_THAT(jobstream::launcher::parseHosts("solo", "--host"), ElementsAre(Host{"solo", std::nullopt}));
+}
+
+TEST(LauncherHosts, AHostfileKeepsOrderCommentsAndPerLineCpus) {
+  const std::string text =
+      "# the cluster\n"
+      "node1 cpus=8   # rank 0 runs here\n"
+      "\n"
+      "node2, node3\n"
+      "node4 cpus=2\r\n";
+  EXPECT_THAT(jobstream::launcher::parseHosts(text, "hostfile 'h'"),
+              ElementsAre(Host{"node1", 8}, Host{"node2", std::nullopt}, Host{"node3", std::nullopt},
+                          Host{"node4", 2}));
+}
+
+TEST(LauncherHosts, MistakesSayWhereAndWhat) {
+  using jobstream::launcher::parseHosts;
+  EXPECT_EQ(usageErrorOf([] { parseHosts("a\nb\na", "hostfile 'h'"); }), "hostfile 'h', line 3: host 'a' is listed twice");
+  EXPECT_EQ(usageErrorOf([] { parseHosts("a cpus=0", "--host"); }),
+            "--host, line 1: 'cpus=0' is not a positive number of CPUs");
+  EXPECT_EQ(usageErrorOf([] { parseHosts("a cpus=4x", "--host"); }),
+            "--host, line 1: 'cpus=4x' is not a positive number of CPUs");
+  EXPECT_EQ(usageErrorOf([] { parseHosts("a maxCpu=2", "--host"); }),
+            "--host, line 1: unknown setting 'maxCpu=2'; the only one is cpus=N");
+  EXPECT_EQ(usageErrorOf([] { parseHosts("cpus=2", "--host"); }), "--host, line 1: cpus= needs hosts before it on its line");
+  EXPECT_EQ(usageErrorOf([] { parseHosts("# nobody\n", "hostfile 'h'"); }), "hostfile 'h' lists no host");
+}
+
+Options parsed(std::vector<const char*> words) {
+  words.insert(words.begin(), {"jobstream", "run"});
+  return jobstream::launcher::parseCommandLine(static_cast<int>(words.size()), words.data(), nullptr);
+}
+
+TEST(LauncherCommandLine, OptionsThenTheProgram) {
+  const Options options = parsed({"-n", "4", "--host", "a,b cpus=2", "--retries", "3", "--retry-delay", "0.25",
+                                  "--", "./prog", "--threads", "2", "x"});
+  EXPECT_EQ(options.ranks, 4);
+  EXPECT_THAT(options.hosts, ElementsAre(Host{"a", 2}, Host{"b", 2}));
+  EXPECT_EQ(options.retries, 3);
+  EXPECT_EQ(options.retryDelay, 250ms);
+  EXPECT_THAT(options.program, ElementsAre("./prog", "--threads", "2", "x"));
+}
+
+TEST(LauncherCommandLine, WithoutDashesTheProgramStartsAtItsName) {
+  EXPECT_THAT(parsed({"./prog", "--threads", "2"}).program, ElementsAre("./prog", "--threads", "2"));
+  // A `--` after the program's name is the program's own.
+  EXPECT_THAT(parsed({"./prog", "--", "-3"}).program, ElementsAre("./prog", "--", "-3"));
+  const Options defaults = parsed({"--", "./prog"});
+  EXPECT_FALSE(defaults.ranks.has_value());
+  EXPECT_TRUE(defaults.hosts.empty());
+  EXPECT_EQ(defaults.retries, 0);
+  EXPECT_EQ(defaults.retryDelay, 1000ms);
+}
+
+TEST(LauncherCommandLine, MistakesAreUsageErrors) {
+  EXPECT_THAT(usageErrorOf([] { parsed({"-n", "2"}); }), HasSubstr("no program to run"));
+  EXPECT_THAT(usageErrorOf([] { parsed({"--host", "a", "--hostfile", "f", "--", "p"}); }), HasSubstr("excludes"));
+  EXPECT_THAT(usageErrorOf([] { parsed({"-n", "0", "--", "p"}); }), HasSubstr("-n"));
+  EXPECT_THAT(usageErrorOf([] { parsed({"--retries", "-1", "--", "p"}); }), HasSubstr("--retries"));
+  EXPECT_THAT(usageErrorOf([] { parsed({"--hostfile", "/nonexistent/hosts", "--", "p"}); }),
+              HasSubstr("cannot read the hostfile '/nonexistent/hosts'"));
+}
+
+TEST(LauncherEnvironment, ForwardsTheRunsVariablesNotTheShellsOrMpis) {
+  const std::vector<std::string> environment = {
+      "PATH=/usr/bin", "LD_LIBRARY_PATH=/opt/lib", "JOBSTREAM_CHECKPOINT=run.ckpt", "OMP_NUM_THREADS=1",
+      "PWD=/home/me", "SHLVL=2", "HOSTNAME=login1", "_=/usr/bin/jobstream", "OMPI_MCA_btl=self",
+      "PMIX_RANK=0", "BASH_FUNC_module%%=() { :; }", "WEIRD-NAME=1", "PATH=/duplicate"};
+  EXPECT_THAT(jobstream::launcher::forwardedVariables(environment),
+              ElementsAre("JOBSTREAM_CHECKPOINT", "LD_LIBRARY_PATH", "OMP_NUM_THREADS", "PATH"));
+}
+
+TEST(LauncherMpirun, OneRankPerHostUnbound) {
+  Options options;
+  options.hosts = {Host{"a", 8}, Host{"b", std::nullopt}};
+  options.program = {"./prog", "x"};
+  EXPECT_THAT(jobstream::launcher::mpirunCommand(options, "mpirun", {"PATH", "HOME"}),
+              ElementsAre("mpirun", "-n", "2", "--host", "a:8,b", "--map-by", "node", "--bind-to", "none", "-x",
+                          "PATH", "-x", "HOME", "./prog", "x"));
+  options.hosts.clear();
+  EXPECT_THAT(jobstream::launcher::mpirunCommand(options, "/opt/mpirun", {}),
+              ElementsAre("/opt/mpirun", "-n", "1", "--map-by", "node", "--bind-to", "none", "./prog", "x"));
+  options.ranks = 6;
+  EXPECT_EQ(jobstream::launcher::mpirunCommand(options, "mpirun", {})[2], "6");
+}
+
+// Runs the retry loop over scripted outcomes; records the waits.
+struct Scripted {
+  explicit Scripted(std::vector<Outcome> scripted) : outcomes(std::move(scripted)) {}
+  std::vector<Outcome> outcomes;
+  std::size_t runs = 0;
+  std::vector<std::chrono::milliseconds> waits;
+  std::ostringstream log;
+
+  int operator()(int retries) {
+    Options options;
+    options.retries = retries;
+    options.retryDelay = 100ms;
+    return jobstream::launcher::runWithRetries(
+        options, {"mpirun", "./prog"},
+        [this](const std::vector<std::string>&) { return outcomes.at(runs++); },
+        [this](std::chrono::milliseconds wait) { waits.push_back(wait); }, log);
+  }
+};
+
+TEST(LauncherRetries, ASuccessIsNotRunAgain) {
+  Scripted script({Outcome{0, 0}});
+  EXPECT_EQ(script(3), 0);
+  EXPECT_EQ(script.runs, 1u);
+  EXPECT_EQ(script.log.str(), "jobstream run: mpirun ./prog\n");
+}
+
+TEST(LauncherRetries, FailuresAreRunAgainWithGrowingWaits) {
+  Scripted script({Outcome{1, 0}, Outcome{0, SIGKILL}, Outcome{0, 0}});
+  EXPECT_EQ(script(3), 0);
+  EXPECT_EQ(script.runs, 3u);
+  EXPECT_THAT(script.waits, ElementsAre(100ms, 200ms));
+  EXPECT_THAT(script.log.str(), HasSubstr("the run failed (exit status 1); starting it again in 0.1 s (retry 1 of 3)"));
+  EXPECT_THAT(script.log.str(), HasSubstr("the run failed (killed by signal 9 (Killed)); starting it again in 0.2 s"));
+  EXPECT_THAT(script.log.str(), HasSubstr("the run succeeded after 2 retries"));
+}
+
+TEST(LauncherRetries, SpentRetriesGiveTheLastStatus) {
+  Scripted script({Outcome{1, 0}, Outcome{1, 0}, Outcome{7, 0}});
+  EXPECT_EQ(script(2), 7);
+  EXPECT_EQ(script.runs, 3u);
+  EXPECT_THAT(script.log.str(), HasSubstr("the run failed (exit status 7); giving up after 2 retries"));
+  Scripted killed({Outcome{0, SIGSEGV}});
+  EXPECT_EQ(killed(0), 128 + SIGSEGV);
+  EXPECT_THAT(killed.log.str(), HasSubstr("no retries were asked for (--retries N)"));
+}
+
+TEST(LauncherRetries, TheUserStoppingItOrAUsageErrorIsNotRetried) {
+  for (const Outcome stopped : {Outcome{0, SIGINT}, Outcome{0, SIGTERM}, Outcome{130, 0}, Outcome{143, 0}}) {
+    Scripted script({stopped, Outcome{0, 0}});
+    EXPECT_NE(script(5), 0);
+    EXPECT_EQ(script.runs, 1u);
+    EXPECT_THAT(script.log.str(), HasSubstr("not starting it again"));
+  }
+  Scripted usage({Outcome{2, 0}, Outcome{0, 0}});
+  EXPECT_EQ(usage(5), 2);
+  EXPECT_EQ(usage.runs, 1u);
+  EXPECT_THAT(usage.log.str(), HasSubstr("the program refused its command line"));
+}
+
+}  // namespace
+}  // namespace jstest
