@@ -426,8 +426,12 @@ void emitStageRow(const Layout& layout, std::size_t index, std::ostream& out) {
   out << "},\n";
 }
 
-// FNV-1a, 64 bits: stable across runs, compilers and machines.
-std::string fingerprint(const Layout& layout) {
+// FNV-1a, 64 bits: stable across runs, compilers and machines. It covers the
+// stages (kinds, names, item and store types) and the shape of every user
+// type that travels (bases, members' names and types): a checkpoint holds
+// their bytes, so a changed member is another pipeline. Types that bring
+// their own serialisation are covered by name only: their format is theirs.
+std::string fingerprint(const Layout& layout, const std::vector<model::SerialisedType>& types) {
   std::ostringstream text;
   for (std::size_t i = 0; i != layout.stages.size(); ++i) {
     const Stage& stage = layout.stages[i];
@@ -436,6 +440,11 @@ std::string fingerprint(const Layout& layout) {
     // A checkpoint holds stores: a changed store type is another pipeline.
     if (!stage.store.qualified.empty()) text << " store " << stage.store.qualified;
     text << '\n';
+  }
+  for (const model::SerialisedType& type : types) {
+    text << "type " << type.name << (type.hasOwnSerialisation ? " own" : "") << '\n';
+    for (const auto& base : type.bases) text << " base " << base.name << '\n';
+    for (const auto& field : type.fields) text << " field " << field.name << ' ' << field.type << '\n';
   }
   std::uint64_t hash = 0xcbf29ce484222325ULL;
   for (unsigned char c : text.str()) {
@@ -456,7 +465,8 @@ std::string namespaceFor(const model::Pipeline& pipeline, std::size_t index) {
 
 }  // namespace
 
-void emitPipeline(const model::Pipeline& pipeline, std::size_t index, std::ostream& out) {
+void emitPipeline(const model::Pipeline& pipeline, std::size_t index,
+                  const std::vector<model::SerialisedType>& types, std::ostream& out) {
   if (pipeline.stages.empty()) return;
   const Layout layout = layOut(pipeline);
   const std::string ns = namespaceFor(pipeline, index);
@@ -471,7 +481,7 @@ void emitPipeline(const model::Pipeline& pipeline, std::size_t index, std::ostre
   out << "};\n\n"
       << "constexpr " << kDetail << "PipelineDef kPipeline{\n"
       << "    .name = " << quoted(pipeline.name) << ",\n"
-      << "    .fingerprint = \"" << fingerprint(layout) << "\",\n"
+      << "    .fingerprint = \"" << fingerprint(layout, types) << "\",\n"
       << "    .stages = kStages,\n"
       << "    .entry = " << layout.entry << ",\n"
       << "    .parseItem = " << kDetail << "parserFor<" << entryType << ">(),\n"

@@ -21,7 +21,7 @@ void emitProgram(const model::Program& program, bool withMain, std::ostream& out
   out << "\n#include <jobstream/detail/generated.hpp>\n";
   emitSerialisation(program, out);
   for (std::size_t i = 0; i != program.pipelines.size(); ++i) {
-    emitPipeline(program.pipelines[i], i, out);
+    emitPipeline(program.pipelines[i], i, program.types, out);
   }
   if (withMain) {
     out << "\nint main(int argc, char** argv) { return ::jobstream::run(argc, argv); }\n";

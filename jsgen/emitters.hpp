@@ -15,7 +15,9 @@ namespace jsgen {
 void emitProgram(const model::Program& program, bool withMain, std::ostream& out);
 
 // One pipeline's stage functions, StageDef table, PipelineDef and registration.
-void emitPipeline(const model::Pipeline& pipeline, std::size_t index, std::ostream& out);
+// `types`: every user type that travels, which the pipeline's fingerprint covers.
+void emitPipeline(const model::Pipeline& pipeline, std::size_t index,
+                  const std::vector<model::SerialisedType>& types, std::ostream& out);
 
 // cereal `serialize` functions and travels_as_bytes specialisations.
 void emitSerialisation(const model::Program& program, std::ostream& out);

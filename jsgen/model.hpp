@@ -111,6 +111,7 @@ struct SerialisedType {
   struct Part {
     std::string name;  // base: fully qualified type; member: its name
     bool accessible = true;
+    std::string type;  // member: its canonical type, fully qualified (for the fingerprint)
   };
   std::vector<Part> bases;   // in declaration order
   std::vector<Part> fields;  // in declaration order

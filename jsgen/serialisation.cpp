@@ -531,7 +531,7 @@ bool SerialisationPlanner::plan(const clang::CXXRecordDecl& record,
       continue;
     }
     planned.bases.push_back({qualifiedName(base.getType(), context_),
-                             base.getAccessSpecifier() == clang::AS_public});
+                             base.getAccessSpecifier() == clang::AS_public, {}});
     const clang::QualType canonical = base.getType().getCanonicalType();
     const clang::CXXRecordDecl* baseRecord = canonical->getAsCXXRecordDecl();
     if (!baseRecord) continue;
@@ -549,7 +549,8 @@ bool SerialisationPlanner::plan(const clang::CXXRecordDecl& record,
     } else if (type.isConstQualified() && !type->isReferenceType()) {
       ok = refuse(site, type, "const, so a value cannot be read back into it", "");
     } else {
-      planned.fields.push_back({field->getName().str(), field->getAccess() == clang::AS_public});
+      planned.fields.push_back({field->getName().str(), field->getAccess() == clang::AS_public,
+                                describe(type.getCanonicalType(), context_).qualified});
       ok = walk(type, site) && ok;
     }
   }
