@@ -11,12 +11,6 @@
 // compilers are told here to ignore them (jsgen itself reports misspellings).
 #pragma once
 
-#if defined(__clang__)
-#pragma clang diagnostic ignored "-Wunknown-attributes"
-#elif defined(__GNUC__)
-#pragma GCC diagnostic ignored_attributes "jobstream::"
-#endif
-
 #include <initializer_list>
 #include <iterator>
 #include <memory>
@@ -26,6 +20,12 @@
 #include <vector>
 
 #include "jobstream/detail/batch.hpp"
+
+// A template here is instantiated where the user's code uses it, after the
+// user's globals: g++ -Wshadow would then blame its parameters and locals
+// for sharing a name with any of them.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wshadow"
 
 namespace jobstream {
 
@@ -89,3 +89,12 @@ int run(std::string_view pipeline, int argc, char** argv, std::initializer_list<
 }
 
 }  // namespace jobstream
+
+#pragma GCC diagnostic pop
+
+// After the pop, so that it holds for the user's code that follows.
+#if defined(__clang__)
+#pragma clang diagnostic ignored "-Wunknown-attributes"
+#elif defined(__GNUC__)
+#pragma GCC diagnostic ignored_attributes "jobstream::"
+#endif

@@ -17,6 +17,12 @@
 #include <sys/mman.h>
 #endif
 
+// A template here is instantiated where the user's code uses it, after the
+// user's globals: g++ -Wshadow would then blame its parameters and locals
+// for sharing a name with any of them.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wshadow"
+
 namespace jobstream::detail {
 
 template <class T>
@@ -57,3 +63,5 @@ class ItemAllocator {
 };
 
 }  // namespace jobstream::detail
+
+#pragma GCC diagnostic pop

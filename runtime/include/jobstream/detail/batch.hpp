@@ -12,6 +12,12 @@
 
 #include "jobstream/detail/allocator.hpp"
 
+// A template here is instantiated where the user's code uses it, after the
+// user's globals: g++ -Wshadow would then blame its parameters and locals
+// for sharing a name with any of them.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wshadow"
+
 namespace jobstream::detail {
 
 // How a batch holds its items (and what Multiple<T> is): a vector whose large
@@ -39,3 +45,5 @@ int runWithItems(std::optional<std::string_view> pipeline, int argc, char** argv
                  std::unique_ptr<BatchBase> items, const std::type_info& type);
 
 }  // namespace jobstream::detail
+
+#pragma GCC diagnostic pop

@@ -19,6 +19,12 @@
 
 #include "jobstream/detail/batch.hpp"
 
+// A template here is instantiated where the user's code uses it, after the
+// user's globals: g++ -Wshadow would then blame its parameters and locals
+// for sharing a name with any of them.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wshadow"
+
 namespace jobstream::detail {
 
 // Appends bytes to a caller-owned buffer.
@@ -185,3 +191,5 @@ inline const ItemType itemTypeOf{&typeid(T), &makeBatch<T>, &appendItems<T>, &sa
                                  &loadItems<T>};
 
 }  // namespace jobstream::detail
+
+#pragma GCC diagnostic pop

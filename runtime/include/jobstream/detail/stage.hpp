@@ -36,6 +36,12 @@
 #include "jobstream/detail/codec.hpp"
 #include "jobstream/jobstream.hpp"
 
+// A template here is instantiated where the user's code uses it, after the
+// user's globals: g++ -Wshadow would then blame its parameters and locals
+// for sharing a name with any of them.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wshadow"
+
 namespace jobstream::detail {
 
 using StageIndex = std::uint32_t;
@@ -197,3 +203,5 @@ struct PipelineDef {
 void registerPipeline(const PipelineDef& pipeline);
 
 }  // namespace jobstream::detail
+
+#pragma GCC diagnostic pop

@@ -20,6 +20,12 @@
 #include "jobstream/detail/batch.hpp"
 #include "jobstream/detail/stage.hpp"
 
+// A template here is instantiated where the user's code uses it, after the
+// user's globals: g++ -Wshadow would then blame its parameters and locals
+// for sharing a name with any of them.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wshadow"
+
 namespace jobstream::detail {
 
 std::string demangle(const std::type_info& type);
@@ -157,3 +163,5 @@ constexpr auto parserFor() -> bool (*)(std::string_view, BatchBase&) {
 }
 
 }  // namespace jobstream::detail
+
+#pragma GCC diagnostic pop
