@@ -97,10 +97,15 @@ class PipelineChecker {
       // The store is the one parameter a stage changes (store_checks.cpp).
       if (keepsStore(stage.kind) && param == function.getParamDecl(0)) continue;
       if (passingOf(param->getType()) == model::Passing::lvalue_ref) {
-        reportError(diagnostics_, param->getBeginLoc(),
-                    "stage '%0' takes '%1' by non-const reference; take the item by value, "
-                    "const& or &&")
-            << name << spelledName(param->getType(), context_);
+        // Fix-it: `const ` before the type as written, when it is in the file
+        // (not in a macro).
+        const clang::SourceLocation typeStart = param->getTypeSpecStartLoc();
+        auto report = reportError(diagnostics_, param->getBeginLoc(),
+                                  "stage '%0' takes '%1' by non-const reference; take the item by "
+                                  "value, const& or &&")
+                      << name << spelledName(param->getType(), context_);
+        if (typeStart.isValid() && typeStart.isFileID())
+          report << clang::FixItHint::CreateInsertion(typeStart, "const ");
         ok = false;
       }
     }
