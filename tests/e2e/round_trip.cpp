@@ -40,8 +40,10 @@ Everything build(int i) { return make(i); }
 // Not fused with build: its items wait in the queue, where other ranks take them.
 [[jobstream::job, jobstream::not_thread_safe]]
 Everything check(Everything item) {
-  if (!(item == make(item.index)))
-    throw std::runtime_error("item " + std::to_string(item.index) + " changed on its way");
+  const std::string differs = firstDifference(item, make(item.index));
+  if (!differs.empty())
+    throw std::runtime_error("item " + std::to_string(item.index) + " changed on its way, first in '" + differs +
+                             "'");
   std::this_thread::sleep_for(std::chrono::milliseconds(2));
   item.checkedOn = jobstream::rank();
   return item;
@@ -66,10 +68,11 @@ void report(const Tally& tally) {
   for (const auto& [index, item] : tally.items) {
     Everything expected = make(index);
     expected.checkedOn = item.checkedOn;
-    if (item == expected) {
+    const std::string differs = firstDifference(item, expected);
+    if (differs.empty()) {
       ++faithful;
     } else {
-      std::cout << "item " << index << " differs after the trip\n";
+      std::cout << "item " << index << " differs after the trip, first in '" << differs << "'\n";
     }
     ranks.insert(item.checkedOn);
   }

@@ -125,6 +125,35 @@ struct Everything {
   bool operator==(const Everything&) const = default;
 };
 
+// The first member in which `a` and `b` differ ("" if none), so that a
+// failure names the kind of type that did not survive the trip.
+inline std::string firstDifference(const Everything& a, const Everything& b) {
+#define JSTEST_MEMBER(m) \
+  if (!(a.m == b.m)) return #m
+  JSTEST_MEMBER(index);
+  JSTEST_MEMBER(checkedOn);
+  JSTEST_MEMBER(colour);
+  JSTEST_MEMBER(axis);
+  JSTEST_MEMBER(point);
+  JSTEST_MEMBER(text);
+  JSTEST_MEMBER(words);
+  JSTEST_MEMBER(corners);
+  JSTEST_MEMBER(byLength);
+  JSTEST_MEMBER(named);
+  JSTEST_MEMBER(odd);
+  JSTEST_MEMBER(record);
+  JSTEST_MEMBER(none);
+  JSTEST_MEMBER(choice);
+  JSTEST_MEMBER(triple);
+  JSTEST_MEMBER(pair);
+  JSTEST_MEMBER(outer);
+  JSTEST_MEMBER(owner);
+  JSTEST_MEMBER(own);
+  JSTEST_MEMBER(deep);
+#undef JSTEST_MEMBER
+  return a == b ? "" : "(a member firstDifference does not list)";
+}
+
 // A value of every member that depends on i, so that items differ.
 inline Everything make(int i) {
   Everything e;
