@@ -24,21 +24,6 @@ using model::ReturnForm;
 using model::Stage;
 using model::StageKind;
 
-// `text` as a Graphviz quoted string; a newline inside becomes the escape
-// "\n" (a centred line break), so each statement stays on one line.
-std::string dotQuoted(std::string_view text) {
-  std::string quotedText = "\"";
-  for (char c : text) {
-    if (c == '\n') {
-      quotedText += "\\n";
-      continue;
-    }
-    if (c == '"' || c == '\\') quotedText += '\\';
-    quotedText += c;
-  }
-  return quotedText + "\"";
-}
-
 std::string nodeName(std::size_t pipeline, std::size_t stage) {
   return "p" + std::to_string(pipeline) + "_s" + std::to_string(stage);
 }
@@ -62,7 +47,7 @@ class DotWriter {
   void write() {
     const std::string name = pipeline_.name.empty() ? "(global namespace)" : pipeline_.name;
     out_ << "  subgraph cluster_p" << index_ << " {\n"
-         << "    label=" << dotQuoted("pipeline " + name) << ";\n"
+         << "    label=" << quoted("pipeline " + name) << ";\n"
          << "    style=solid;\n";
     writeScope(kNoStage, 2);
     out_ << "  }\n";
@@ -88,14 +73,14 @@ class DotWriter {
       const Stage& stage = pipeline_.stages[i];
       if (stage.kind == StageKind::frame && i != frame && stage.structure.frame == frame) {
         out_ << indent << "subgraph cluster_p" << index_ << "_f" << i << " {\n"
-             << indent << "  label=" << dotQuoted("frame " + stage.name) << ";\n"
+             << indent << "  label=" << quoted("frame " + stage.name) << ";\n"
              << indent << "  style=dashed;\n";
         writeScope(i, depth + 1);
         out_ << indent << "}\n";
         continue;
       }
       if (clusterOf(i) != frame) continue;
-      out_ << indent << nodeName(index_, i) << " [label=" << dotQuoted(labelOf(stage))
+      out_ << indent << nodeName(index_, i) << " [label=" << quoted(labelOf(stage))
            << (stage.kind == StageKind::init ? ", shape=invhouse" : "") << "];\n";
     }
   }

@@ -7,6 +7,10 @@ namespace jsgen {
 std::string quoted(std::string_view text) {
   std::string literal = "\"";
   for (char c : text) {
+    if (c == '\n') {
+      literal += "\\n";
+      continue;
+    }
     if (c == '"' || c == '\\') literal += '\\';
     literal += c;
   }

@@ -25,7 +25,8 @@ void emitSerialisation(const model::Program& program, std::ostream& out);
 // Every pipeline as a Graphviz digraph (`jsgen --dot`), frames as clusters.
 void emitDot(const model::Program& program, std::ostream& out);
 
-// `text` as a C++ string literal.
+// `text` as a C++ string literal, which is also a Graphviz quoted string (a
+// newline becomes the escape \n in both).
 std::string quoted(std::string_view text);
 
 }  // namespace jsgen

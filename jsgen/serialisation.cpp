@@ -468,16 +468,16 @@ bool SerialisationPlanner::walkUserRecord(const clang::CXXRecordDecl& record, cl
     types_.push_back(std::move(planned));
     return true;
   }
+  // Refused for good: later items of this type are refused without a second report.
+  const auto refuseType = [&](const char* why, const char* advice) {
+    verdicts_[name] = false;
+    return refuse(site, type, why, advice);
+  };
   auto scope = scopeOf(record);
-  if (!scope || record.isLambda()) {
-    verdicts_[name] = false;
-    return refuse(site, type, "declared inside a function, where generated code cannot name it",
-                  "declare it at namespace scope");
-  }
-  if (!record.hasDefinition()) {
-    verdicts_[name] = false;
-    return refuse(site, type, "incomplete here", "define it before the stage");
-  }
+  if (!scope || record.isLambda())
+    return refuseType("declared inside a function, where generated code cannot name it",
+                      "declare it at namespace scope");
+  if (!record.hasDefinition()) return refuseType("incomplete here", "define it before the stage");
   // A trivially copyable item travels as its bytes: if jsgen cannot write its
   // serialize (bit-fields, an anonymous union), that matters only where it is
   // nested in another type. Pointers would travel too, and mean nothing.
@@ -494,25 +494,15 @@ bool SerialisationPlanner::walkUserRecord(const clang::CXXRecordDecl& record, cl
   }
   // A base is never built or moved on its own: only what holds a value is.
   if (!site.base) {
-    if (!isMovable(record)) {
-      verdicts_[name] = false;
-      return refuse(site, type, "a class that can be neither copied nor moved",
-                    "give it a move constructor");
-    }
-    if (!isAssignable(record)) {
-      verdicts_[name] = false;
-      return refuse(site, type,
-                    "a class that cannot be assigned, by copy or by move, and batches "
-                    "assign their items",
-                    "give it a move assignment operator");
-    }
-    if (!isDefaultConstructible(record)) {
-      verdicts_[name] = false;
-      return refuse(site, type,
-                    "a class without a public default constructor (cereal reads into a "
-                    "default-constructed value)",
-                    "add one (it may be defaulted)");
-    }
+    if (!isMovable(record))
+      return refuseType("a class that can be neither copied nor moved", "give it a move constructor");
+    if (!isAssignable(record))
+      return refuseType("a class that cannot be assigned, by copy or by move, and batches assign their items",
+                        "give it a move assignment operator");
+    if (!isDefaultConstructible(record))
+      return refuseType("a class without a public default constructor (cereal reads into a "
+                        "default-constructed value)",
+                        "add one (it may be defaulted)");
   }
   known_[name] = types_.size();
   types_.push_back(std::move(planned));
