@@ -140,4 +140,80 @@ void ScopeTracker::judge(std::uint64_t id, Scope& scope, std::uint64_t wave,
   ++pending_;
 }
 
+void ScopeTracker::save(ByteWriter& out) const {
+  if (done_) throw std::logic_error("jobstream: a checkpoint of a run that is over");
+  out.put(static_cast<std::uint64_t>(pending_));
+  out.put(static_cast<std::uint64_t>(retires_.size()));
+  for (const Retire& retire : retires_) {
+    out.put(retire.scope);
+    out.put(retire.gen);
+    out.put(retire.upTo);
+  }
+  out.put(static_cast<std::uint64_t>(scopes_.size()));
+  for (const auto& [id, scope] : scopes_) {
+    out.put(id);
+    out.put(static_cast<std::uint32_t>(scope.owner));
+    out.put(static_cast<std::uint8_t>((scope.ended ? 1 : 0) | (scope.pending ? 2 : 0)));
+    out.put(scope.validFrom);
+    out.put(static_cast<std::uint64_t>(scope.fired.size()));
+    for (const auto& [gen, regions] : scope.fired) {
+      out.put(gen);
+      out.put(regions);
+    }
+  }
+  out.put(static_cast<std::uint64_t>(lastFinished_.size()));
+  for (const auto& [key, finished] : lastFinished_) {
+    out.put(key.scope);
+    out.put(key.gen);
+    out.put(key.region);
+    out.put(finished);
+  }
+}
+
+void ScopeTracker::load(ByteReader& in) {
+  const auto count = [&](std::size_t minBytesEach) {
+    const auto n = in.get<std::uint64_t>();
+    if (n > in.remaining() / minBytesEach) throw std::runtime_error("jobstream: corrupt scope tracker state");
+    return n;
+  };
+  scopes_.clear();
+  lastFinished_.clear();
+  retires_.clear();
+  const auto pending = in.get<std::uint64_t>();
+  for (auto n = count(16); n != 0; --n) {
+    Retire retire;
+    retire.scope = in.get<std::uint64_t>();
+    retire.gen = in.get<std::uint32_t>();
+    retire.upTo = in.get<std::uint32_t>();
+    retires_.push_back(retire);
+  }
+  std::uint64_t pendingScopes = 0;
+  for (auto n = count(29); n != 0; --n) {
+    const auto id = in.get<std::uint64_t>();
+    Scope& scope = scopes_[id];
+    scope.owner = in.get<std::uint32_t>();
+    reducesOf(scope.owner);  // throws for a stage that is not a frame
+    const auto flags = in.get<std::uint8_t>();
+    scope.ended = (flags & 1) != 0;
+    scope.pending = (flags & 2) != 0;
+    pendingScopes += scope.pending ? 1 : 0;
+    scope.validFrom = in.get<std::uint64_t>();
+    for (auto f = count(8); f != 0; --f) {
+      const auto gen = in.get<std::uint32_t>();
+      scope.fired[gen] = in.get<std::uint32_t>();
+    }
+  }
+  for (auto n = count(24); n != 0; --n) {
+    ScopeKey key;
+    key.scope = in.get<std::uint64_t>();
+    key.gen = in.get<std::uint32_t>();
+    key.region = in.get<std::uint32_t>();
+    lastFinished_[key] = in.get<std::uint64_t>();
+  }
+  if (!scopes_.contains(0)) throw std::runtime_error("jobstream: corrupt scope tracker state (no top level)");
+  if (pending != pendingScopes) throw std::runtime_error("jobstream: corrupt scope tracker state (pending actions)");
+  pending_ = static_cast<std::size_t>(pending);
+  done_ = false;
+}
+
 }  // namespace jobstream::detail

@@ -80,6 +80,14 @@ struct Retire {
 // dropped only once rank 0 has retired it (no item of it exists anywhere).
 class KeyedCounters {
  public:
+  // Adds counts restored from a checkpoint (every rank's, summed).
+  void restore(const CountsMap& counts) {
+    std::lock_guard lock(mutex_);
+    for (const auto& [key, sum] : counts) {
+      counts_[key].created += sum.created;
+      counts_[key].finished += sum.finished;
+    }
+  }
   void created(const ScopeKey& key, std::uint64_t items) {
     std::lock_guard lock(mutex_);
     counts_[key].created += items;
@@ -171,6 +179,13 @@ class ScopeTracker {
   bool done() const { return done_; }
   // Actions sent and not yet answered.
   bool pending() const { return pending_ != 0; }
+
+  // The tracker between two waves, for a checkpoint, with the actions it
+  // has asked for and not yet heard of (they travel with the next wave, and
+  // are checkpointed with it). load() replaces the state with what save()
+  // wrote and throws std::runtime_error on bytes it cannot have written.
+  void save(ByteWriter& out) const;
+  void load(ByteReader& in);
 
  private:
   struct Scope {

@@ -76,6 +76,24 @@ void TaskQueue::stop() {
   runnable_.notify_all();
 }
 
+void TaskQueue::hold() {
+  std::lock_guard lock(mutex_);
+  held_ = true;
+}
+
+void TaskQueue::release() {
+  {
+    std::lock_guard lock(mutex_);
+    held_ = false;
+  }
+  runnable_.notify_all();
+}
+
+std::vector<Task> TaskQueue::snapshot() {
+  std::lock_guard lock(mutex_);
+  return std::vector<Task>(tasks_.begin(), tasks_.end());
+}
+
 std::size_t TaskQueue::queuedItems() {
   std::lock_guard lock(mutex_);
   return queued_;

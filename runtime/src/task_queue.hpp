@@ -80,6 +80,15 @@ class TaskQueue {
 
   void stop();
 
+  // While held, no chunk is handed out: workers that finish theirs wait in
+  // take() and count as idle, so once idleWorkers() is every worker nothing
+  // runs and the queue can be copied (a checkpoint).
+  void hold();
+  void release();
+  // Every queued task, in queue order. They share their batches with the
+  // queue; read them only while the queue is held.
+  std::vector<Task> snapshot();
+
   std::size_t queuedItems();
   std::size_t stealableItems();
   // Queued work measured in chunks (about half a millisecond each), so that
@@ -104,16 +113,17 @@ class TaskQueue {
   std::uint64_t peak_ = 0;
   int idle_ = 0;
   bool stopped_ = false;
+  bool held_ = false;
 };
 
 template <class ChunkSize>
 std::optional<Task> TaskQueue::take(const ChunkSize& chunkSize) {
   std::unique_lock lock(mutex_);
-  auto it = firstRunnable();
+  auto it = held_ ? tasks_.end() : firstRunnable();
   if (it == tasks_.end() && !stopped_) {
     ++idle_;
-    doorbell_.ring();  // an idle worker is news: steal, or check for the end
-    runnable_.wait(lock, [&] { return stopped_ || (it = firstRunnable()) != tasks_.end(); });
+    doorbell_.ring();  // an idle worker is news: steal, check for the end, or a checkpoint
+    runnable_.wait(lock, [&] { return stopped_ || (!held_ && (it = firstRunnable()) != tasks_.end()); });
     --idle_;
   }
   if (stopped_) return std::nullopt;

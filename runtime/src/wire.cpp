@@ -206,6 +206,81 @@ WaveReply decodeWaveReply(const PipelineDef& pipeline, const std::vector<FireOrd
   return reply;
 }
 
+std::vector<char> encodePause(std::uint32_t round) {
+  std::vector<char> bytes;
+  ByteWriter out(bytes);
+  putHeader(out);
+  out.put(round);
+  return bytes;
+}
+
+std::uint32_t decodePause(const std::vector<char>& bytes) {
+  ByteReader in = readHeader(bytes);
+  const auto round = in.get<std::uint32_t>();
+  expectEnd(in);
+  return round;
+}
+
+std::vector<char> encodePauseReply(const PauseReply& reply) {
+  std::vector<char> bytes;
+  ByteWriter out(bytes);
+  putHeader(out);
+  out.put(reply.round);
+  out.put(reply.sent);
+  out.put(reply.received);
+  return bytes;
+}
+
+PauseReply decodePauseReply(const std::vector<char>& bytes) {
+  ByteReader in = readHeader(bytes);
+  PauseReply reply;
+  reply.round = in.get<std::uint32_t>();
+  reply.sent = in.get<std::uint64_t>();
+  reply.received = in.get<std::uint64_t>();
+  expectEnd(in);
+  return reply;
+}
+
+std::vector<char> encodeSections(const std::vector<CheckpointSection>& sections) {
+  std::size_t size = 16;
+  for (const CheckpointSection& section : sections) size += 16 + section.name.size() + section.bytes.size();
+  std::vector<char> bytes;
+  bytes.reserve(size);
+  ByteWriter out(bytes);
+  putHeader(out);
+  out.put(static_cast<std::uint64_t>(sections.size()));
+  for (const CheckpointSection& section : sections) {
+    out.put(static_cast<std::uint32_t>(section.name.size()));
+    out.write(section.name.data(), section.name.size());
+    out.put(section.rank);
+    out.put(static_cast<std::uint64_t>(section.bytes.size()));
+    out.write(section.bytes.data(), section.bytes.size());
+  }
+  return bytes;
+}
+
+std::vector<CheckpointSection> decodeSections(const std::vector<char>& bytes) {
+  ByteReader in = readHeader(bytes);
+  const auto count = in.get<std::uint64_t>();
+  if (count > in.remaining() / 16) throw std::runtime_error("jobstream: corrupt message (bad count)");
+  std::vector<CheckpointSection> sections;
+  for (auto n = count; n != 0; --n) {
+    CheckpointSection section;
+    const auto nameSize = in.get<std::uint32_t>();
+    if (nameSize > in.remaining()) throw std::runtime_error("jobstream: corrupt message (section name)");
+    section.name.assign(in.current(), nameSize);
+    in.skip(nameSize);
+    section.rank = in.get<std::uint32_t>();
+    const auto size = in.get<std::uint64_t>();
+    if (size > in.remaining()) throw std::runtime_error("jobstream: corrupt message (section size)");
+    section.bytes.assign(in.current(), in.current() + size);
+    in.skip(size);
+    sections.push_back(std::move(section));
+  }
+  expectEnd(in);
+  return sections;
+}
+
 std::vector<char> encodeSignal() {
   std::vector<char> bytes;
   ByteWriter out(bytes);

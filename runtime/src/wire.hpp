@@ -15,12 +15,20 @@
 //                 fire of the request recurred u8 and the merged store as
 //                 ItemType::save writes a batch of 0 or 1 stores, recall
 //                 results (u32 count; scope u64, ended u8).
+// pause:          magic, version, round u32.
+// pause reply:    magic, version, round u32, work and stolen messages sent
+//                 u64 and received u64 by the subtree.
+// snapshot data,
+// restore:        magic, version, u64 section count, per section name (u32
+//                 size + bytes), rank u32, size u64 and the bytes
+//                 (snapshot.hpp says what they hold).
 // other kinds:    magic, version.
 #pragma once
 
 #include <cstdint>
 #include <vector>
 
+#include "checkpoint_file.hpp"
 #include "jobstream/detail/stage.hpp"
 #include "scope.hpp"
 #include "task_queue.hpp"
@@ -37,10 +45,18 @@ enum class MessageKind : int {
   stop = 7,          // the run is over: down the tree
   stopAck = 8,       // subtree has quiesced its own requests: up the tree
   exit = 9,          // everyone acknowledged: leave, down the tree
+  // Checkpoints (rank_checkpoint.cpp).
+  pause = 10,         // stop running work; a new round of counting: down the tree
+  pauseReply = 11,    // subtree is still and these are its message counts: up
+  snapshot = 12,      // nothing is in flight: describe your state, down the tree
+  snapshotData = 13,  // a rank's state, to rank 0
+  resume = 14,        // the checkpoint is taken: go on, down the tree
+  restore = 15,       // a resumed run: a rank's share of the checkpoint, from rank 0
+  restored = 16,      // that share is in place, to rank 0
 };
 
 inline constexpr std::uint8_t kWireMagic = 0xB5;
-inline constexpr std::uint8_t kWireVersion = 2;
+inline constexpr std::uint8_t kWireVersion = 3;
 
 struct WaveRequest {
   std::uint64_t wave = 0;
@@ -72,6 +88,20 @@ std::vector<char> encodeWaveReply(const PipelineDef& pipeline, const std::vector
                                   const WaveReply& reply);
 WaveReply decodeWaveReply(const PipelineDef& pipeline, const std::vector<FireOrder>& fires,
                           const std::vector<char>& bytes);
+
+struct PauseReply {
+  std::uint32_t round = 0;
+  std::uint64_t sent = 0;      // work and stolen messages
+  std::uint64_t received = 0;
+};
+
+std::vector<char> encodePause(std::uint32_t round);
+std::uint32_t decodePause(const std::vector<char>& bytes);
+std::vector<char> encodePauseReply(const PauseReply& reply);
+PauseReply decodePauseReply(const std::vector<char>& bytes);
+
+std::vector<char> encodeSections(const std::vector<CheckpointSection>& sections);
+std::vector<CheckpointSection> decodeSections(const std::vector<char>& bytes);
 
 std::vector<char> encodeSignal();
 void decodeSignal(const std::vector<char>& bytes);
