@@ -55,6 +55,17 @@ std::variant<CommandLine, int> parseCommandLine(const PipelineDef& pipeline, int
                  "its host)")
       ->check(CLI::PositiveNumber)
       ->type_name("N");
+  app.add_option("-c,--checkpoint", line.checkpoint,
+                 "Checkpoint file: resume from it if it exists, write it every --checkpoint-interval "
+                 "seconds, remove it when the run succeeds")
+      ->envname("JOBSTREAM_CHECKPOINT")
+      ->type_name("FILE");
+  app.add_option("--checkpoint-interval", line.checkpointInterval,
+                 "Seconds between checkpoints (default 600; fractions allowed)")
+      ->check(CLI::PositiveNumber)
+      ->type_name("SECONDS");
+  app.add_option("--checkpoint-info", line.checkpointInfo, "Describe a checkpoint file and exit")
+      ->type_name("FILE");
   app.add_option("ITEM", line.items,
                  "Initial items, read as the first stage's input type; -- ends the options, so "
                  "`-- -3 -7` passes negative numbers")

@@ -24,6 +24,9 @@ class UsageError : public std::runtime_error {
 
 struct CommandLine {
   int threads = 0;  // 0: the default (this rank's share of its host's CPUs)
+  std::string checkpoint;           // --checkpoint/-c, or JOBSTREAM_CHECKPOINT; empty: none
+  double checkpointInterval = 600;  // seconds
+  std::string checkpointInfo;       // --checkpoint-info: describe this file and exit
   std::vector<std::string> items;
 };
 

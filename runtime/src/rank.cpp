@@ -90,7 +90,7 @@ void Rank::deliver(StageIndex stage, std::unique_ptr<BatchBase> batch, std::uint
   Task task{stage, scope, gen, std::shared_ptr<BatchBase>(std::move(batch)), 0, items};
   int dest = rank_;
   if (pipeline_.stages[stage].kind == StageKind::frame_end)
-    dest = instance_id::home(scope);
+    dest = homeOf(scope);
   else if (rules_.pinned[stage])
     dest = 0;
   if (dest != rank_) {
@@ -283,18 +283,39 @@ void Rank::runFinish() {
   }
 }
 
+void Rank::startWorkers() {
+  workers_.reserve(static_cast<std::size_t>(threads_));
+  for (int i = 0; i != threads_; ++i)
+    workers_.emplace_back([this, i] { work(static_cast<std::size_t>(i)); });
+}
+
 RunResult Rank::run(std::unique_ptr<BatchBase> initialItems) {
   context_ = RankContext{rank_, size_, threads_,
                          static_cast<int>(transport_.sumOverRanks(threads_))};
   ContextScope scope(&context_);
-  if (rank_ == 0) runInits(std::move(initialItems));
-  // Waves start only once all initial work is counted (see the proof above).
-  wavesAllowed_ = rank_ == 0;
+  if (options_.resuming) {
+    // Init is not run again and the initial items were not read: the
+    // checkpoint holds what they made.
+    if (rank_ == 0) {
+      if (!options_.resume || options_.resume->size() != static_cast<std::size_t>(size_))
+        throw std::logic_error("jobstream: resuming without a share for every rank");
+      for (int r = 1; r != size_; ++r)
+        send(r, MessageKind::restore, encodeSections((*options_.resume)[static_cast<std::size_t>(r)]));
+      applyRestore((*options_.resume)[0]);
+      restoreAcksPending_ = static_cast<std::size_t>(size_ - 1);
+    } else {
+      awaitingRestore_ = true;
+    }
+  } else if (rank_ == 0) {
+    runInits(std::move(initialItems));
+  }
+  // Waves start only once all initial work is counted (see the proof above)
+  // and, when resuming, every rank's share is in place.
+  wavesAllowed_ = rank_ == 0 && restoreAcksPending_ == 0;
+  nextCheckpointAt_ = Clock::now() + std::chrono::duration_cast<Clock::duration>(
+                                         std::chrono::duration<double>(options_.checkpointInterval));
 
-  std::vector<std::thread> workers;
-  workers.reserve(static_cast<std::size_t>(threads_));
-  for (int i = 0; i != threads_; ++i)
-    workers.emplace_back([this, i] { work(static_cast<std::size_t>(i)); });
+  if (!awaitingRestore_) startWorkers();
 
   microseconds sleep{10};
   bool failedHere = false;
@@ -328,6 +349,7 @@ RunResult Rank::run(std::unique_ptr<BatchBase> initialItems) {
   }
 
   if (failedHere) {
+    collectWriter(true);  // whatever it writes is whole; the previous checkpoint stays if it fails
     {
       std::lock_guard lock(errorMutex_);
       result_.error = error_;
@@ -337,7 +359,7 @@ RunResult Rank::run(std::unique_ptr<BatchBase> initialItems) {
     transport_.abort(1);  // MPI_Abort does not return; the loopback marks every rank aborted
   }
   queue_.stop();
-  for (std::thread& worker : workers) worker.join();
+  for (std::thread& worker : workers_) worker.join();
 
   if (rank_ == 0 && result_.exitCode == 0) {
     runFinish();
@@ -347,6 +369,11 @@ RunResult Rank::run(std::unique_ptr<BatchBase> initialItems) {
       result_.exitCode = 1;
       std::cerr << result_.error << std::endl;
     }
+  }
+  if (result_.exitCode == 0) {
+    removeCheckpoint();
+  } else {
+    collectWriter(true);
   }
   while (!transport_.flushed()) std::this_thread::yield();
   result_.itemsFinished = counters_.total().finished;

@@ -7,7 +7,9 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
+#include "checkpoint_file.hpp"
 #include "jobstream/detail/stage.hpp"
 #include "transport.hpp"
 
@@ -15,6 +17,18 @@ namespace jobstream::detail {
 
 struct RankOptions {
   int threads = 1;  // worker threads on this rank
+
+  // Rank 0: take a checkpoint into this file every `checkpointInterval`
+  // seconds; empty: never. Other ranks take part when rank 0 asks.
+  std::string checkpoint;
+  double checkpointInterval = 600;
+  // Every rank: this run resumes a checkpoint, so there are no initial
+  // items and no init; rank 0 holds each rank's share (planResume).
+  bool resuming = false;
+  std::shared_ptr<const std::vector<std::vector<CheckpointSection>>> resume;
+  // For tests of resuming: once this many checkpoints have been written,
+  // rank 0 fails the run as a crash would, leaving the file. 0: never.
+  int crashAfterCheckpoints = 0;
 };
 
 struct RunResult {
@@ -24,6 +38,12 @@ struct RunResult {
   std::uint64_t itemsReceived = 0;    // items that arrived from other ranks
   std::uint64_t peakQueuedItems = 0;  // most items ever waiting in this rank's queue
   std::uint64_t messagesSent = 0;
+  // Rank 0, with checkpoints: how long each one stopped the work (from the
+  // first pause order to the resume order), and how long writing each took
+  // (in the background, after the run resumed).
+  std::vector<double> checkpointPauses;
+  std::vector<double> checkpointWrites;
+  std::uint64_t checkpointBytes = 0;  // the last one's sections
 };
 
 // Throws std::invalid_argument when a PipelineDef is malformed.

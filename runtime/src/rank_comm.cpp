@@ -30,7 +30,11 @@ bool Rank::communicate() {
     progress = true;
   }
   progress |= sendOutbox();
+  progress |= maybeAnswerPause();
   maybeSteal();
+  // A due checkpoint goes before the next wave: waves can follow each other
+  // without a gap for as long as the scope tracker has orders to send.
+  progress |= maybeCheckpoint();
   progress |= maybeStartWave();
   maybeAcknowledgeStop();
   return progress;
@@ -55,6 +59,7 @@ bool Rank::sendOutbox() {
     tasks.push_back(std::move(outgoing[i].task));
     if (i + 1 == outgoing.size() || outgoing[i + 1].dest != outgoing[i].dest) {
       send(outgoing[i].dest, MessageKind::work, encodeTasks(pipeline_, tasks));
+      ++taskMessagesSent_;
       tasks.clear();
     }
   }
@@ -68,7 +73,7 @@ void Rank::handle(Message& message) {
       std::vector<Task> tasks = decodeTasks(pipeline_, message.bytes);
       for (const Task& task : tasks) {
         const StageDef& stage = pipeline_.stages[task.stage];
-        const bool misrouted = stage.kind == StageKind::frame_end ? instance_id::home(task.scope) != rank_
+        const bool misrouted = stage.kind == StageKind::frame_end ? homeOf(task.scope) != rank_
                                                                     : rules_.pinned[task.stage] && rank_ != 0;
         if (misrouted) throw std::runtime_error("jobstream: received items for a stage pinned to another rank");
         if (stage.kind == StageKind::init || stage.kind == StageKind::emit)
@@ -76,6 +81,7 @@ void Rank::handle(Message& message) {
         result_.itemsReceived += task.size();
       }
       queue_.pushBack(std::move(tasks));
+      ++taskMessagesReceived_;
       if (static_cast<MessageKind>(message.tag) == MessageKind::stolen) {
         stealOutstanding_ = false;
         stealBackoff_ = kMinStealBackoff;
@@ -133,13 +139,52 @@ void Rank::handle(Message& message) {
       for (int child : children_) send(child, MessageKind::exit, encodeSignal());
       exit_ = true;
       break;
+    case MessageKind::pause:
+      if (rank_ == 0) throw std::runtime_error("jobstream: checkpoint out of step (rank 0 asked to pause)");
+      beginPauseRound(decodePause(message.bytes));
+      break;
+    case MessageKind::pauseReply: {
+      const PauseReply reply = decodePauseReply(message.bytes);
+      if (reply.round != pauseRound_ || pauseRepliesPending_ == 0)
+        throw std::runtime_error("jobstream: checkpoint out of step (pause reply)");
+      pauseSums_.sent += reply.sent;
+      pauseSums_.received += reply.received;
+      --pauseRepliesPending_;
+      break;
+    }
+    case MessageKind::snapshot:
+      decodeSignal(message.bytes);
+      if (rank_ == 0) throw std::runtime_error("jobstream: checkpoint out of step (rank 0 asked for a snapshot)");
+      takeSnapshot();
+      break;
+    case MessageKind::snapshotData:
+      gathered(decodeSections(message.bytes));
+      break;
+    case MessageKind::resume:
+      decodeSignal(message.bytes);
+      for (int child : children_) send(child, MessageKind::resume, encodeSignal());
+      resumeWork();
+      break;
+    case MessageKind::restore:
+      if (!awaitingRestore_) throw std::runtime_error("jobstream: received a share of a checkpoint twice");
+      applyRestore(decodeSections(message.bytes));
+      awaitingRestore_ = false;
+      startWorkers();
+      send(0, MessageKind::restored, encodeSignal());
+      break;
+    case MessageKind::restored:
+      decodeSignal(message.bytes);
+      if (rank_ != 0 || restoreAcksPending_ == 0) throw std::runtime_error("jobstream: unexpected restore acknowledgement");
+      if (--restoreAcksPending_ == 0) wavesAllowed_ = true;
+      break;
     default:
       throw std::runtime_error(fmt::format("jobstream: received a message of unknown kind {}", message.tag));
   }
 }
 
 void Rank::maybeSteal() {
-  if (size_ == 1 || stopping_ || stealOutstanding_ || Clock::now() < nextStealAt_) return;
+  if (size_ == 1 || stopping_ || stealOutstanding_ || pause_ != Pause::running || Clock::now() < nextStealAt_)
+    return;
   // Ask before running dry (about 1 ms of work per worker left), so that
   // work keeps flowing while the answer travels.
   if (queue_.queuedChunks(sizer_) >= 2 * static_cast<std::size_t>(threads_)) return;
@@ -151,7 +196,7 @@ void Rank::maybeSteal() {
 
 void Rank::answerSteal(int thief) {
   std::vector<Task> given;
-  if (!stopping_) {
+  if (!stopping_ && pause_ == Pause::running) {
     const std::size_t stealable = queue_.stealableItems();
     // Half, but in pieces of bounded size: a thief starts on the first piece
     // while it asks for the next, and no message needs a huge fresh buffer.
@@ -169,10 +214,11 @@ void Rank::answerSteal(int thief) {
   std::vector<char> bytes = encodeTasks(pipeline_, given, static_cast<std::size_t>(bytesPerItem_ * static_cast<double>(items)) + 64);
   bytesPerItem_ = std::max(1.0, static_cast<double>(bytes.size()) / static_cast<double>(items));
   send(thief, MessageKind::stolen, std::move(bytes));
+  ++taskMessagesSent_;
 }
 
 bool Rank::maybeStartWave() {
-  if (!wavesAllowed_ || waveActive_ || stopping_) return false;
+  if (!wavesAllowed_ || waveActive_ || stopping_ || pause_ != Pause::running) return false;
   // Rank 0 running out of work is the likeliest moment for the end.
   const bool idle = locallyIdle();
   const bool becameIdle = idle && !wasIdle_;
@@ -202,7 +248,7 @@ void Rank::beginWave(WaveRequest request) {
     for (int child : children_) send(child, MessageKind::waveRequest, bytes);
   }
   for (const std::uint64_t id : request_.actions.recalls)
-    if (instance_id::home(id) == rank_) recall(id);
+    if (homeOf(id) == rank_) recall(id);
   waveRepliesPending_ = children_.size();
   if (waveRepliesPending_ == 0) finishWave();
 }

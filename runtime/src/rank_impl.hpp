@@ -15,6 +15,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <unordered_map>
 #include <vector>
 
@@ -22,6 +23,7 @@
 #include "context.hpp"
 #include "rank.hpp"
 #include "scope.hpp"
+#include "snapshot.hpp"
 #include "task_queue.hpp"
 #include "wire.hpp"
 
@@ -124,6 +126,7 @@ class Rank {
         rank_(transport.rank()),
         size_(transport.size()),
         threads_(std::max(1, options.threads)),
+        options_(options),
         rules_(rulesOf(pipeline)),
         queue_(rules_, doorbell_),
         sizer_(pipeline.stages.size()),
@@ -139,7 +142,12 @@ class Rank {
       for (const StageDef& stage : pipeline.stages)
         collectors_.push_back(stage.kind == StageKind::finish ? stage.input->make() : nullptr);
     }
+    for (StageIndex i = 0; i != pipeline.stages.size(); ++i)
+      if (pipeline.stages[i].kind == StageKind::reduce) reduceOf_[regionId(pipeline.stages[i].owner, pipeline.stages[i].region)] = i;
   }
+  Rank(const Rank&) = delete;
+  Rank& operator=(const Rank&) = delete;
+  ~Rank();
 
   RunResult run(std::unique_ptr<BatchBase> initialItems);
   void deliver(StageIndex stage, std::unique_ptr<BatchBase> batch, std::uint64_t scope, std::uint32_t gen);
@@ -175,6 +183,27 @@ class Rank {
   void runInits(std::unique_ptr<BatchBase> initialItems);
   void runFinish();
 
+  void startWorkers();
+
+  // Checkpoints (rank_checkpoint.cpp).
+  bool maybeCheckpoint();
+  void beginPauseRound(std::uint32_t round);
+  bool maybeAnswerPause();
+  void takeSnapshot();
+  RankState liveState();
+  void gathered(std::vector<CheckpointSection> sections);
+  void finishCheckpoint();
+  void resumeWork();
+  bool collectWriter(bool wait);
+  void applyRestore(const std::vector<CheckpointSection>& sections);
+  void removeCheckpoint();
+  // Where a frame instance lives: the rank in its id, folded onto this
+  // run's ranks when it resumes a checkpoint written by more.
+  int homeOf(std::uint64_t scope) const { return instance_id::home(scope) % size_; }
+  static std::uint64_t regionId(StageIndex owner, std::uint32_t region) {
+    return static_cast<std::uint64_t>(owner) << 32 | region;
+  }
+
   bool communicate();  // one pass of the loop; true if anything happened
   void handle(Message& message);
   void send(int dest, MessageKind kind, std::vector<char> bytes);
@@ -205,6 +234,7 @@ class Rank {
   const int rank_;
   const int size_;
   const int threads_;
+  const RankOptions options_;
   const StageRules rules_;
   RankContext context_;
   Doorbell doorbell_;
@@ -250,6 +280,8 @@ class Rank {
   std::atomic<bool> failed_{false};
 
   std::vector<std::unique_ptr<BatchBase>> collectors_;  // rank 0: what reached each finish stage
+  std::unordered_map<std::uint64_t, StageIndex> reduceOf_;  // regionId(owner, region) -> its reduce
+  std::vector<std::thread> workers_;
 
   // Communication-thread state only.
   const std::vector<int> children_;
@@ -274,6 +306,31 @@ class Rank {
   bool stopAcknowledged_ = false;
   std::size_t stopAcksPending_ = 0;
   bool exit_ = false;
+
+  // Checkpoints: communication-thread state. A checkpoint is a pause (rank 0
+  // holds every queue and counts work messages over rounds until all that
+  // were sent have arrived), a snapshot (each rank's state to rank 0) and a
+  // resume; rank 0 writes the file in the background meanwhile.
+  enum class Pause : std::uint8_t { running, quiescing, still, snapshotTaken };
+  Pause pause_ = Pause::running;
+  std::uint32_t pauseRound_ = 0;
+  std::size_t pauseRepliesPending_ = 0;
+  bool pauseAnswered_ = false;
+  PauseReply pauseSums_;  // this round, the subtree's replies so far
+  std::uint64_t taskMessagesSent_ = 0;      // work and stolen
+  std::uint64_t taskMessagesReceived_ = 0;
+  bool awaitingRestore_ = false;           // a resumed run, other ranks: until rank 0's share arrives
+  std::size_t restoreAcksPending_ = 0;     // rank 0: shares not yet in place
+  // Rank 0.
+  Clock::time_point nextCheckpointAt_{};
+  Clock::time_point pauseStartedAt_{};
+  std::vector<CheckpointSection> gathered_;
+  std::size_t snapshotsPending_ = 0;
+  int checkpointsWritten_ = 0;
+  std::thread writer_;
+  std::atomic<bool> writing_{false};
+  std::string writeError_;    // set by the writer before `writing_` drops
+  double writeSeconds_ = 0;   // likewise
 
   static constexpr double kStealBytes = 512 * 1024;  // per steal answer, about
   static constexpr microseconds kMinStealBackoff{50};

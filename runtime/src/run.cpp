@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -10,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "checkpoint_file.hpp"
 #include "cli.hpp"
 #include "context.hpp"
 #include "jobstream/detail/stage.hpp"
@@ -18,6 +20,7 @@
 #include "mpi_transport.hpp"
 #include "program.hpp"
 #include "rank.hpp"
+#include "snapshot.hpp"
 
 namespace jobstream::detail {
 
@@ -103,6 +106,8 @@ int runProgram(const PipelineDef& pipeline, int argc, char** argv, std::unique_p
   auto parsed = parseCommandLine(pipeline, argc, argv, rankZero, std::cout, std::cerr);
   if (const int* exitCode = std::get_if<int>(&parsed)) return *exitCode;
   const CommandLine& line = std::get<CommandLine>(parsed);
+  if (!line.checkpointInfo.empty())
+    return rankZero ? describeCheckpoint(pipeline, line.checkpointInfo, std::cout, std::cerr) : 0;
 
   // Every rank sees the same argv, so every rank reaches the same verdict on
   // it and leaves cleanly; only rank 0 says why.
@@ -127,9 +132,42 @@ int runProgram(const PipelineDef& pipeline, int argc, char** argv, std::unique_p
     return 2;
   }
 
+  // Rank 0 alone reads the checkpoint (it need not be on a file system the
+  // other ranks see) and tells every rank what the run is.
+  enum : std::int64_t { kFresh = 0, kCheckpointing = 1, kResuming = 2, kRefused = 3 };
+  std::int64_t verdict = kFresh;
+  std::shared_ptr<std::vector<std::vector<CheckpointSection>>> resume;
+  if (rankZero && !line.checkpoint.empty()) {
+    try {
+      std::error_code error;
+      if (std::filesystem::exists(line.checkpoint, error)) {
+        const Checkpoint checkpoint = readCheckpoint(line.checkpoint);
+        checkBelongsTo(checkpoint, pipeline.name, pipeline.fingerprint, line.checkpoint);
+        resume = std::make_shared<std::vector<std::vector<CheckpointSection>>>(
+            planResume(pipeline, checkpoint, transport->size(), line.checkpoint));
+        std::cerr << fmt::format("jobstream: resuming from checkpoint '{}', written {} by {} rank{}{}\n",
+                                 line.checkpoint, checkpointTimeText(checkpoint.writtenAt), checkpoint.ranks,
+                                 checkpoint.ranks == 1 ? "" : "s",
+                                 static_cast<int>(checkpoint.ranks) == transport->size()
+                                     ? ""
+                                     : fmt::format(", on {} now", transport->size()))
+                  << std::flush;
+        verdict = kResuming;
+      } else {
+        checkWritable(line.checkpoint);
+        verdict = kCheckpointing;
+      }
+    } catch (const CheckpointError& e) {
+      std::cerr << "jobstream: error: " << e.what() << '\n' << std::flush;
+      verdict = kRefused;
+    }
+  }
+  verdict = transport->sumOverRanks(verdict);
+  if (verdict == kRefused) return 2;
+
   // Standard input reaches rank 0 only, so only rank 0 can judge it; an
-  // error there must end every rank.
-  if (!items && !hasInit(pipeline) && rankZero) {
+  // error there must end every rank. A resumed run does not read it again.
+  if (!items && !hasInit(pipeline) && rankZero && verdict != kResuming) {
     try {
       items = readItems(pipeline, in);
     } catch (const UsageError& e) {
@@ -142,6 +180,11 @@ int runProgram(const PipelineDef& pipeline, int argc, char** argv, std::unique_p
   RankOptions options;
   options.threads =
       line.threads > 0 ? line.threads : std::max(1, availableCpus() / std::max(1, transport->ranksOnThisHost()));
+  options.checkpoint = line.checkpoint;
+  options.checkpointInterval = line.checkpointInterval;
+  options.resuming = verdict == kResuming;
+  options.resume = std::move(resume);
+  if (options.resuming) items.reset();
   return runRank(pipeline, *transport, options, std::move(items)).exitCode;
 }
 

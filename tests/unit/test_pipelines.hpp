@@ -79,12 +79,12 @@ struct LoopbackRun {
   bool timedOut = false;
 };
 
-// Runs `pipeline` on `ranks` loopback ranks with `threads` workers each.
-// On timeout the hub is aborted (every rank's loop then returns) and the
+// Runs `pipeline` on `ranks` loopback ranks with `threads` workers each,
+// and `base` for the rest of every rank's options (checkpoints). On timeout the hub is aborted (every rank's loop then returns) and the
 // run is marked timedOut; if even that does not end it, the process aborts.
 inline LoopbackRun runLoopback(const PipelineDef& pipeline, int ranks, int threads,
                                std::unique_ptr<BatchBase> items, LoopbackChaos chaos = {},
-                               std::chrono::milliseconds timeout = 30s) {
+                               std::chrono::milliseconds timeout = 30s, RankOptions base = {}) {
   auto hub = std::make_shared<LoopbackHub>(ranks, chaos);
   struct Shared {
     std::mutex mutex;
@@ -97,11 +97,11 @@ inline LoopbackRun runLoopback(const PipelineDef& pipeline, int ranks, int threa
   std::shared_ptr<BatchBase> initial(std::move(items));
   std::vector<std::thread> threadsOfRanks;
   for (int r = 0; r != ranks; ++r) {
-    threadsOfRanks.emplace_back([&pipeline, hub, shared, initial, r, threads] {
+    threadsOfRanks.emplace_back([&pipeline, hub, shared, initial, r, threads, base] {
       LoopbackTransport transport(hub, r);
       RunResult result;
       try {
-        RankOptions options;
+        RankOptions options = base;
         options.threads = threads;
         // Rank 0 takes the initial batch by moving it into a fresh one.
         std::unique_ptr<BatchBase> own;

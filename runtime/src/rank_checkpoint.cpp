@@ -1,0 +1,292 @@
+// Checkpoints: a consistent snapshot of every rank, taken while nothing runs
+// and nothing is in flight, and a run resumed from one on any number of
+// ranks.
+//
+// Taking one (rank 0 decides, between termination waves; the actions the
+// next wave is to carry are part of the checkpoint):
+//   1. pause, round 1, down the tree: each rank holds its queue (workers
+//      finish the chunk they run, then wait), stops stealing (it refuses
+//      requests and waits for the answer to its own), sends what its last
+//      chunks made for other ranks, and answers up the tree, once its
+//      subtree has, with the work and stolen messages its subtree sent and
+//      received so far.
+//   2. Once every rank is still, no rank sends work again until the resume,
+//      so the sent sum is final; the received sum grows to meet it. Rank 0
+//      repeats the counting round until the two are equal: then no item is
+//      in flight, every item is in a queue, a store, an instance or a
+//      finish stage's collection, and the counters say exactly that.
+//   3. snapshot, down the tree: each rank encodes its state (snapshot.hpp)
+//      and sends it to rank 0, then waits.
+//   4. With every rank's state, rank 0 sends resume down the tree and
+//      writes the file in a background thread (checkpoint_file.hpp: atomic),
+//      so the run goes on while the bytes reach the disk. No rank goes on
+//      before every rank's state was taken: otherwise work made after the
+//      snapshot could reach a rank whose snapshot is still to come, and be
+//      in the checkpoint twice.
+//
+// Resuming: rank 0 sends each rank its share of the checkpoint (planResume)
+// before anything else; a rank starts its workers only once its share is in
+// place, and rank 0 starts termination waves only when every rank has said
+// so. Items for a frame_end cannot reach a rank before the instance does.
+#include <fmt/format.h>
+
+#include <chrono>
+#include <ctime>
+#include <filesystem>
+#include <iostream>
+#include <stdexcept>
+
+#include "rank_impl.hpp"
+
+namespace jobstream::detail {
+
+namespace {
+
+double secondsSince(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+Clock::duration intervalOf(double seconds) {
+  return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
+}
+
+// A pointer into live state, for encoding: the batch stays where it is.
+std::shared_ptr<BatchBase> borrow(BatchBase* batch) { return std::shared_ptr<BatchBase>(std::shared_ptr<BatchBase>(), batch); }
+
+}  // namespace
+
+Rank::~Rank() {
+  if (writer_.joinable()) writer_.join();
+}
+
+// Rank 0: starts a checkpoint when one is due and the moment is right.
+bool Rank::maybeCheckpoint() {
+  if (rank_ != 0 || options_.checkpoint.empty()) return false;
+  if (writer_.joinable() && !writing_.load()) collectWriter(false);
+  if (pause_ != Pause::running || stopping_ || waveActive_ || restoreAcksPending_ != 0 || writer_.joinable() ||
+      failed_.load())
+    return false;
+  if (Clock::now() < nextCheckpointAt_) return false;
+  pauseStartedAt_ = Clock::now();
+  beginPauseRound(1);
+  return true;
+}
+
+void Rank::beginPauseRound(std::uint32_t round) {
+  if (round == 1) {
+    if (pause_ != Pause::running) throw std::runtime_error("jobstream: checkpoint out of step (paused twice)");
+    pause_ = Pause::quiescing;
+    queue_.hold();
+  } else if (pause_ != Pause::still) {
+    throw std::runtime_error("jobstream: checkpoint out of step (a counting round before the pause)");
+  }
+  pauseRound_ = round;
+  pauseAnswered_ = false;
+  pauseSums_ = PauseReply{round, 0, 0};
+  pauseRepliesPending_ = children_.size();
+  if (!children_.empty()) {
+    const std::vector<char> bytes = encodePause(round);
+    for (int child : children_) send(child, MessageKind::pause, bytes);
+  }
+}
+
+// Answers the round once this rank is still and its subtree has answered;
+// on rank 0, judges the round.
+bool Rank::maybeAnswerPause() {
+  if ((pause_ != Pause::quiescing && pause_ != Pause::still) || pauseAnswered_ || pauseRepliesPending_ != 0 ||
+      stealOutstanding_ || queue_.idleWorkers() != threads_)
+    return false;
+  sendOutbox();  // what the last chunks made for other ranks
+  pause_ = Pause::still;
+  pauseAnswered_ = true;
+  PauseReply reply = pauseSums_;
+  reply.sent += taskMessagesSent_;
+  reply.received += taskMessagesReceived_;
+  if (rank_ != 0) {
+    send(parentOf(rank_), MessageKind::pauseReply, encodePauseReply(reply));
+    return true;
+  }
+  if (reply.sent == reply.received) {
+    takeSnapshot();
+  } else {
+    beginPauseRound(pauseRound_ + 1);
+  }
+  return true;
+}
+
+RankState Rank::liveState() {
+  RankState state;
+  state.tasks = queue_.snapshot();
+  for (const std::unique_ptr<StoreSlot>& slot : slots_) {
+    std::lock_guard lock(slot->mutex);
+    for (const auto& [key, stores] : slot->stores) {
+      if (!stores || stores->size() == 0) continue;
+      const auto reduce = reduceOf_.find(regionId(key.scope == 0 ? kNoStage : instance_id::frame(key.scope), key.region));
+      if (reduce == reduceOf_.end()) throw std::logic_error("jobstream: a reduction store of no reduce");
+      state.stores.push_back(SavedStores{key, reduce->second, borrow(stores.get())});
+    }
+  }
+  {
+    std::lock_guard lock(instancesMutex_);
+    for (const auto& [id, instance] : instances_)
+      state.instances.push_back(SavedInstance{id, instance->frame, instance->parent, instance->maxGen,
+                                              borrow(instance->store.get()), borrow(instance->first.get())});
+  }
+  counters_.addTo(state.counters);
+  state.nextInstance = nextInstance_.load();
+  return state;
+}
+
+void Rank::takeSnapshot() {
+  if (rank_ != 0 && pause_ != Pause::still) throw std::runtime_error("jobstream: checkpoint out of step (snapshot)");
+  for (int child : children_) send(child, MessageKind::snapshot, encodeSignal());
+  std::vector<CheckpointSection> sections = encodeRankState(pipeline_, static_cast<std::uint32_t>(rank_), liveState());
+  pause_ = Pause::snapshotTaken;
+  if (rank_ != 0) {
+    send(0, MessageKind::snapshotData, encodeSections(sections));
+    return;
+  }
+  GlobalState global;
+  for (StageIndex i = 0; i != collectors_.size(); ++i)
+    if (collectors_[i]) global.finished.emplace_back(i, borrow(collectors_[i].get()));
+  global.wave = wave_;
+  global.next = nextActions_;
+  {
+    ByteWriter out(global.tracker);
+    tracker_->save(out);
+  }
+  for (CheckpointSection& section : encodeGlobalState(pipeline_, global)) sections.push_back(std::move(section));
+  gathered_ = std::move(sections);
+  snapshotsPending_ = static_cast<std::size_t>(size_ - 1);
+  if (snapshotsPending_ == 0) finishCheckpoint();
+}
+
+void Rank::gathered(std::vector<CheckpointSection> sections) {
+  if (rank_ != 0 || pause_ != Pause::snapshotTaken || snapshotsPending_ == 0)
+    throw std::runtime_error("jobstream: checkpoint out of step (a snapshot nobody asked for)");
+  for (CheckpointSection& section : sections) gathered_.push_back(std::move(section));
+  if (--snapshotsPending_ == 0) finishCheckpoint();
+}
+
+// Rank 0 has every rank's state: the run goes on while the file is written.
+void Rank::finishCheckpoint() {
+  for (int child : children_) send(child, MessageKind::resume, encodeSignal());
+  resumeWork();
+  result_.checkpointPauses.push_back(secondsSince(pauseStartedAt_));
+
+  Checkpoint checkpoint;
+  checkpoint.pipeline = std::string(pipeline_.name);
+  checkpoint.fingerprint = std::string(pipeline_.fingerprint);
+  checkpoint.ranks = static_cast<std::uint32_t>(size_);
+  checkpoint.writtenAt = static_cast<std::int64_t>(std::time(nullptr));
+  checkpoint.sections = std::move(gathered_);
+  gathered_.clear();
+  result_.checkpointBytes = 0;
+  for (const CheckpointSection& section : checkpoint.sections) result_.checkpointBytes += section.bytes.size();
+  writing_.store(true);
+  writer_ = std::thread([this, checkpoint = std::move(checkpoint)] {
+    const auto start = Clock::now();
+    try {
+      writeCheckpoint(options_.checkpoint, checkpoint);
+    } catch (const std::exception& e) {
+      writeError_ = e.what();
+    }
+    writeSeconds_ = secondsSince(start);
+    writing_.store(false);
+  });
+  nextCheckpointAt_ = Clock::now() + intervalOf(options_.checkpointInterval);
+}
+
+void Rank::resumeWork() {
+  if (pause_ != Pause::snapshotTaken) throw std::runtime_error("jobstream: checkpoint out of step (resume)");
+  pause_ = Pause::running;
+  queue_.release();
+  stealBackoff_ = kMinStealBackoff;
+  nextStealAt_ = Clock::now();
+}
+
+// Rank 0: joins the writer (waiting for it if `wait`). A write that failed
+// is a warning: the run goes on and the previous checkpoint stays whole.
+bool Rank::collectWriter(bool wait) {
+  if (!writer_.joinable() || (!wait && writing_.load())) return false;
+  writer_.join();
+  if (!writeError_.empty()) {
+    std::cerr << "jobstream: warning: " << writeError_ << "; the run goes on, and the previous checkpoint stays"
+              << std::endl;
+    writeError_.clear();
+    return true;
+  }
+  result_.checkpointWrites.push_back(writeSeconds_);
+  ++checkpointsWritten_;
+  if (options_.crashAfterCheckpoints != 0 && checkpointsWritten_ == options_.crashAfterCheckpoints) {
+    {
+      std::lock_guard lock(errorMutex_);
+      if (error_.empty())
+        error_ = fmt::format("jobstream: error: stopped after {} checkpoints, as the test asked",
+                             checkpointsWritten_);
+    }
+    failed_.store(true);
+  }
+  return true;
+}
+
+void Rank::applyRestore(const std::vector<CheckpointSection>& sections) {
+  RankState state = decodeRankState(pipeline_, static_cast<std::uint32_t>(rank_), sections);
+  for (const Task& task : state.tasks) {
+    const StageDef& stage = pipeline_.stages[task.stage];
+    const bool misplaced = stage.kind == StageKind::frame_end ? homeOf(task.scope) != rank_ : rules_.pinned[task.stage] && rank_ != 0;
+    if (misplaced) throw std::runtime_error("jobstream: a resumed share with items for another rank");
+  }
+  queue_.pushBack(std::move(state.tasks));
+  {
+    StoreSlot& slot = *slots_[commSlot()];
+    std::lock_guard lock(slot.mutex);
+    for (SavedStores& entry : state.stores) {
+      const ItemType& type = *pipeline_.stages[entry.reduce].store;
+      std::unique_ptr<BatchBase>& stores = slot.stores[entry.key];
+      if (!stores) stores = type.make();
+      type.append(*stores, *entry.stores, 0, entry.stores->size());
+    }
+  }
+  {
+    std::lock_guard lock(instancesMutex_);
+    for (SavedInstance& saved : state.instances) {
+      if (homeOf(saved.id) != rank_) throw std::runtime_error("jobstream: a resumed share with another rank's frame instance");
+      const StageDef& frame = pipeline_.stages[saved.frame];
+      auto instance = std::make_unique<Instance>();
+      instance->frame = saved.frame;
+      instance->parent = saved.parent;
+      instance->maxGen = saved.maxGen;
+      instance->store = frame.store->make();
+      frame.store->append(*instance->store, *saved.store, 0, 1);
+      instance->first = frame.input->make();
+      frame.input->append(*instance->first, *saved.first, 0, 1);
+      if (!instances_.emplace(saved.id, std::move(instance)).second)
+        throw std::runtime_error("jobstream: a frame instance twice in a checkpoint");
+    }
+  }
+  counters_.restore(state.counters);
+  nextInstance_.store(state.nextInstance);
+  if (rank_ != 0) return;
+  GlobalState global = decodeGlobalState(pipeline_, sections);
+  for (auto& [stage, batch] : global.finished)
+    pipeline_.stages[stage].input->append(*collectors_[stage], *batch, 0, batch->size());
+  ByteReader in(global.tracker.data(), global.tracker.size());
+  tracker_->load(in);
+  wave_ = global.wave;
+  nextActions_ = std::move(global.next);
+}
+
+// Rank 0, after a run that succeeded: its checkpoint is of no more use.
+void Rank::removeCheckpoint() {
+  if (rank_ != 0 || options_.checkpoint.empty()) return;
+  collectWriter(true);
+  std::error_code error;
+  std::filesystem::remove(options_.checkpoint, error);
+  if (error)
+    std::cerr << fmt::format("jobstream: warning: the run is over, but its checkpoint '{}' could not be removed: {}",
+                             options_.checkpoint, error.message())
+              << std::endl;
+}
+
+}  // namespace jobstream::detail

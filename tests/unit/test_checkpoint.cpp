@@ -1,0 +1,231 @@
+// Checkpoints taken while a run goes on, and runs resumed from them on the
+// same, fewer or more loopback ranks, after a crash at the k-th checkpoint
+// (RankOptions::crashAfterCheckpoints). Every reduction and frame must end
+// with the value of an uninterrupted run however often the run was stopped.
+#include <filesystem>
+#include <set>
+#include <string>
+#include <thread>
+#include <unistd.h>
+
+#include "checkpoint_file.hpp"
+#include "scope_pipelines.hpp"
+#include "snapshot.hpp"
+
+namespace jstest {
+namespace {
+
+using namespace scoped;
+namespace fs = std::filesystem;
+
+// ---------------------------------------------------------------------------
+// fault: a frame per n whose body squares 1..n (slowly), reduces them in the
+// frame and recurs three rounds; a top-level reduce adds up every instance.
+// A round that reduces other than n items throws, so an item lost or run
+// twice by a resume fails the run instead of hiding in a sum.
+namespace fault {
+using mean::Sum;
+struct Rounds {
+  int n = 0;
+  int rounds = 0;
+  long long total = 0;
+  bool entered = false;
+};
+struct Grand {
+  long long instances = 0;
+  long long total = 0;
+  long long weighted = 0;  // sum of n * total: a swapped or lost instance shows
+};
+inline Recorder<std::string>& recorded() {
+  static Recorder<std::string> r;
+  return r;
+}
+inline std::atomic<int> sleepMicros{0};
+inline jobstream::Multiple<int> start(Rounds& r, const int& n) {
+  r.n = n;
+  if (r.entered) return {};
+  r.entered = true;
+  return upTo(n);
+}
+inline long long square(const int& x) {
+  if (const int micros = sleepMicros.load()) std::this_thread::sleep_for(std::chrono::microseconds(micros));
+  return static_cast<long long>(x) * x;
+}
+inline jobstream::Multiple<int> next(Rounds& r, const Sum& s) {
+  if (s.count != r.n)
+    throw std::logic_error("a round of " + std::to_string(s.count) + " items, not " + std::to_string(r.n));
+  r.total += s.total;
+  if (++r.rounds < 3) return upTo(r.n);
+  return {};
+}
+inline void grand(Grand& g, std::span<const Rounds> in, std::span<const Grand> others) {
+  for (const Rounds& r : in) {
+    ++g.instances;
+    g.total += r.total;
+    g.weighted += r.n * r.total;
+  }
+  for (const Grand& o : others) {
+    g.instances += o.instances;
+    g.total += o.total;
+    g.weighted += o.weighted;
+  }
+}
+inline std::string text(const Grand& g) {
+  return std::to_string(g.instances) + ":" + std::to_string(g.total) + ":" + std::to_string(g.weighted);
+}
+inline void record(const std::string& s) { recorded().add(s); }
+
+inline const StageDef stages[] = {
+    {.kind = StageKind::frame, .name = "fault::start", .input = &itemTypeOf<int>, .inputName = "int",
+     .serial = false, .partner = 3, .store = &itemTypeOf<Rounds>, .newStore = &newStore<Rounds>,
+     .enter = &enter<start, Rounds, int, 0, 1>},
+    {.kind = StageKind::job, .name = "fault::square", .input = &itemTypeOf<int>, .inputName = "int",
+     .serial = false, .process = &job<square, int, 1, 2>, .owner = 0},
+    {.kind = StageKind::reduce, .name = "fault::add", .input = &itemTypeOf<long long>, .inputName = "long long",
+     .serial = false, .owner = 0, .store = &itemTypeOf<Sum>, .newStore = &newStore<Sum>,
+     .reduce = &reduce<mean::add, Sum, long long, 2, 1>, .merge = &merge<mean::add, Sum, long long, 2, 1>,
+     .leave = &leaveStore<Sum, 2, 3>},
+    {.kind = StageKind::frame_end, .name = "fault::next", .input = &itemTypeOf<Sum>, .inputName = "Sum",
+     .serial = false, .owner = 0, .region = 1, .partner = 0, .store = &itemTypeOf<Rounds>,
+     .frameEnd = &frameEnd<next, Rounds, Sum, 3, 1>, .leave = &leaveStore<Rounds, 3, 4>},
+    {.kind = StageKind::reduce, .name = "fault::grand", .input = &itemTypeOf<Rounds>, .inputName = "Rounds",
+     .serial = false, .store = &itemTypeOf<Grand>, .newStore = &newStore<Grand>,
+     .reduce = &reduce<grand, Grand, Rounds, 4, 0>, .merge = &merge<grand, Grand, Rounds, 4, 0>,
+     .leave = &leaveEmit<text, Grand, 5, 6>},
+    {.kind = StageKind::emit, .name = "fault::text", .input = &itemTypeOf<Grand>, .inputName = "Grand",
+     .serial = false, .region = 1},
+    {.kind = StageKind::result, .name = "fault::record", .input = &itemTypeOf<std::string>,
+     .inputName = "std::string", .serial = false, .process = &result<record, std::string, 6>, .region = 1},
+};
+inline const PipelineDef pipeline{"fault", "fault-v1", stages, 0, nullptr};
+
+std::string expected(int last) {
+  Grand g;
+  for (long long n = 1; n <= last; ++n) {
+    const long long total = 3 * n * (n + 1) * (2 * n + 1) / 6;
+    ++g.instances;
+    g.total += total;
+    g.weighted += n * total;
+  }
+  return text(g);
+}
+}  // namespace fault
+
+class CheckpointTest : public testing::Test {
+ protected:
+  void SetUp() override {
+    folder_ = fs::temp_directory_path() /
+              ("jobstream-checkpoint-test-" + std::to_string(::getpid()) + "-" +
+               testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(folder_);
+    fs::create_directories(folder_);
+    file_ = (folder_ / "run.ckpt").string();
+    fault::recorded().clear();
+    fault::sleepMicros = 0;
+  }
+  void TearDown() override { fs::remove_all(folder_); }
+
+  // One run of `fault` over 1..last: fresh, or resumed from the file.
+  LoopbackRun run(int ranks, int threads, bool resume, int crashAfter, double interval, bool chaos, int last) {
+    RankOptions options;
+    options.checkpoint = file_;
+    options.checkpointInterval = interval;
+    options.crashAfterCheckpoints = crashAfter;
+    std::unique_ptr<BatchBase> items;
+    if (resume) {
+      const Checkpoint checkpoint = readCheckpoint(file_);
+      checkBelongsTo(checkpoint, fault::pipeline.name, fault::pipeline.fingerprint, file_);
+      options.resuming = true;
+      options.resume = std::make_shared<std::vector<std::vector<CheckpointSection>>>(
+          planResume(fault::pipeline, checkpoint, ranks, file_));
+    } else {
+      items = batchOf(range(1, last + 1));
+    }
+    LoopbackChaos mode;
+    if (chaos) mode = LoopbackChaos{true, static_cast<std::uint64_t>(ranks * 31 + crashAfter), 300us};
+    return runLoopback(fault::pipeline, ranks, threads, std::move(items), mode, 60s, options);
+  }
+
+  fs::path folder_;
+  std::string file_;
+};
+
+// Many checkpoints during one run: the pauses must not change the answer,
+// and the file is gone once the run has succeeded.
+TEST_F(CheckpointTest, CheckpointsDuringARunLeaveItsAnswerAlone) {
+  fault::sleepMicros = 100;
+  for (const auto& [ranks, chaos] : {std::pair{1, false}, std::pair{3, false}, std::pair{4, true}}) {
+    SCOPED_TRACE(std::to_string(ranks) + " ranks" + (chaos ? ", chaos" : ""));
+    fault::recorded().clear();
+    LoopbackRun result = run(ranks, 2, false, 0, 0.002, chaos, 40);
+    ASSERT_TRUE(allSucceeded(result)) << result.ranks[0].error;
+    EXPECT_GT(result.ranks[0].checkpointPauses.size(), 2u) << "the run should have been checkpointed several times";
+    EXPECT_EQ(fault::recorded().sorted(), std::vector<std::string>{fault::expected(40)});
+    EXPECT_FALSE(fs::exists(file_)) << "a run that succeeded leaves no checkpoint";
+  }
+}
+
+// Crash after a few checkpoints, resume on another number of ranks, crash
+// again, ... then finish: the one answer is the uninterrupted one. Results
+// may run again for work after the last checkpoint, never with other values.
+TEST_F(CheckpointTest, ResumedOnAnyNumberOfRanksAfterEachCrash) {
+  fault::sleepMicros = 150;
+  const int last = 60;
+  struct Leg {
+    int ranks;
+    bool chaos;
+  };
+  const std::vector<std::vector<Leg>> plans = {
+      {{2, false}, {1, false}},            // np 2, resumed at np 1
+      {{2, false}, {4, false}},            // np 2, resumed at np 4
+      {{3, true}, {2, true}, {5, false}, {1, false}},  // killed three times
+  };
+  for (const std::vector<Leg>& legs : plans) {
+    std::string name;
+    for (const Leg& leg : legs) name += std::to_string(leg.ranks) + (leg.chaos ? "c " : " ");
+    SCOPED_TRACE("ranks per run: " + name);
+    fault::recorded().clear();
+    fs::remove(file_);
+    for (std::size_t i = 0; i != legs.size(); ++i) {
+      const bool final = i + 1 == legs.size();
+      LoopbackRun result = run(legs[i].ranks, 2, i != 0, final ? 0 : 3, 0.004, legs[i].chaos, last);
+      ASSERT_FALSE(result.timedOut);
+      if (final) {
+        ASSERT_TRUE(allSucceeded(result)) << result.ranks[0].error;
+        EXPECT_FALSE(fs::exists(file_));
+      } else {
+        ASSERT_NE(result.ranks[0].exitCode, 0) << "the run ended before its third checkpoint: make it slower";
+        ASSERT_NE(result.ranks[0].error.find("stopped after 3 checkpoints"), std::string::npos)
+            << result.ranks[0].error;
+        ASSERT_TRUE(fs::exists(file_));
+      }
+    }
+    const std::vector<std::string> seen = fault::recorded().sorted();
+    ASSERT_FALSE(seen.empty());
+    EXPECT_EQ(std::set<std::string>(seen.begin(), seen.end()), std::set<std::string>{fault::expected(last)});
+  }
+}
+
+// A checkpoint describes itself: pending items per stage, stores, instances.
+TEST_F(CheckpointTest, InfoDescribesWhatACheckpointHolds) {
+  fault::sleepMicros = 150;
+  LoopbackRun result = run(2, 2, false, 2, 0.004, false, 60);
+  ASSERT_NE(result.ranks[0].exitCode, 0);
+  std::ostringstream out, err;
+  EXPECT_EQ(describeCheckpoint(fault::pipeline, file_, out, err), 0) << err.str();
+  const std::string text = out.str();
+  EXPECT_NE(text.find("pipeline   'fault', fingerprint fault-v1"), std::string::npos) << text;
+  EXPECT_NE(text.find("ranks      2"), std::string::npos) << text;
+  EXPECT_NE(text.find("pending items per stage"), std::string::npos) << text;
+  EXPECT_NE(text.find("fault::start"), std::string::npos) << text;  // instances of the frame
+  EXPECT_NE(text.find("instances,"), std::string::npos) << text;
+
+  // Another pipeline's program describes the header, then says why it stops.
+  std::ostringstream out2, err2;
+  EXPECT_EQ(describeCheckpoint(mean::pipeline, file_, out2, err2), 1);
+  EXPECT_NE(out2.str().find("ranks      2"), std::string::npos);
+  EXPECT_NE(err2.str().find("pipeline"), std::string::npos) << err2.str();
+}
+
+}  // namespace
+}  // namespace jstest
