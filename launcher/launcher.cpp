@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <set>
@@ -141,6 +142,8 @@ Options parseCommandLine(int argc, const char* const* argv, std::string* help) {
   auto* file = run->add_option("--hostfile", hostfile, "hosts, one per line, each optionally with cpus=N");
   auto* host = run->add_option("--host", hostList, "hosts, e.g. 'h1,h2 cpus=4'");
   file->excludes(host);
+  run->add_option("-c,--checkpoint", options.checkpoint,
+                  "the program's checkpoint file: written while it runs, resumed from after a failure");
   run->add_option("--retries", options.retries, "runs to start again after a failed one (default 0)")
       ->check(CLI::NonNegativeNumber);
   run->add_option("--retry-delay", delaySeconds,
@@ -173,6 +176,7 @@ Options parseCommandLine(int argc, const char* const* argv, std::string* help) {
   if (options.program.empty()) throw UsageError("no program to run: jobstream run [OPTIONS] -- PROG ARGS...");
   if (ranks != 0) options.ranks = ranks;
   options.retryDelay = std::chrono::milliseconds(static_cast<long long>(delaySeconds * 1000.0));
+  if (!options.checkpoint.empty()) options.checkpoint = std::filesystem::absolute(options.checkpoint).string();
   if (!hostList.empty()) options.hosts = parseHosts(hostList, "--host");
   if (!hostfile.empty()) {
     std::ifstream in(hostfile);
@@ -221,7 +225,9 @@ std::vector<std::string> mpirunCommand(const Options& options, const std::string
     command.insert(command.end(), {"--host", list});
   }
   command.insert(command.end(), {"--map-by", "node", "--bind-to", "none"});
-  for (const std::string& name : forwarded) command.insert(command.end(), {"-x", name});
+  for (const std::string& name : forwarded)
+    if (options.checkpoint.empty() || name != "JOBSTREAM_CHECKPOINT") command.insert(command.end(), {"-x", name});
+  if (!options.checkpoint.empty()) command.insert(command.end(), {"-x", "JOBSTREAM_CHECKPOINT=" + options.checkpoint});
   command.insert(command.end(), options.program.begin(), options.program.end());
   return command;
 }
@@ -276,7 +282,8 @@ int runWithRetries(const Options& options, const std::vector<std::string>& comma
     }
     const int status = outcome.signal != 0 ? 128 + outcome.signal : outcome.status;
     if (outcome.status == kUsageStatus) {
-      log << "jobstream run: the program refused its command line (exit status 2); not starting it again"
+      log << "jobstream run: the program refused its command line or its checkpoint (exit status 2); not "
+             "starting it again"
           << std::endl;
       return status;
     }
@@ -297,8 +304,15 @@ int runWithRetries(const Options& options, const std::vector<std::string>& comma
       return status;
     }
     const auto delay = options.retryDelay * (attempt + 1);
-    log << fmt::format("jobstream run: the run failed ({}); starting it again in {:.3g} s (retry {} of {})",
-                       describe(outcome), std::chrono::duration<double>(delay).count(), attempt + 1,
+    std::string from;
+    if (!options.checkpoint.empty()) {
+      std::error_code error;
+      from = std::filesystem::exists(options.checkpoint, error)
+                 ? fmt::format(" from the checkpoint '{}'", options.checkpoint)
+                 : " from the beginning (no checkpoint was written yet)";
+    }
+    log << fmt::format("jobstream run: the run failed ({}); starting it again{} in {:.3g} s (retry {} of {})",
+                       describe(outcome), from, std::chrono::duration<double>(delay).count(), attempt + 1,
                        options.retries)
         << std::endl;
     sleep(delay);
@@ -307,8 +321,8 @@ int runWithRetries(const Options& options, const std::vector<std::string>& comma
 
 int main(int argc, const char* const* argv) {
   constexpr std::string_view kUsage =
-      "usage: jobstream run [-n N] [--hostfile FILE | --host 'h1,h2 cpus=N'] [--retries N]\n"
-      "                     [--retry-delay SECONDS] -- PROG ARGS...\n"
+      "usage: jobstream run [-n N] [--hostfile FILE | --host 'h1,h2 cpus=N'] [-c FILE]\n"
+      "                     [--retries N] [--retry-delay SECONDS] -- PROG ARGS...\n"
       "       jobstream --version\n"
       "'jobstream run --help' describes the options.\n";
   const std::string_view first = argc >= 2 ? argv[1] : "";

@@ -2,7 +2,7 @@
 // pipeline wants, and starts it again after a failure until it succeeds or
 // the retries are spent, saying on stderr what it does.
 //
-//   jobstream run [-n N] [--hostfile FILE | --host 'h1,h2 cpus=N']
+//   jobstream run [-n N] [--hostfile FILE | --host 'h1,h2 cpus=N'] [-c FILE]
 //                 [--retries N] [--retry-delay SECONDS] -- PROG ARGS...
 //
 // The pieces are plain functions so that tests can check each: reading
@@ -42,6 +42,7 @@ std::vector<Host> parseHosts(std::string_view text, std::string_view origin);
 struct Options {
   std::optional<int> ranks;      // -n; default: one rank per host, or 1
   std::vector<Host> hosts;       // from --host or --hostfile
+  std::string checkpoint;        // -c: the program's checkpoint file, made absolute; empty: none
   int retries = 0;               // runs after the first that fails
   std::chrono::milliseconds retryDelay{1000};  // before the first retry; grows linearly
   std::vector<std::string> program;  // PROG ARGS...
@@ -58,9 +59,10 @@ Options parseCommandLine(int argc, const char* const* argv, std::string* help);
 std::vector<std::string> forwardedVariables(const std::vector<std::string>& environment);
 
 // mpirun's command line: `mpirun -n N [--host h1:c1,h2:c2] --map-by node
-// --bind-to none -x VAR... PROG ARGS...`. One rank per host by default:
-// each rank runs a worker thread per core of its host, so binding a rank to
-// one core would stop it from using the others.
+// --bind-to none -x VAR... [-x JOBSTREAM_CHECKPOINT=FILE] PROG ARGS...`.
+// One rank per host by default: each rank runs a worker thread per core of
+// its host, so binding a rank to one core would stop it from using the
+// others. The checkpoint goes by environment, whatever PROG's arguments are.
 std::vector<std::string> mpirunCommand(const Options& options, const std::string& mpirun,
                                        const std::vector<std::string>& forwarded);
 
@@ -78,7 +80,8 @@ Outcome runCommand(const std::vector<std::string>& command);
 // The retry loop: runs `command` with `run` until it succeeds, the user
 // stops it (SIGINT or SIGTERM, or exit status 130 or 143), the program
 // refuses its command line (exit status 2, a jobstream program's usage
-// error), or the retries are spent, narrating on `log`. `sleep` waits between attempts. Returns the
+// error, or a checkpoint it refuses), or the retries are spent, narrating on
+// `log`; with a checkpoint, it says whether a retry resumes from it. `sleep` waits between attempts. Returns the
 // launcher's exit status: 0, the run's last status, or 128 + its signal.
 int runWithRetries(const Options& options, const std::vector<std::string>& command,
                    const std::function<Outcome(const std::vector<std::string>&)>& run,

@@ -181,7 +181,9 @@ void writeCheckpoint(const std::string& path, const Checkpoint& checkpoint) {
   const std::vector<char> bytes = encodeCheckpoint(checkpoint);
   const std::filesystem::path target(path);
   const std::filesystem::path folder = target.has_parent_path() ? target.parent_path() : ".";
-  const std::string temporary = fmt::format("{}.tmp-{}", path, ::getpid());
+  // One name, not one per process: a temporary file that a killed run left
+  // is overwritten by the next write instead of piling up.
+  const std::string temporary = temporaryCheckpointPath(path);
   const auto fail = [&](std::string_view what, int error) {
     ::unlink(temporary.c_str());
     return CheckpointError(fmt::format("jobstream: cannot write checkpoint '{}': {} '{}': {}; the previous "

@@ -19,7 +19,7 @@
 //                   the payload, then the payload
 //   end             8 bytes "JSCKEND\0", then the file's size u64
 //
-// Writing is atomic: a temporary file in the same folder, fsync, rename over
+// Writing is atomic: a temporary file in the same folder (FILE.tmp), fsync, rename over
 // the old file, fsync of the folder. A crash at any instant leaves either the
 // old file or the new one, each whole.
 #pragma once
@@ -35,10 +35,18 @@ namespace jobstream::detail {
 inline constexpr std::uint32_t kCheckpointFormat = 1;
 
 // Every refusal: the message says which file and what is wrong with it.
+// It starts with "jobstream: ".
 class CheckpointError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };
+
+// A CheckpointError's message without its "jobstream: ", to follow
+// "jobstream: error: " or "jobstream: warning: ".
+inline std::string_view withoutPrefix(std::string_view message) {
+  constexpr std::string_view kPrefix = "jobstream: ";
+  return message.substr(0, kPrefix.size()) == kPrefix ? message.substr(kPrefix.size()) : message;
+}
 
 struct CheckpointSection {
   std::string name;        // what the bytes hold
@@ -69,6 +77,9 @@ Checkpoint decodeCheckpoint(const std::vector<char>& bytes, const std::string& p
 // CheckpointError, after removing its temporary file, if it cannot; a file
 // already at `path` is then left as it was.
 void writeCheckpoint(const std::string& path, const Checkpoint& checkpoint);
+
+// Where writeCheckpoint writes before the rename: `path` + ".tmp".
+inline std::string temporaryCheckpointPath(const std::string& path) { return path + ".tmp"; }
 
 // Reads and checks the whole file. Throws CheckpointError when the file
 // cannot be read or is refused; never changes it.

@@ -211,8 +211,7 @@ bool Rank::collectWriter(bool wait) {
   if (!writer_.joinable() || (!wait && writing_.load())) return false;
   writer_.join();
   if (!writeError_.empty()) {
-    std::cerr << "jobstream: warning: " << writeError_ << "; the run goes on, and the previous checkpoint stays"
-              << std::endl;
+    std::cerr << "jobstream: warning: " << withoutPrefix(writeError_) << "; the run goes on" << std::endl;
     writeError_.clear();
     return true;
   }
@@ -282,6 +281,7 @@ void Rank::removeCheckpoint() {
   if (rank_ != 0 || options_.checkpoint.empty()) return;
   collectWriter(true);
   std::error_code error;
+  std::filesystem::remove(temporaryCheckpointPath(options_.checkpoint), error);  // a killed run's
   std::filesystem::remove(options_.checkpoint, error);
   if (error)
     std::cerr << fmt::format("jobstream: warning: the run is over, but its checkpoint '{}' could not be removed: {}",

@@ -158,7 +158,7 @@ int runProgram(const PipelineDef& pipeline, int argc, char** argv, std::unique_p
         verdict = kCheckpointing;
       }
     } catch (const CheckpointError& e) {
-      std::cerr << "jobstream: error: " << e.what() << '\n' << std::flush;
+      std::cerr << "jobstream: error: " << withoutPrefix(e.what()) << '\n' << std::flush;
       verdict = kRefused;
     }
   }

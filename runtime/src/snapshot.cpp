@@ -256,7 +256,7 @@ DecodedCheckpoint decodeAll(const PipelineDef& pipeline, const Checkpoint& check
       decoded.ranks.push_back(decodeRankState(pipeline, rank, checkpoint.sections));
     decoded.global = decodeGlobalState(pipeline, checkpoint.sections);
   } catch (const std::exception& e) {
-    throw CheckpointError(fmt::format("checkpoint '{}' does not fit this pipeline although its fingerprint "
+    throw CheckpointError(fmt::format("jobstream: checkpoint '{}' does not fit this pipeline although its fingerprint "
                                       "does: {}; it is left as it is",
                                       path, e.what()));
   }
@@ -303,7 +303,7 @@ std::vector<std::vector<CheckpointSection>> planResume(const PipelineDef& pipeli
   }
   for (const auto& [key, counts] : fresh[0].counters)
     if (counts.finished > counts.created)
-      throw CheckpointError(fmt::format("checkpoint '{}' counts more items finished than created; it is left as it is", path));
+      throw CheckpointError(fmt::format("jobstream: checkpoint '{}' counts more items finished than created; it is left as it is", path));
   // The rest, largest first, each where the fewest items are so far.
   std::stable_sort(spread.begin(), spread.end(), [](const Task& a, const Task& b) { return a.size() > b.size(); });
   for (Task& task : spread) {
@@ -351,7 +351,7 @@ int describeCheckpoint(const PipelineDef& pipeline, const std::string& path, std
   try {
     checkpoint = readCheckpoint(path);
   } catch (const CheckpointError& e) {
-    err << "jobstream: error: " << e.what() << '\n';
+    err << "jobstream: error: " << withoutPrefix(e.what()) << '\n';
     return 1;
   }
   std::uint64_t total = 0;
@@ -364,14 +364,14 @@ int describeCheckpoint(const PipelineDef& pipeline, const std::string& path, std
   try {
     checkBelongsTo(checkpoint, pipeline.name, pipeline.fingerprint, path);
   } catch (const CheckpointError& e) {
-    err << "jobstream: error: " << e.what() << '\n';
+    err << "jobstream: error: " << withoutPrefix(e.what()) << '\n';
     return 1;
   }
   DecodedCheckpoint decoded;
   try {
     decoded = decodeAll(pipeline, checkpoint, path);
   } catch (const CheckpointError& e) {
-    err << "jobstream: error: " << e.what() << '\n';
+    err << "jobstream: error: " << withoutPrefix(e.what()) << '\n';
     return 1;
   }
 

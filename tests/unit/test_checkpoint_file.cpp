@@ -105,12 +105,20 @@ TEST_F(CheckpointFile, ANewCheckpointReplacesTheOldOneWhole) {
   EXPECT_EQ(jobstream::detail::readCheckpoint(file), next);
 }
 
+TEST_F(CheckpointFile, ATemporaryFileLeftByAKilledWriteIsOverwritten) {
+  const std::string file = path("run.ckpt");
+  std::ofstream(jobstream::detail::temporaryCheckpointPath(file)) << "half a checkpoint";
+  jobstream::detail::writeCheckpoint(file, sample());
+  EXPECT_EQ(jobstream::detail::readCheckpoint(file), sample());
+  EXPECT_FALSE(fs::exists(jobstream::detail::temporaryCheckpointPath(file)));
+}
+
 TEST_F(CheckpointFile, AFailedWriteLeavesThePreviousCheckpointAsItWas) {
   const std::string file = path("run.ckpt");
   jobstream::detail::writeCheckpoint(file, sample());
   const std::vector<char> before = bytesOf(file);
   // The temporary file's name is taken by a folder: the write cannot start.
-  fs::create_directory(file + ".tmp-" + std::to_string(::getpid()));
+  fs::create_directory(jobstream::detail::temporaryCheckpointPath(file));
   Checkpoint next = sample();
   next.writtenAt += 600;
   try {

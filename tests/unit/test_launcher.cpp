@@ -5,7 +5,12 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <unistd.h>
+
 #include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <functional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -122,6 +127,17 @@ TEST(LauncherMpirun, OneRankPerHostUnbound) {
   EXPECT_EQ(jobstream::launcher::mpirunCommand(options, "mpirun", {})[2], "6");
 }
 
+TEST(LauncherMpirun, TheCheckpointGoesByEnvironmentAsAnAbsolutePath) {
+  const char* argv[] = {"jobstream", "run", "-n", "2", "-c", "run.ckpt", "--", "./prog", "--", "-3"};
+  Options options = jobstream::launcher::parseCommandLine(10, argv, nullptr);
+  const std::string absolute = (std::filesystem::current_path() / "run.ckpt").string();
+  EXPECT_EQ(options.checkpoint, absolute);
+  // A JOBSTREAM_CHECKPOINT of the shell's is replaced, not forwarded too.
+  EXPECT_THAT(jobstream::launcher::mpirunCommand(options, "mpirun", {"PATH", "JOBSTREAM_CHECKPOINT"}),
+              ElementsAre("mpirun", "-n", "2", "--map-by", "node", "--bind-to", "none", "-x", "PATH", "-x",
+                          "JOBSTREAM_CHECKPOINT=" + absolute, "./prog", "--", "-3"));
+}
+
 // Runs the retry loop over scripted outcomes; records the waits.
 struct Scripted {
   explicit Scripted(std::vector<Outcome> scripted) : outcomes(std::move(scripted)) {}
@@ -129,14 +145,19 @@ struct Scripted {
   std::size_t runs = 0;
   std::vector<std::chrono::milliseconds> waits;
   std::ostringstream log;
+  std::function<void(std::size_t)> onRun;  // before each run, with its number
 
-  int operator()(int retries) {
+  int operator()(int retries, std::string checkpoint = {}) {
     Options options;
+    options.checkpoint = std::move(checkpoint);
     options.retries = retries;
     options.retryDelay = 100ms;
     return jobstream::launcher::runWithRetries(
         options, {"mpirun", "./prog"},
-        [this](const std::vector<std::string>&) { return outcomes.at(runs++); },
+        [this](const std::vector<std::string>&) {
+          if (onRun) onRun(runs);
+          return outcomes.at(runs++);
+        },
         [this](std::chrono::milliseconds wait) { waits.push_back(wait); }, log);
   }
 };
@@ -178,7 +199,20 @@ TEST(LauncherRetries, TheUserStoppingItOrAUsageErrorIsNotRetried) {
   Scripted usage({Outcome{2, 0}, Outcome{0, 0}});
   EXPECT_EQ(usage(5), 2);
   EXPECT_EQ(usage.runs, 1u);
-  EXPECT_THAT(usage.log.str(), HasSubstr("the program refused its command line"));
+  EXPECT_THAT(usage.log.str(), HasSubstr("the program refused its command line or its checkpoint"));
+}
+
+TEST(LauncherRetries, ARetrySaysWhetherItResumesFromTheCheckpoint) {
+  const auto file = std::filesystem::temp_directory_path() / ("launcher-test-" + std::to_string(::getpid()) + ".ckpt");
+  std::filesystem::remove(file);
+  Scripted script({Outcome{0, SIGKILL}, Outcome{0, SIGKILL}, Outcome{0, 0}});
+  script.onRun = [&](std::size_t run) {
+    if (run == 1) std::ofstream(file) << "written by the run";  // the second run writes one
+  };
+  EXPECT_EQ(script(3, file.string()), 0);
+  std::filesystem::remove(file);
+  EXPECT_THAT(script.log.str(), HasSubstr("starting it again from the beginning (no checkpoint was written yet) in 0.1 s"));
+  EXPECT_THAT(script.log.str(), HasSubstr("starting it again from the checkpoint '" + file.string() + "' in 0.2 s"));
 }
 
 }  // namespace

@@ -1,0 +1,194 @@
+#!/usr/bin/env python3
+"""Fault test: runs a checkpointing program, kills it with SIGKILL at random
+moments (a bounded number of times), relaunches it until it succeeds, and
+compares what it printed with the uninterrupted answer.
+
+  fault_test.py --expect LINE --np N [--resume-np M...] [--kills K]
+                [--seed S] [--interval SECONDS] [--launcher JOBSTREAM]
+                -- PROG ARGS...
+
+--np 0 runs PROG as one process and kills it; N >= 1 runs it under mpirun
+and kills one of its ranks (a rank dying, as on a failed node), after which
+mpirun must end the job. The first launch uses --np; after each kill the
+next launch uses the next --resume-np, if any, else --np again, so "killed
+at np 2, resumed at np 4" is `--np 2 --resume-np 4`. The last launch is not
+killed. With --launcher, PROG runs under `jobstream run -c FILE --retries`
+instead: the launcher relaunches after each kill by itself.
+
+Every launch has a time limit that turns a hang into a failure. At the end,
+stdout of the launch that succeeded must be exactly LINE, the checkpoint
+file must be gone, and every launch after a kill that left a checkpoint
+must have said it resumed.
+"""
+import argparse
+import os
+import random
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+MPI_ENV = dict(OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
+               OMPI_MCA_rmaps_base_oversubscribe="1", OMPI_MCA_btl="self,vader",
+               OMPI_MCA_btl_vader_single_copy_mechanism="none")
+LAUNCH_LIMIT = 90  # seconds for one launch
+EXIT_LIMIT = 30    # seconds for mpirun to end the job once a rank is killed
+
+
+def descendants(pid):
+    """Processes below pid, from /proc."""
+    children = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            children.setdefault(int(fields[1]), []).append(int(entry))
+        except OSError:
+            continue
+    found, todo = [], [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def ranks_of(pid, program):
+    real = os.path.realpath(program)
+    ranks = []
+    for child in descendants(pid):
+        try:
+            if os.path.realpath(f"/proc/{child}/exe") == real:
+                ranks.append(child)
+        except OSError:
+            continue
+    return ranks
+
+
+def finish(process, limit):
+    try:
+        out, err = process.communicate(timeout=limit)
+        return out.decode(errors="replace"), err.decode(errors="replace"), False
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        out, err = process.communicate()
+        return out.decode(errors="replace"), err.decode(errors="replace"), True
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--expect", required=True)
+    parser.add_argument("--np", type=int, required=True)
+    parser.add_argument("--resume-np", type=int, action="append", default=[])
+    parser.add_argument("--kills", type=int, default=3)
+    parser.add_argument("--seed", type=int, default=None)
+    parser.add_argument("--interval", type=float, default=0.25)
+    parser.add_argument("--launcher")
+    parser.add_argument("command", nargs=argparse.REMAINDER)
+    args = parser.parse_args()
+    command = args.command[1:] if args.command[:1] == ["--"] else args.command
+    seed = args.seed if args.seed is not None else random.randrange(1 << 30)
+    rng = random.Random(seed)
+    print(f"seed {seed} (rerun with --seed {seed})")
+
+    env = dict(os.environ)
+    env.update(MPI_ENV)
+    env.pop("JOBSTREAM_CHECKPOINT", None)
+    folder = tempfile.mkdtemp(prefix="jobstream-fault-")
+    checkpoint = os.path.join(folder, "run.ckpt")
+
+    if args.launcher:
+        return with_launcher(args, command, env, checkpoint, rng)
+
+    kills = 0
+    nps = [args.np] + args.resume_np
+    for launch in range(args.kills + 1):
+        np = nps[min(launch, len(nps) - 1)]
+        had_checkpoint = os.path.exists(checkpoint)
+        argv = command + ["--checkpoint", checkpoint, "--checkpoint-interval", str(args.interval)]
+        if np > 0:
+            argv = ["mpirun", "-np", str(np), "--bind-to", "none"] + argv
+        last = launch == args.kills
+        started = time.monotonic()
+        process = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE, env=env, start_new_session=True)
+        what = f"launch {launch + 1} at np {np}"
+        if not last:
+            # Kill once the first checkpoint can have been written, at a random moment.
+            delay = rng.uniform(args.interval * 1.5, args.interval * 6)
+            try:
+                process.wait(timeout=delay)
+            except subprocess.TimeoutExpired:
+                pass
+            if process.poll() is None:
+                victims = [process.pid] if np == 0 else ranks_of(process.pid, command[0])
+                if victims:
+                    victim = rng.choice(victims)
+                    try:
+                        os.kill(victim, signal.SIGKILL)
+                        kills += 1
+                        print(f"{what}: killed pid {victim} after {time.monotonic() - started:.2f}s")
+                    except ProcessLookupError:
+                        pass
+        out, err, hung = finish(process, EXIT_LIMIT if not last else LAUNCH_LIMIT)
+        if hung:
+            return fail(f"{what}: did not end (a hang)", argv, out, err)
+        if had_checkpoint and "resuming from checkpoint" not in err:
+            return fail(f"{what}: a checkpoint was there, but the run did not say it resumed", argv, out, err)
+        if process.returncode == 0:
+            print(f"{what}: succeeded after {time.monotonic() - started:.2f}s")
+            return check_success(out, err, argv, args.expect, checkpoint, kills)
+        if last:
+            return fail(f"{what}: failed with exit code {process.returncode}", argv, out, err)
+        if "jobstream: error: checkpoint" in err:
+            return fail(f"{what}: the checkpoint was refused", argv, out, err)
+        state = "left a checkpoint" if os.path.exists(checkpoint) else "left no checkpoint yet"
+        print(f"{what}: ended with exit code {process.returncode}, {state}")
+    return fail("no launch succeeded", command, "", "")
+
+
+def with_launcher(args, command, env, checkpoint, rng):
+    argv = [args.launcher, "run", "-n", str(args.np), "-c", checkpoint, "--retries", str(args.kills + 2),
+            "--retry-delay", "0", "--", *command, "--checkpoint-interval", str(args.interval)]
+    started = time.monotonic()
+    process = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, env=env, start_new_session=True)
+    kills = 0
+    deadline = started + LAUNCH_LIMIT * (args.kills + 1)
+    while kills < args.kills and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(rng.uniform(args.interval * 1.5, args.interval * 6))
+        victims = ranks_of(process.pid, command[0])
+        if victims:
+            os.kill(rng.choice(victims), signal.SIGKILL)
+            kills += 1
+            print(f"killed a rank after {time.monotonic() - started:.2f}s")
+    out, err, hung = finish(process, max(1, deadline - time.monotonic()))
+    if hung:
+        return fail("the launcher did not end (a hang)", argv, out, err)
+    if process.returncode != 0:
+        return fail(f"the launcher failed with exit code {process.returncode}", argv, out, err)
+    if kills and "from the checkpoint" not in err:
+        return fail("the launcher did not say it restarted from the checkpoint", argv, out, err)
+    return check_success(out, err, argv, args.expect, checkpoint, kills)
+
+
+def check_success(out, err, argv, expect, checkpoint, kills):
+    if out.strip() != expect:
+        return fail(f"printed {out.strip()!r}, not {expect!r}", argv, out, err)
+    if os.path.exists(checkpoint):
+        return fail("the checkpoint is still there after a run that succeeded", argv, out, err)
+    print(f"ok: the uninterrupted answer after {kills} kills")
+    return 0
+
+
+def fail(reason, command, out, err):
+    print(f"FAILED: {reason}\ncommand: {' '.join(command)}")
+    print(f"--- stdout\n{out}\n--- stderr\n{err}")
+    return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,137 @@
+#!/usr/bin/env python3
+"""Checkpoints a program refuses, and --checkpoint-info:
+
+  refusal_test.py PROG OTHER_PROG
+
+PROG checkpoints (tests/e2e/checkpoint_fault.cpp); it is killed once its
+checkpoint exists, which gives a real file. Then every refused case must
+end with exit status 2 (the launcher does not retry it), a message that
+names the file and the fault, no hang (also under mpirun at np 2), and the
+file left byte for byte as it was: a checkpoint of another pipeline, a
+truncated one, a corrupt one, one of another format version, a file that is
+not a checkpoint, a folder that does not exist, a folder given as the file.
+"""
+import hashlib
+import os
+import shutil
+import signal
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+
+MPI_ENV = dict(OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
+               OMPI_MCA_rmaps_base_oversubscribe="1", OMPI_MCA_btl="self,vader",
+               OMPI_MCA_btl_vader_single_copy_mechanism="none")
+failures = []
+
+
+def run(argv, np=0, timeout=60):
+    env = dict(os.environ)
+    env.update(MPI_ENV)
+    env.pop("JOBSTREAM_CHECKPOINT", None)
+    if np > 0:
+        argv = ["mpirun", "-np", str(np), "--bind-to", "none"] + argv
+    process = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               env=env, start_new_session=True)
+    try:
+        out, err = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        out, err = process.communicate()
+        return None, out.decode(errors="replace"), err.decode(errors="replace")
+    return process.returncode, out.decode(errors="replace"), err.decode(errors="replace")
+
+
+def digest(path):
+    with open(path, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()
+
+
+def check(name, ok, detail=""):
+    print(("ok      " if ok else "FAILED  ") + name)
+    if not ok:
+        print(detail)
+        failures.append(name)
+
+
+def refused(name, program, path, pattern, np=0):
+    before = digest(path) if os.path.isfile(path) else None
+    status, out, err = run([program, "--checkpoint", path], np=np)
+    detail = f"exit {status}\n--- stdout\n{out}\n--- stderr\n{err}"
+    check(f"{name}: refused with exit status 2 (np {np})", status == 2, detail)
+    check(f"{name}: the message names the file and says '{pattern}'",
+          f"'{path}'" in err and pattern in err and "jobstream: error: " in err, detail)
+    check(f"{name}: no work ran", out == "", detail)
+    if before is not None:
+        check(f"{name}: the file is left as it was", os.path.isfile(path) and digest(path) == before)
+
+
+def main():
+    program, other = sys.argv[1], sys.argv[2]
+    folder = tempfile.mkdtemp(prefix="jobstream-refusal-")
+    good = os.path.join(folder, "good.ckpt")
+
+    # A real checkpoint: start the run, kill it once the file is there.
+    env = dict(os.environ)
+    env.pop("JOBSTREAM_CHECKPOINT", None)
+    process = subprocess.Popen([program, "-c", good, "--checkpoint-interval", "0.1"], stdin=subprocess.DEVNULL,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, start_new_session=True)
+    deadline = time.monotonic() + 30
+    while not os.path.exists(good) and time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.02)
+    time.sleep(0.05)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.communicate()
+    if not os.path.exists(good):
+        print("FAILED  the run wrote no checkpoint in 30 s")
+        return 1
+    with open(good, "rb") as f:
+        data = f.read()
+
+    status, out, err = run([program, "--checkpoint-info", good])
+    check("--checkpoint-info describes it", status == 0 and "pipeline   'checkpoint_fault'" in out and
+          "pending items per stage" in out and "checkpoint_fault::round" in out and "written    " in out,
+          f"exit {status}\n{out}\n{err}")
+    check("--checkpoint-info leaves it as it was", digest(good) == hashlib.sha256(data).hexdigest())
+
+    def variant(name, content):
+        path = os.path.join(folder, name)
+        with open(path, "wb") as f:
+            f.write(content)
+        return path
+
+    refused("another pipeline's checkpoint", other, good, "pipeline")
+    refused("another pipeline's checkpoint", other, good, "pipeline", np=2)
+    refused("a truncated checkpoint", program, variant("truncated.ckpt", data[:len(data) // 2]), "truncated")
+    refused("a checkpoint cut at its end marker", program, variant("cut.ckpt", data[:-3]), "truncated")
+    flipped = bytearray(data)
+    flipped[len(data) // 2] ^= 0x40
+    refused("a corrupt checkpoint", program, variant("corrupt.ckpt", bytes(flipped)), "corrupt")
+    refused("a corrupt checkpoint", program, os.path.join(folder, "corrupt.ckpt"), "corrupt", np=2)
+    older = bytearray(data)
+    older[12:16] = struct.pack("=I", 0)
+    refused("an older format", program, variant("older.ckpt", bytes(older)), "format 0")
+    refused("not a checkpoint", program, variant("text.ckpt", b"results: 1 2 3\n" * 20), "not a jobstream checkpoint")
+    refused("a folder that does not exist", program, os.path.join(folder, "missing", "run.ckpt"), "missing")
+    os.mkdir(os.path.join(folder, "a-folder"))
+    refused("a folder as the file", program, os.path.join(folder, "a-folder"), "folder")
+
+    # The good one still resumes, and is removed when the run succeeds.
+    status, out, err = run([program, "-c", good], np=2, timeout=120)
+    check("the good checkpoint resumes at np 2 and the run succeeds",
+          status == 0 and "resuming from checkpoint" in err and out.startswith("instances=120 wrong=0"),
+          f"exit {status}\n{out}\n{err}")
+    check("it is removed after the run succeeded", not os.path.exists(good))
+
+    shutil.rmtree(folder, ignore_errors=True)
+    if failures:
+        print(f"refusals: {len(failures)} checks failed")
+        return 1
+    print("refusals: every check passed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
