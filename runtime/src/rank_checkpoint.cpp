@@ -217,6 +217,14 @@ bool Rank::collectWriter(bool wait) {
   }
   result_.checkpointWrites.push_back(writeSeconds_);
   ++checkpointsWritten_;
+  // One line per checkpoint (every ten minutes by default), as job_stream
+  // said "Checkpoint took N ms": a long run shows it is safe, and how much
+  // its checkpoints cost.
+  std::cerr << fmt::format("jobstream: checkpoint {} written to '{}': {} of state; the run paused {:.3f} s, "
+                           "the write took {:.3f} s",
+                           checkpointsWritten_, options_.checkpoint, bytesText(result_.checkpointBytes),
+                           result_.checkpointPauses.empty() ? 0.0 : result_.checkpointPauses.back(), writeSeconds_)
+            << std::endl;
   if (options_.crashAfterCheckpoints != 0 && checkpointsWritten_ == options_.crashAfterCheckpoints) {
     {
       std::lock_guard lock(errorMutex_);

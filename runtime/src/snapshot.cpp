@@ -328,14 +328,14 @@ std::string checkpointTimeText(std::int64_t unixSeconds) {
   return fmt::format("{:%Y-%m-%d %H:%M:%S} UTC", utc);
 }
 
-namespace {
-
 std::string bytesText(std::uint64_t bytes) {
   if (bytes < 1024) return fmt::format("{} bytes", bytes);
   if (bytes < 1024 * 1024) return fmt::format("{:.1f} KiB", static_cast<double>(bytes) / 1024);
   if (bytes < 1024ull * 1024 * 1024) return fmt::format("{:.1f} MiB", static_cast<double>(bytes) / (1024 * 1024));
   return fmt::format("{:.2f} GiB", static_cast<double>(bytes) / (1024.0 * 1024 * 1024));
 }
+
+namespace {
 
 std::uint64_t savedSize(const ItemType& type, const BatchBase& batch) {
   std::vector<char> bytes;

@@ -92,6 +92,9 @@ GlobalState decodeGlobalState(const PipelineDef& pipeline, const std::vector<Che
 std::vector<std::vector<CheckpointSection>> planResume(const PipelineDef& pipeline, const Checkpoint& checkpoint,
                                                       int ranks, const std::string& path);
 
+// "1.5 MiB" for people.
+std::string bytesText(std::uint64_t bytes);
+
 // "2026-11-30 16:44:10 UTC" for a checkpoint's time.
 std::string checkpointTimeText(std::int64_t unixSeconds);
 
