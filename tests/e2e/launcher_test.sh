@@ -48,7 +48,7 @@ expect_in spent err "giving up after 1 retry"
 run usage --retries 3 --retry-delay 0 -n 2 -- "$linear" 1 abc
 expect_status usage 2
 expect_in usage err "cannot read 'abc' as int"
-expect_in usage err "the program refused its command line (exit status 2); not starting it again"
+expect_in usage err "the program refused its command line or its checkpoint (exit status 2); not starting it again"
 
 # The launcher's environment reaches every rank.
 JOBSTREAM_LAUNCHER_PROBE=seen run environment -n 2 -- sh -c 'echo "probe=$JOBSTREAM_LAUNCHER_PROBE"'
