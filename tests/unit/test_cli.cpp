@@ -1,6 +1,10 @@
 // The generated program's command line: ITEMs, `--`, standard input,
 // errors quoting a bad ITEM, --threads, --help and --version.
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
 
 #include <sstream>
 
@@ -124,6 +128,46 @@ TEST(CommandLine, BadOptionsAreUsageErrors) {
     EXPECT_EQ(o.err.rfind("jobstream: error: ", 0), 0u) << o.err;
     EXPECT_NE(o.err.find("--help"), std::string::npos) << o.err;
   }
+}
+
+TEST(CommandLine, CheckpointOptionsAndTheirEnvironmentVariable) {
+  const std::string folder = std::filesystem::temp_directory_path() / ("cli-test-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(folder);
+  const std::string file = folder + "/run.ckpt";
+  // A fraction of a second is an interval; the file is gone after a run that succeeded.
+  Outcome o = runWith(echo::pipeline, {"-c", file, "--checkpoint-interval", "0.5", "1", "2"});
+  EXPECT_EQ(o.exitCode, 0) << o.err;
+  EXPECT_EQ(echo::got, (std::vector<int>{1, 2}));
+  EXPECT_FALSE(std::filesystem::exists(file));
+  for (std::vector<std::string> args : {std::vector<std::string>{"--checkpoint-interval", "0"},
+                                        {"--checkpoint-interval", "-1"}, {"--checkpoint-interval", "soon"},
+                                        {"--checkpoint"}}) {
+    o = runWith(echo::pipeline, args);
+    EXPECT_EQ(o.exitCode, 2) << args[0] << " " << (args.size() > 1 ? args[1] : "");
+    EXPECT_EQ(o.err.rfind("jobstream: error: ", 0), 0u) << o.err;
+  }
+  // A folder that does not exist is refused before anything runs, whether
+  // the file comes from -c or from JOBSTREAM_CHECKPOINT.
+  const std::string missing = folder + "/missing/run.ckpt";
+  o = runWith(echo::pipeline, {"--checkpoint", missing, "1"});
+  EXPECT_EQ(o.exitCode, 2);
+  EXPECT_NE(o.err.find("'" + missing + "'"), std::string::npos) << o.err;
+  EXPECT_NE(o.err.find("does not exist"), std::string::npos) << o.err;
+  EXPECT_TRUE(echo::got.empty());
+  ::setenv("JOBSTREAM_CHECKPOINT", missing.c_str(), 1);
+  o = runWith(echo::pipeline, {"1"});
+  ::unsetenv("JOBSTREAM_CHECKPOINT");
+  EXPECT_EQ(o.exitCode, 2);
+  EXPECT_NE(o.err.find("'" + missing + "'"), std::string::npos) << o.err;
+  std::filesystem::remove_all(folder);
+}
+
+TEST(CommandLine, CheckpointInfoOfAFileThatIsNotOne) {
+  Outcome o = runWith(echo::pipeline, {"--checkpoint-info", "/nonexistent-folder/run.ckpt"});
+  EXPECT_EQ(o.exitCode, 1);
+  EXPECT_NE(o.err.find("jobstream: error: cannot read checkpoint '/nonexistent-folder/run.ckpt'"), std::string::npos)
+      << o.err;
+  EXPECT_TRUE(echo::got.empty());
 }
 
 TEST(CommandLine, ProgramItemsMustMatchTheEntryType) {
