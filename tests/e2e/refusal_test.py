@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Checkpoints a program refuses, and --checkpoint-info:
 
-  refusal_test.py PROG OTHER_PROG
+  refusal_test.py PROG OTHER_PROG STDIN_PROG
 
 PROG checkpoints (tests/e2e/checkpoint_fault.cpp); it is killed once its
 checkpoint exists, which gives a real file. Then every refused case must
@@ -10,6 +10,8 @@ names the file and the fault, no hang (also under mpirun at np 2), and the
 file left byte for byte as it was: a checkpoint of another pipeline, a
 truncated one, a corrupt one, one of another format version, a file that is
 not a checkpoint, a folder that does not exist, a folder given as the file.
+Also: a resumed run of STDIN_PROG (tests/e2e/checkpoint_stdin.cpp) does not
+read its standard input again.
 """
 import hashlib
 import os
@@ -27,16 +29,16 @@ MPI_ENV = dict(OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
 failures = []
 
 
-def run(argv, np=0, timeout=60):
+def run(argv, np=0, timeout=60, stdin=None):
     env = dict(os.environ)
     env.update(MPI_ENV)
     env.pop("JOBSTREAM_CHECKPOINT", None)
     if np > 0:
         argv = ["mpirun", "-np", str(np), "--bind-to", "none"] + argv
-    process = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    process = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                env=env, start_new_session=True)
     try:
-        out, err = process.communicate(timeout=timeout)
+        out, err = process.communicate(input=stdin or b"", timeout=timeout)
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)
         out, err = process.communicate()
@@ -68,23 +70,34 @@ def refused(name, program, path, pattern, np=0):
         check(f"{name}: the file is left as it was", os.path.isfile(path) and digest(path) == before)
 
 
+def kill_once_checkpointed(argv, checkpoint, stdin=b""):
+    """Starts argv, kills it once `checkpoint` exists; False if none came."""
+    env = dict(os.environ)
+    env.pop("JOBSTREAM_CHECKPOINT", None)
+    process = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+                               start_new_session=True)
+    try:
+        process.stdin.write(stdin)
+        process.stdin.close()
+    except BrokenPipeError:
+        pass
+    deadline = time.monotonic() + 30
+    while not os.path.exists(checkpoint) and time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.02)
+    time.sleep(0.05)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.stdin = None  # closed above: communicate() must not flush it
+    process.communicate()
+    return os.path.exists(checkpoint)
+
+
 def main():
-    program, other = sys.argv[1], sys.argv[2]
+    program, other, stdin_program = sys.argv[1], sys.argv[2], sys.argv[3]
     folder = tempfile.mkdtemp(prefix="jobstream-refusal-")
     good = os.path.join(folder, "good.ckpt")
 
     # A real checkpoint: start the run, kill it once the file is there.
-    env = dict(os.environ)
-    env.pop("JOBSTREAM_CHECKPOINT", None)
-    process = subprocess.Popen([program, "-c", good, "--checkpoint-interval", "0.1"], stdin=subprocess.DEVNULL,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, start_new_session=True)
-    deadline = time.monotonic() + 30
-    while not os.path.exists(good) and time.monotonic() < deadline and process.poll() is None:
-        time.sleep(0.02)
-    time.sleep(0.05)
-    os.killpg(process.pid, signal.SIGKILL)
-    process.communicate()
-    if not os.path.exists(good):
+    if not kill_once_checkpointed([program, "-c", good, "--checkpoint-interval", "0.1"], good):
         print("FAILED  the run wrote no checkpoint in 30 s")
         return 1
     with open(good, "rb") as f:
@@ -124,6 +137,18 @@ def main():
           status == 0 and "resuming from checkpoint" in err and out.startswith("instances=120 wrong=0"),
           f"exit {status}\n{out}\n{err}")
     check("it is removed after the run succeeded", not os.path.exists(good))
+
+    # Standard input is not read again: the resumed run gets other input and
+    # must still give the sum of the first (1..400: 80200).
+    numbers = os.path.join(folder, "numbers.ckpt")
+    first = "".join(f"{i}\n" for i in range(1, 401)).encode()
+    if not kill_once_checkpointed([stdin_program, "-c", numbers, "--checkpoint-interval", "0.1"], numbers, first):
+        check("the stdin program wrote a checkpoint", False)
+    else:
+        status, out, err = run([stdin_program, "-c", numbers], stdin=b"1000000\n")
+        check("a resumed run does not read its standard input again",
+              status == 0 and out.strip() == "80200" and "resuming from checkpoint" in err,
+              f"exit {status}\n{out}\n{err}")
 
     shutil.rmtree(folder, ignore_errors=True)
     if failures:
