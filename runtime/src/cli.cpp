@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <cmath>
 #include <istream>
 #include <ostream>
 #include <string_view>
@@ -62,7 +63,15 @@ std::variant<CommandLine, int> parseCommandLine(const PipelineDef& pipeline, int
       ->type_name("FILE");
   app.add_option("--checkpoint-interval", line.checkpointInterval,
                  "Seconds between checkpoints (default 600; fractions allowed)")
-      ->check(CLI::PositiveNumber)
+      ->check(CLI::Validator(
+          [](const std::string& text) -> std::string {
+            double seconds = 0;
+            const bool number = CLI::detail::lexical_cast(text, seconds);
+            return number && std::isfinite(seconds) && seconds > 0
+                       ? std::string()
+                       : fmt::format("'{}' is not a number of seconds above 0", text);
+          },
+          ""))
       ->type_name("SECONDS");
   app.add_option("--checkpoint-info", line.checkpointInfo, "Describe a checkpoint file and exit")
       ->type_name("FILE");

@@ -312,8 +312,7 @@ RunResult Rank::run(std::unique_ptr<BatchBase> initialItems) {
   // Waves start only once all initial work is counted (see the proof above)
   // and, when resuming, every rank's share is in place.
   wavesAllowed_ = rank_ == 0 && restoreAcksPending_ == 0;
-  nextCheckpointAt_ = Clock::now() + std::chrono::duration_cast<Clock::duration>(
-                                         std::chrono::duration<double>(options_.checkpointInterval));
+  nextCheckpointAt_ = Clock::now() + checkpointInterval();
 
   if (!awaitingRestore_) startWorkers();
 

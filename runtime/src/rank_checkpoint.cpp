@@ -46,14 +46,19 @@ double secondsSince(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-Clock::duration intervalOf(double seconds) {
-  return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
-}
-
 // A pointer into live state, for encoding: the batch stays where it is.
 std::shared_ptr<BatchBase> borrow(BatchBase* batch) { return std::shared_ptr<BatchBase>(std::shared_ptr<BatchBase>(), batch); }
 
 }  // namespace
+
+// At most a century (what the clock can add without overflowing, and then
+// some); anything longer, or not a number, means no checkpoint this run.
+Clock::duration Rank::checkpointInterval() const {
+  constexpr double kCentury = 100.0 * 365 * 24 * 3600;
+  const double seconds = options_.checkpointInterval;
+  return std::chrono::duration_cast<Clock::duration>(
+      std::chrono::duration<double>(seconds > 0 && seconds < kCentury ? seconds : kCentury));
+}
 
 Rank::~Rank() {
   if (writer_.joinable()) writer_.join();
@@ -194,7 +199,7 @@ void Rank::finishCheckpoint() {
     writeSeconds_ = secondsSince(start);
     writing_.store(false);
   });
-  nextCheckpointAt_ = Clock::now() + intervalOf(options_.checkpointInterval);
+  nextCheckpointAt_ = Clock::now() + checkpointInterval();
 }
 
 void Rank::resumeWork() {

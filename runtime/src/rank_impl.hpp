@@ -197,6 +197,7 @@ class Rank {
   bool collectWriter(bool wait);
   void applyRestore(const std::vector<CheckpointSection>& sections);
   void removeCheckpoint();
+  Clock::duration checkpointInterval() const;
   // Where a frame instance lives: the rank in its id, folded onto this
   // run's ranks when it resumes a checkpoint written by more.
   int homeOf(std::uint64_t scope) const { return instance_id::home(scope) % size_; }

@@ -141,6 +141,7 @@ TEST(CommandLine, CheckpointOptionsAndTheirEnvironmentVariable) {
   EXPECT_FALSE(std::filesystem::exists(file));
   for (std::vector<std::string> args : {std::vector<std::string>{"--checkpoint-interval", "0"},
                                         {"--checkpoint-interval", "-1"}, {"--checkpoint-interval", "soon"},
+                                        {"--checkpoint-interval", "inf"}, {"--checkpoint-interval", "nan"},
                                         {"--checkpoint"}}) {
     o = runWith(echo::pipeline, args);
     EXPECT_EQ(o.exitCode, 2) << args[0] << " " << (args.size() > 1 ? args[1] : "");
