@@ -74,16 +74,23 @@ class File {
 
 }  // namespace
 
-std::vector<char> encodeCheckpoint(const Checkpoint& checkpoint) {
-  std::vector<char> bytes;
-  std::size_t payload = 0;
-  for (const CheckpointSection& section : checkpoint.sections) payload += section.bytes.size() + section.name.size() + 32;
-  bytes.reserve(payload + checkpoint.pipeline.size() + checkpoint.fingerprint.size() + 128);
-  ByteWriter out(bytes);
+namespace {
+
+// The file's bytes, in order, as pieces: the small ones built here, each
+// section's payload where it already is. So writing a checkpoint never
+// makes a second copy of the state.
+template <class Sink>
+void encodePieces(const Checkpoint& checkpoint, Sink&& sink) {
+  std::uint64_t total = 0;
+  const auto emit = [&](const char* data, std::size_t size) {
+    sink(data, size);
+    total += size;
+  };
+  std::vector<char> small;
+  ByteWriter out(small);
   out.write(kMagic.data(), kMagic.size());
   out.put(kByteOrder);
   out.put(kCheckpointFormat);
-
   std::vector<char> header;
   ByteWriter head(header);
   putString(head, checkpoint.pipeline);
@@ -94,19 +101,32 @@ std::vector<char> encodeCheckpoint(const Checkpoint& checkpoint) {
   out.put(static_cast<std::uint32_t>(header.size()));
   out.write(header.data(), header.size());
   out.put(crcOf(header.data(), header.size()));
+  emit(small.data(), small.size());
 
   for (const CheckpointSection& section : checkpoint.sections) {
-    const std::size_t start = bytes.size();
+    small.clear();
     putString(out, section.name);
     out.put(section.rank);
     out.put(static_cast<std::uint64_t>(section.bytes.size()));
-    std::uint32_t crc = crcOf(bytes.data() + start, bytes.size() - start);
-    crc = crcOf(crc, section.bytes.data(), section.bytes.size());
+    const std::uint32_t crc = crcOf(crcOf(small.data(), small.size()), section.bytes.data(), section.bytes.size());
     out.put(crc);
-    out.write(section.bytes.data(), section.bytes.size());
+    emit(small.data(), small.size());
+    emit(section.bytes.data(), section.bytes.size());
   }
+  small.clear();
   out.write(kEndMagic.data(), kEndMagic.size());
-  out.put(static_cast<std::uint64_t>(bytes.size() + sizeof(std::uint64_t)));
+  out.put(static_cast<std::uint64_t>(total + small.size() + sizeof(std::uint64_t)));
+  emit(small.data(), small.size());
+}
+
+}  // namespace
+
+std::vector<char> encodeCheckpoint(const Checkpoint& checkpoint) {
+  std::size_t size = checkpoint.pipeline.size() + checkpoint.fingerprint.size() + 128;
+  for (const CheckpointSection& section : checkpoint.sections) size += section.bytes.size() + section.name.size() + 32;
+  std::vector<char> bytes;
+  bytes.reserve(size);
+  encodePieces(checkpoint, [&](const char* data, std::size_t n) { bytes.insert(bytes.end(), data, data + n); });
   return bytes;
 }
 
@@ -178,7 +198,6 @@ Checkpoint decodeCheckpoint(const std::vector<char>& bytes, const std::string& p
 
 void writeCheckpoint(const std::string& path, const Checkpoint& checkpoint) {
   checkWritable(path);
-  const std::vector<char> bytes = encodeCheckpoint(checkpoint);
   const std::filesystem::path target(path);
   const std::filesystem::path folder = target.has_parent_path() ? target.parent_path() : ".";
   // One name, not one per process: a temporary file that a killed run left
@@ -193,13 +212,15 @@ void writeCheckpoint(const std::string& path, const Checkpoint& checkpoint) {
   {
     File file(::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
     if (file.get() < 0) throw fail("cannot create", errno);
-    std::size_t written = 0;
-    while (written < bytes.size()) {
-      const ssize_t n = ::write(file.get(), bytes.data() + written, bytes.size() - written);
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) throw fail("cannot write", errno);
-      written += static_cast<std::size_t>(n);
-    }
+    encodePieces(checkpoint, [&](const char* data, std::size_t size) {
+      std::size_t written = 0;
+      while (written < size) {
+        const ssize_t n = ::write(file.get(), data + written, size - written);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) throw fail("cannot write", errno);
+        written += static_cast<std::size_t>(n);
+      }
+    });
     if (::fsync(file.get()) != 0) throw fail("cannot flush", errno);
     if (file.close() != 0) throw fail("cannot close", errno);
   }
