@@ -15,14 +15,16 @@
 //      repeats the counting round until the two are equal: then no item is
 //      in flight, every item is in a queue, a store, an instance or a
 //      finish stage's collection, and the counters say exactly that.
-//   3. snapshot, down the tree: each rank encodes its state (snapshot.hpp)
-//      and sends it to rank 0, then waits.
-//   4. With every rank's state, rank 0 sends resume down the tree and
-//      writes the file in a background thread (checkpoint_file.hpp: atomic),
-//      so the run goes on while the bytes reach the disk. No rank goes on
-//      before every rank's state was taken: otherwise work made after the
-//      snapshot could reach a rank whose snapshot is still to come, and be
-//      in the checkpoint twice.
+//   3. snapshot, down the tree: each rank encodes its state (snapshot.hpp),
+//      tells rank 0 so (snapshotTaken) and sends it the bytes (snapshotData),
+//      then waits.
+//   4. Once every rank's state is encoded, rank 0 sends resume down the
+//      tree: the bytes may still be on their way, the run goes on. No rank
+//      goes on before every rank's state was encoded: otherwise work made
+//      after the snapshot could reach a rank whose snapshot is still to
+//      come, and be in the checkpoint twice. Once every rank's bytes have
+//      arrived, a background thread of rank 0 writes the file
+//      (checkpoint_file.hpp: atomic) while the run goes on.
 //
 // Resuming: rank 0 sends each rank its share of the checkpoint (planResume)
 // before anything else; a rank starts its workers only once its share is in
@@ -68,8 +70,8 @@ Rank::~Rank() {
 bool Rank::maybeCheckpoint() {
   if (rank_ != 0 || options_.checkpoint.empty()) return false;
   if (writer_.joinable() && !writing_.load()) collectWriter(false);
-  if (pause_ != Pause::running || stopping_ || waveActive_ || restoreAcksPending_ != 0 || writer_.joinable() ||
-      failed_.load())
+  if (pause_ != Pause::running || stopping_ || waveActive_ || restoreAcksPending_ != 0 || snapshotsPending_ != 0 ||
+      writer_.joinable() || failed_.load())
     return false;
   if (Clock::now() < nextCheckpointAt_) return false;
   pauseStartedAt_ = Clock::now();
@@ -145,9 +147,12 @@ RankState Rank::liveState() {
 void Rank::takeSnapshot() {
   if (rank_ != 0 && pause_ != Pause::still) throw std::runtime_error("jobstream: checkpoint out of step (snapshot)");
   for (int child : children_) send(child, MessageKind::snapshot, encodeSignal());
-  std::vector<CheckpointSection> sections = encodeRankState(pipeline_, static_cast<std::uint32_t>(rank_), liveState());
+  std::vector<CheckpointSection> sections =
+      encodeRankState(pipeline_, static_cast<std::uint32_t>(rank_), liveState(), lastStateBytes_);
   pause_ = Pause::snapshotTaken;
+  lastStateBytes_ = sections.empty() ? 0 : sections.front().bytes.size();
   if (rank_ != 0) {
+    send(0, MessageKind::snapshotTaken, encodeSignal());
     send(0, MessageKind::snapshotData, encodeSections(sections));
     return;
   }
@@ -162,23 +167,29 @@ void Rank::takeSnapshot() {
   }
   for (CheckpointSection& section : encodeGlobalState(pipeline_, global)) sections.push_back(std::move(section));
   gathered_ = std::move(sections);
+  takenPending_ = static_cast<std::size_t>(size_ - 1);
   snapshotsPending_ = static_cast<std::size_t>(size_ - 1);
+  if (takenPending_ == 0) snapshotTaken();
   if (snapshotsPending_ == 0) finishCheckpoint();
 }
 
+// Rank 0: every rank's state is encoded, so the run goes on.
+void Rank::snapshotTaken() {
+  for (int child : children_) send(child, MessageKind::resume, encodeSignal());
+  resumeWork();
+  result_.checkpointPauses.push_back(secondsSince(pauseStartedAt_));
+  nextCheckpointAt_ = Clock::now() + checkpointInterval();
+}
+
 void Rank::gathered(std::vector<CheckpointSection> sections) {
-  if (rank_ != 0 || pause_ != Pause::snapshotTaken || snapshotsPending_ == 0)
+  if (rank_ != 0 || snapshotsPending_ == 0)
     throw std::runtime_error("jobstream: checkpoint out of step (a snapshot nobody asked for)");
   for (CheckpointSection& section : sections) gathered_.push_back(std::move(section));
   if (--snapshotsPending_ == 0) finishCheckpoint();
 }
 
-// Rank 0 has every rank's state: the run goes on while the file is written.
+// Rank 0 has every rank's state: write it in the background.
 void Rank::finishCheckpoint() {
-  for (int child : children_) send(child, MessageKind::resume, encodeSignal());
-  resumeWork();
-  result_.checkpointPauses.push_back(secondsSince(pauseStartedAt_));
-
   Checkpoint checkpoint;
   checkpoint.pipeline = std::string(pipeline_.name);
   checkpoint.fingerprint = std::string(pipeline_.fingerprint);
@@ -199,7 +210,6 @@ void Rank::finishCheckpoint() {
     writeSeconds_ = secondsSince(start);
     writing_.store(false);
   });
-  nextCheckpointAt_ = Clock::now() + checkpointInterval();
 }
 
 void Rank::resumeWork() {

@@ -157,6 +157,12 @@ void Rank::handle(Message& message) {
       if (rank_ == 0) throw std::runtime_error("jobstream: checkpoint out of step (rank 0 asked for a snapshot)");
       takeSnapshot();
       break;
+    case MessageKind::snapshotTaken:
+      decodeSignal(message.bytes);
+      if (rank_ != 0 || pause_ != Pause::snapshotTaken || takenPending_ == 0)
+        throw std::runtime_error("jobstream: checkpoint out of step (snapshot taken)");
+      if (--takenPending_ == 0) snapshotTaken();
+      break;
     case MessageKind::snapshotData:
       gathered(decodeSections(message.bytes));
       break;
@@ -218,7 +224,10 @@ void Rank::answerSteal(int thief) {
 }
 
 bool Rank::maybeStartWave() {
-  if (!wavesAllowed_ || waveActive_ || stopping_ || pause_ != Pause::running) return false;
+  // No wave either while a checkpoint's bytes are still on their way to
+  // rank 0: the run must not end before they have arrived (their senders
+  // wait for that before they leave).
+  if (!wavesAllowed_ || waveActive_ || stopping_ || pause_ != Pause::running || snapshotsPending_ != 0) return false;
   // Rank 0 running out of work is the likeliest moment for the end.
   const bool idle = locallyIdle();
   const bool becameIdle = idle && !wasIdle_;

@@ -192,6 +192,7 @@ class Rank {
   void takeSnapshot();
   RankState liveState();
   void gathered(std::vector<CheckpointSection> sections);
+  void snapshotTaken();
   void finishCheckpoint();
   void resumeWork();
   bool collectWriter(bool wait);
@@ -326,7 +327,9 @@ class Rank {
   Clock::time_point nextCheckpointAt_{};
   Clock::time_point pauseStartedAt_{};
   std::vector<CheckpointSection> gathered_;
-  std::size_t snapshotsPending_ = 0;
+  std::size_t takenPending_ = 0;      // ranks whose state is not yet encoded: the pause goes on
+  std::size_t snapshotsPending_ = 0;  // ranks whose encoded state has not arrived: the write waits
+  std::size_t lastStateBytes_ = 0;    // this rank's last snapshot: the next one's buffer size
   int checkpointsWritten_ = 0;
   std::thread writer_;
   std::atomic<bool> writing_{false};

@@ -72,10 +72,11 @@ const CheckpointSection& needSection(const std::vector<CheckpointSection>& secti
 }  // namespace
 
 std::vector<CheckpointSection> encodeRankState(const PipelineDef& pipeline, std::uint32_t rank,
-                                               const RankState& state) {
+                                               const RankState& state, std::size_t sizeHint) {
   std::vector<CheckpointSection> sections;
   std::size_t taskHint = 64;
   for (const Task& task : state.tasks) taskHint += task.size() * 8;
+  taskHint = std::max(taskHint, sizeHint);
   sections.push_back({"tasks", rank, encodeTasks(pipeline, state.tasks, taskHint)});
 
   CheckpointSection stores{"stores", rank, {}};

@@ -76,8 +76,9 @@ struct GlobalState {
   std::vector<char> tracker;  // ScopeTracker::save
 };
 
+// `sizeHint`: the bytes expected (the last snapshot's), reserved up front.
 std::vector<CheckpointSection> encodeRankState(const PipelineDef& pipeline, std::uint32_t rank,
-                                               const RankState& state);
+                                               const RankState& state, std::size_t sizeHint = 0);
 std::vector<CheckpointSection> encodeGlobalState(const PipelineDef& pipeline, const GlobalState& state);
 
 // Decode the sections of one rank (others are ignored). Throw

@@ -53,6 +53,7 @@ enum class MessageKind : int {
   resume = 14,        // the checkpoint is taken: go on, down the tree
   restore = 15,       // a resumed run: a rank's share of the checkpoint, from rank 0
   restored = 16,      // that share is in place, to rank 0
+  snapshotTaken = 17, // a rank's state is encoded (the bytes follow as snapshotData), to rank 0
 };
 
 inline constexpr std::uint8_t kWireMagic = 0xB5;
