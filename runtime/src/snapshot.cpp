@@ -266,6 +266,14 @@ DecodedCheckpoint decodeAll(const PipelineDef& pipeline, const Checkpoint& check
 
 }  // namespace
 
+namespace {
+std::uint64_t spreadItems(const std::vector<Task>& tasks) {
+  std::uint64_t items = 0;
+  for (const Task& task : tasks) items += task.size();
+  return items;
+}
+}  // namespace
+
 std::vector<std::vector<CheckpointSection>> planResume(const PipelineDef& pipeline, const Checkpoint& checkpoint,
                                                       int ranks, const std::string& path) {
   DecodedCheckpoint old = decodeAll(pipeline, checkpoint, path);
@@ -302,9 +310,25 @@ std::vector<std::vector<CheckpointSection>> planResume(const PipelineDef& pipeli
       fresh[dest].tasks.push_back(std::move(task));
     }
   }
-  for (const auto& [key, counts] : fresh[0].counters)
+  // Every item counted unfinished is somewhere: queued, or the item that
+  // started a live frame instance. A snapshot that lost or doubled one
+  // would make the resumed run hang or miscount, so it is refused.
+  std::uint64_t unfinished = 0;
+  for (const auto& [key, counts] : fresh[0].counters) {
     if (counts.finished > counts.created)
-      throw CheckpointError(fmt::format("jobstream: checkpoint '{}' counts more items finished than created; it is left as it is", path));
+      throw CheckpointError(
+          fmt::format("jobstream: checkpoint '{}' counts more items finished than created; it is left as it is", path));
+    unfinished += counts.created - counts.finished;
+  }
+  std::uint64_t held = spreadItems(spread);
+  for (const RankState& state : fresh) {
+    held += state.instances.size();
+    for (const Task& task : state.tasks) held += task.size();
+  }
+  if (held != unfinished)
+    throw CheckpointError(fmt::format("jobstream: checkpoint '{}' is inconsistent: it counts {} unfinished items but "
+                                      "holds {} (queued items and frame instances); it is left as it is",
+                                      path, unfinished, held));
   // The rest, largest first, each where the fewest items are so far.
   std::stable_sort(spread.begin(), spread.end(), [](const Task& a, const Task& b) { return a.size() > b.size(); });
   for (Task& task : spread) {

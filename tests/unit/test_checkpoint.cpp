@@ -2,6 +2,8 @@
 // same, fewer or more loopback ranks, after a crash at the k-th checkpoint
 // (RankOptions::crashAfterCheckpoints). Every reduction and frame must end
 // with the value of an uninterrupted run however often the run was stopped.
+#include <gmock/gmock.h>
+
 #include <filesystem>
 #include <set>
 #include <string>
@@ -11,6 +13,7 @@
 #include "checkpoint_file.hpp"
 #include "scope_pipelines.hpp"
 #include "snapshot.hpp"
+#include "wire.hpp"
 
 namespace jstest {
 namespace {
@@ -203,6 +206,33 @@ TEST_F(CheckpointTest, ResumedOnAnyNumberOfRanksAfterEachCrash) {
     const std::vector<std::string> seen = fault::recorded().sorted();
     ASSERT_FALSE(seen.empty());
     EXPECT_EQ(std::set<std::string>(seen.begin(), seen.end()), std::set<std::string>{fault::expected(last)});
+  }
+}
+
+// A snapshot that lost an item (here: one queued task dropped, with the
+// checksums made right again) is refused, not resumed into a hang.
+TEST_F(CheckpointTest, ACheckpointThatLostItemsIsRefused) {
+  fault::sleepMicros = 150;
+  LoopbackRun result = run(2, 2, false, 2, 0.004, false, 60);
+  ASSERT_NE(result.ranks[0].exitCode, 0);
+  Checkpoint checkpoint = readCheckpoint(file_);
+  EXPECT_NO_THROW(planResume(fault::pipeline, checkpoint, 3, file_));
+  bool dropped = false;
+  for (CheckpointSection& section : checkpoint.sections) {
+    if (section.name != "tasks" || dropped) continue;
+    std::vector<Task> tasks = decodeTasks(fault::pipeline, section.bytes);
+    if (tasks.empty()) continue;
+    tasks.pop_back();
+    section.bytes = encodeTasks(fault::pipeline, tasks);
+    dropped = true;
+  }
+  ASSERT_TRUE(dropped) << "no rank had queued items at the checkpoint";
+  writeCheckpoint(file_, checkpoint);
+  try {
+    planResume(fault::pipeline, readCheckpoint(file_), 3, file_);
+    FAIL() << "an inconsistent checkpoint was accepted";
+  } catch (const CheckpointError& e) {
+    EXPECT_THAT(std::string(e.what()), testing::HasSubstr("is inconsistent: it counts"));
   }
 }
 
