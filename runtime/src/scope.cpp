@@ -163,9 +163,7 @@ void ScopeTracker::save(ByteWriter& out) const {
   }
   out.put(static_cast<std::uint64_t>(lastFinished_.size()));
   for (const auto& [key, finished] : lastFinished_) {
-    out.put(key.scope);
-    out.put(key.gen);
-    out.put(key.region);
+    putScopeKey(out, key);
     out.put(finished);
   }
 }
@@ -204,10 +202,7 @@ void ScopeTracker::load(ByteReader& in) {
     }
   }
   for (auto n = count(24); n != 0; --n) {
-    ScopeKey key;
-    key.scope = in.get<std::uint64_t>();
-    key.gen = in.get<std::uint32_t>();
-    key.region = in.get<std::uint32_t>();
+    const ScopeKey key = getScopeKey(in);
     lastFinished_[key] = in.get<std::uint64_t>();
   }
   if (!scopes_.contains(0)) throw std::runtime_error("jobstream: corrupt scope tracker state (no top level)");

@@ -32,6 +32,21 @@ struct ScopeKey {
   bool operator==(const ScopeKey&) const = default;
 };
 
+// A key as messages and checkpoints hold it: scope u64, gen u32, region u32.
+inline void putScopeKey(ByteWriter& out, const ScopeKey& key) {
+  out.put(key.scope);
+  out.put(key.gen);
+  out.put(key.region);
+}
+
+inline ScopeKey getScopeKey(ByteReader& in) {
+  ScopeKey key;
+  key.scope = in.get<std::uint64_t>();
+  key.gen = in.get<std::uint32_t>();
+  key.region = in.get<std::uint32_t>();
+  return key;
+}
+
 struct ScopeKeyHash {
   std::size_t operator()(const ScopeKey& key) const {
     std::uint64_t h = key.scope * 0x9E3779B97F4A7C15ull;

@@ -15,20 +15,6 @@ namespace jobstream::detail {
 
 namespace {
 
-void putKey(ByteWriter& out, const ScopeKey& key) {
-  out.put(key.scope);
-  out.put(key.gen);
-  out.put(key.region);
-}
-
-ScopeKey getKey(ByteReader& in) {
-  ScopeKey key;
-  key.scope = in.get<std::uint64_t>();
-  key.gen = in.get<std::uint32_t>();
-  key.region = in.get<std::uint32_t>();
-  return key;
-}
-
 // A count, checked against what is left so that a bad one cannot make a
 // huge allocation.
 std::uint64_t getCount(ByteReader& in, std::size_t minBytesEach) {
@@ -84,7 +70,7 @@ std::vector<CheckpointSection> encodeRankState(const PipelineDef& pipeline, std:
     ByteWriter out(stores.bytes);
     out.put(static_cast<std::uint64_t>(state.stores.size()));
     for (const SavedStores& entry : state.stores) {
-      putKey(out, entry.key);
+      putScopeKey(out, entry.key);
       out.put(static_cast<std::uint32_t>(entry.reduce));
       pipeline.stages[entry.reduce].store->save(*entry.stores, 0, entry.stores->size(), out);
     }
@@ -100,7 +86,7 @@ std::vector<CheckpointSection> encodeRankState(const PipelineDef& pipeline, std:
       const StageDef& frame = pipeline.stages[instance.frame];
       out.put(instance.id);
       out.put(static_cast<std::uint32_t>(instance.frame));
-      putKey(out, instance.parent);
+      putScopeKey(out, instance.parent);
       out.put(instance.maxGen);
       frame.store->save(*instance.store, 0, 1, out);
       frame.input->save(*instance.first, 0, 1, out);
@@ -113,7 +99,7 @@ std::vector<CheckpointSection> encodeRankState(const PipelineDef& pipeline, std:
     ByteWriter out(counters.bytes);
     out.put(static_cast<std::uint64_t>(state.counters.size()));
     for (const auto& [key, counts] : state.counters) {
-      putKey(out, key);
+      putScopeKey(out, key);
       out.put(counts.created);
       out.put(counts.finished);
     }
@@ -163,7 +149,7 @@ RankState decodeRankState(const PipelineDef& pipeline, std::uint32_t rank,
     ByteReader in(bytes.data(), bytes.size());
     for (auto n = getCount(in, 36); n != 0; --n) {
       SavedStores entry;
-      entry.key = getKey(in);
+      entry.key = getScopeKey(in);
       entry.reduce = in.get<std::uint32_t>();
       const StageDef& reduce = stageAt(pipeline, entry.reduce, StageKind::reduce, "a reduction store");
       if (reduce.region != entry.key.region || reduce.owner != ownerOf(entry.key.scope))
@@ -186,7 +172,7 @@ RankState decodeRankState(const PipelineDef& pipeline, std::uint32_t rank,
       const StageDef& frame = stageAt(pipeline, instance.frame, StageKind::frame, "a frame instance");
       if (instance.id == 0 || instance_id::frame(instance.id) != instance.frame)
         throw std::runtime_error("a frame instance whose id names another frame");
-      instance.parent = getKey(in);
+      instance.parent = getScopeKey(in);
       instance.maxGen = in.get<std::uint32_t>();
       instance.store = loadBatch(*frame.store, in);
       instance.first = loadBatch(*frame.input, in);
@@ -201,7 +187,7 @@ RankState decodeRankState(const PipelineDef& pipeline, std::uint32_t rank,
     const std::vector<char>& bytes = needSection(sections, "counters", rank).bytes;
     ByteReader in(bytes.data(), bytes.size());
     for (auto n = getCount(in, 32); n != 0; --n) {
-      const ScopeKey key = getKey(in);
+      const ScopeKey key = getScopeKey(in);
       Counts& counts = state.counters[key];
       counts.created += in.get<std::uint64_t>();
       counts.finished += in.get<std::uint64_t>();  // may exceed created: items move between ranks

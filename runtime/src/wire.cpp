@@ -68,20 +68,6 @@ std::vector<Task> decodeTasks(const PipelineDef& pipeline, const std::vector<cha
 
 namespace {
 
-void putKey(ByteWriter& out, const ScopeKey& key) {
-  out.put(key.scope);
-  out.put(key.gen);
-  out.put(key.region);
-}
-
-ScopeKey getKey(ByteReader& in) {
-  ScopeKey key;
-  key.scope = in.get<std::uint64_t>();
-  key.gen = in.get<std::uint32_t>();
-  key.region = in.get<std::uint32_t>();
-  return key;
-}
-
 // A count read from a message, checked against what is left of it so that a
 // corrupt count cannot make a huge allocation.
 std::uint32_t getCount(ByteReader& in, std::size_t minBytesEach) {
@@ -108,7 +94,7 @@ std::vector<char> encodeWaveRequest(const WaveRequest& request) {
   const Actions& actions = request.actions;
   out.put(static_cast<std::uint32_t>(actions.fires.size()));
   for (const FireOrder& fire : actions.fires) {
-    putKey(out, fire.key);
+    putScopeKey(out, fire.key);
     out.put(static_cast<std::uint32_t>(fire.reduce));
   }
   out.put(static_cast<std::uint32_t>(actions.recalls.size()));
@@ -129,7 +115,7 @@ WaveRequest decodeWaveRequest(const PipelineDef& pipeline, const std::vector<cha
   Actions& actions = request.actions;
   for (std::uint32_t n = getCount(in, 20); n != 0; --n) {
     FireOrder fire;
-    fire.key = getKey(in);
+    fire.key = getScopeKey(in);
     fire.reduce = in.get<std::uint32_t>();
     storeTypeOf(pipeline, fire.reduce);
     actions.fires.push_back(fire);
@@ -155,7 +141,7 @@ std::vector<char> encodeWaveReply(const PipelineDef& pipeline, const std::vector
   out.put(reply.wave);
   out.put(static_cast<std::uint32_t>(reply.counts.size()));
   for (const auto& [key, counts] : reply.counts) {
-    putKey(out, key);
+    putScopeKey(out, key);
     out.put(counts.created);
     out.put(counts.finished);
   }
@@ -184,7 +170,7 @@ WaveReply decodeWaveReply(const PipelineDef& pipeline, const std::vector<FireOrd
   WaveReply reply;
   reply.wave = in.get<std::uint64_t>();
   for (std::uint32_t n = getCount(in, 32); n != 0; --n) {
-    const ScopeKey key = getKey(in);
+    const ScopeKey key = getScopeKey(in);
     Counts& counts = reply.counts[key];
     counts.created = in.get<std::uint64_t>();
     counts.finished = in.get<std::uint64_t>();

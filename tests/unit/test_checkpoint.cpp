@@ -28,12 +28,9 @@ namespace fs = std::filesystem;
 // twice by a resume fails the run instead of hiding in a sum.
 namespace fault {
 using mean::Sum;
-struct Rounds {
-  int n = 0;
-  int rounds = 0;
-  long long total = 0;
-  bool entered = false;
-};
+using rounds::next;  // throws when a round reduces other than n items
+using rounds::Rounds;
+using rounds::start;
 struct Grand {
   long long instances = 0;
   long long total = 0;
@@ -44,22 +41,9 @@ inline Recorder<std::string>& recorded() {
   return r;
 }
 inline std::atomic<int> sleepMicros{0};
-inline jobstream::Multiple<int> start(Rounds& r, const int& n) {
-  r.n = n;
-  if (r.entered) return {};
-  r.entered = true;
-  return upTo(n);
-}
 inline long long square(const int& x) {
   if (const int micros = sleepMicros.load()) std::this_thread::sleep_for(std::chrono::microseconds(micros));
   return static_cast<long long>(x) * x;
-}
-inline jobstream::Multiple<int> next(Rounds& r, const Sum& s) {
-  if (s.count != r.n)
-    throw std::logic_error("a round of " + std::to_string(s.count) + " items, not " + std::to_string(r.n));
-  r.total += s.total;
-  if (++r.rounds < 3) return upTo(r.n);
-  return {};
 }
 inline void grand(Grand& g, std::span<const Rounds> in, std::span<const Grand> others) {
   for (const Rounds& r : in) {
