@@ -5,8 +5,10 @@
 #include <climits>
 #include <cstdlib>
 #include <list>
+#include <map>
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 namespace jobstream::detail {
 
@@ -45,9 +47,18 @@ void initialiseMpi() {
   std::atexit(finaliseMpi);
 }
 
+// A message larger than `pieceBytes` (MPI counts bytes in an int) travels
+// as several MPI messages: the pieces before the last under tag
+// kPieceTags + tag, the last under the tag itself. MPI keeps the messages of
+// one sender to one receiver in order, so the receiver appends pieces per
+// (source, tag) until the last one completes the message.
+constexpr int kPieceTags = 1 << 12;  // MPI guarantees tags up to 32767
+
 class MpiTransport final : public Transport {
  public:
-  MpiTransport() {
+  explicit MpiTransport(std::size_t pieceBytes) : pieceBytes_(pieceBytes) {
+    if (pieceBytes_ == 0 || pieceBytes_ > static_cast<std::size_t>(INT_MAX))
+      throw std::invalid_argument("jobstream: MPI message pieces must hold 1 byte to 2 GiB");
     initialiseMpi();
     MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
     MPI_Comm_size(MPI_COMM_WORLD, &size_);
@@ -69,32 +80,47 @@ class MpiTransport final : public Transport {
   int ranksOnThisHost() const override { return ranksOnHost_; }
 
   void send(int dest, int tag, std::vector<char> bytes) override {
-    if (bytes.size() > static_cast<std::size_t>(INT_MAX))
-      throw std::length_error("jobstream: message larger than 2 GiB");
-    // std::list: the buffer and request must not move while MPI holds them.
-    Outgoing& out = outgoing_.emplace_back();
-    out.bytes = std::move(bytes);
-    check(MPI_Isend(out.bytes.data(), static_cast<int>(out.bytes.size()), MPI_BYTE, dest, tag,
-                    MPI_COMM_WORLD, &out.request),
-          "MPI_Isend");
+    if (tag <= 0 || tag >= kPieceTags) throw std::logic_error("jobstream: a message tag out of range");
+    // Every piece points into one buffer, freed when the last is sent.
+    auto buffer = std::make_shared<const std::vector<char>>(std::move(bytes));
+    std::size_t offset = 0;
+    while (buffer->size() - offset > pieceBytes_) {
+      start(buffer, offset, pieceBytes_, dest, kPieceTags + tag);
+      offset += pieceBytes_;
+    }
+    start(buffer, offset, buffer->size() - offset, dest, tag);
   }
 
   std::optional<Message> poll() override {
     testSends();
-    int arrived = 0;
-    MPI_Status status;
-    check(MPI_Iprobe(MPI_ANY_SOURCE, MPI_ANY_TAG, MPI_COMM_WORLD, &arrived, &status), "MPI_Iprobe");
-    if (!arrived) return std::nullopt;
-    int count = 0;
-    MPI_Get_count(&status, MPI_BYTE, &count);
-    Message message;
-    message.source = status.MPI_SOURCE;
-    message.tag = status.MPI_TAG;
-    message.bytes.resize(static_cast<std::size_t>(count));
-    check(MPI_Recv(message.bytes.data(), count, MPI_BYTE, status.MPI_SOURCE, status.MPI_TAG,
-                   MPI_COMM_WORLD, MPI_STATUS_IGNORE),
-          "MPI_Recv");
-    return message;
+    for (;;) {
+      int arrived = 0;
+      MPI_Status status;
+      check(MPI_Iprobe(MPI_ANY_SOURCE, MPI_ANY_TAG, MPI_COMM_WORLD, &arrived, &status), "MPI_Iprobe");
+      if (!arrived) return std::nullopt;
+      int count = 0;
+      MPI_Get_count(&status, MPI_BYTE, &count);
+      const bool piece = status.MPI_TAG >= kPieceTags;
+      const int tag = piece ? status.MPI_TAG - kPieceTags : status.MPI_TAG;
+      // The pieces so far of this source's message with this tag, if any.
+      const auto partial = partial_.find({status.MPI_SOURCE, tag});
+      std::vector<char> bytes = partial == partial_.end() ? std::vector<char>() : std::move(partial->second);
+      if (partial != partial_.end()) partial_.erase(partial);
+      const std::size_t at = bytes.size();
+      bytes.resize(at + static_cast<std::size_t>(count));
+      check(MPI_Recv(bytes.data() + at, count, MPI_BYTE, status.MPI_SOURCE, status.MPI_TAG, MPI_COMM_WORLD,
+                     MPI_STATUS_IGNORE),
+            "MPI_Recv");
+      if (piece) {
+        partial_[{status.MPI_SOURCE, tag}] = std::move(bytes);
+        continue;
+      }
+      Message message;
+      message.source = status.MPI_SOURCE;
+      message.tag = tag;
+      message.bytes = std::move(bytes);
+      return message;
+    }
   }
 
   bool flushed() override {
@@ -114,9 +140,19 @@ class MpiTransport final : public Transport {
 
  private:
   struct Outgoing {
-    std::vector<char> bytes;
+    std::shared_ptr<const std::vector<char>> buffer;
     MPI_Request request = MPI_REQUEST_NULL;
   };
+
+  void start(const std::shared_ptr<const std::vector<char>>& buffer, std::size_t offset, std::size_t size, int dest,
+             int tag) {
+    // std::list: the request must not move while MPI holds it.
+    Outgoing& out = outgoing_.emplace_back();
+    out.buffer = buffer;
+    check(MPI_Isend(buffer->data() + offset, static_cast<int>(size), MPI_BYTE, dest, tag, MPI_COMM_WORLD,
+                    &out.request),
+          "MPI_Isend");
+  }
 
   // Completes finished sends and frees their buffers.
   void testSends() {
@@ -130,11 +166,15 @@ class MpiTransport final : public Transport {
   int rank_ = 0;
   int size_ = 1;
   int ranksOnHost_ = 1;
+  const std::size_t pieceBytes_;
   std::list<Outgoing> outgoing_;
+  std::map<std::pair<int, int>, std::vector<char>> partial_;  // (source, tag) -> pieces so far
 };
 
 }  // namespace
 
-std::unique_ptr<Transport> makeMpiTransport() { return std::make_unique<MpiTransport>(); }
+std::unique_ptr<Transport> makeMpiTransport(std::size_t pieceBytes) {
+  return std::make_unique<MpiTransport>(pieceBytes);
+}
 
 }  // namespace jobstream::detail
