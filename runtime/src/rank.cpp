@@ -88,11 +88,8 @@ void Rank::deliver(StageIndex stage, std::unique_ptr<BatchBase> batch, std::uint
   // Counted before the batch is visible anywhere: see the termination proof.
   counters_.created(ScopeKey{scope, gen, pipeline_.stages[stage].region}, items);
   Task task{stage, scope, gen, std::shared_ptr<BatchBase>(std::move(batch)), 0, items};
-  int dest = rank_;
-  if (pipeline_.stages[stage].kind == StageKind::frame_end)
-    dest = homeOf(scope);
-  else if (rules_.pinned[stage])
-    dest = 0;
+  const int required = requiredRank(pipeline_.stages[stage], scope, size_);
+  const int dest = required < 0 ? rank_ : required;
   if (dest != rank_) {
     {
       std::lock_guard lock(outboxMutex_);
@@ -297,11 +294,13 @@ RunResult Rank::run(std::unique_ptr<BatchBase> initialItems) {
     // Init is not run again and the initial items were not read: the
     // checkpoint holds what they made.
     if (rank_ == 0) {
-      if (!options_.resume || options_.resume->size() != static_cast<std::size_t>(size_))
+      // Held only until every share is sent: the whole state, in bytes.
+      const auto plan = std::move(options_.resume);
+      if (!plan || plan->size() != static_cast<std::size_t>(size_))
         throw std::logic_error("jobstream: resuming without a share for every rank");
       for (int r = 1; r != size_; ++r)
-        send(r, MessageKind::restore, encodeSections((*options_.resume)[static_cast<std::size_t>(r)]));
-      applyRestore((*options_.resume)[0]);
+        send(r, MessageKind::restore, encodeSections((*plan)[static_cast<std::size_t>(r)]));
+      applyRestore((*plan)[0]);
       restoreAcksPending_ = static_cast<std::size_t>(size_ - 1);
     } else {
       awaitingRestore_ = true;
@@ -429,10 +428,10 @@ void validatePipeline(const PipelineDef& pipeline) {
   }
 }
 
-RunResult runRank(const PipelineDef& pipeline, Transport& transport, const RankOptions& options,
+RunResult runRank(const PipelineDef& pipeline, Transport& transport, RankOptions options,
                   std::unique_ptr<BatchBase> initialItems) {
   validatePipeline(pipeline);
-  Rank rank(pipeline, transport, options);
+  Rank rank(pipeline, transport, std::move(options));
   return rank.run(std::move(initialItems));
 }
 

@@ -52,7 +52,9 @@ void validatePipeline(const PipelineDef& pipeline);
 // Runs one rank of `pipeline` over `transport`. `initialItems` (a batch of
 // the entry stage's input, may be null) is used on rank 0 only, after the
 // init stages. Returns when the run is over on every rank, or has failed.
-RunResult runRank(const PipelineDef& pipeline, Transport& transport, const RankOptions& options,
+// `options` is taken by value so that a resumed run's share of the
+// checkpoint is freed once it is in place.
+RunResult runRank(const PipelineDef& pipeline, Transport& transport, RankOptions options,
                   std::unique_ptr<BatchBase> initialItems);
 
 }  // namespace jobstream::detail

@@ -128,7 +128,7 @@ RankState Rank::liveState() {
     std::lock_guard lock(slot->mutex);
     for (const auto& [key, stores] : slot->stores) {
       if (!stores || stores->size() == 0) continue;
-      const auto reduce = reduceOf_.find(regionId(key.scope == 0 ? kNoStage : instance_id::frame(key.scope), key.region));
+      const auto reduce = reduceOf_.find(regionId(instance_id::ownerOf(key.scope), key.region));
       if (reduce == reduceOf_.end()) throw std::logic_error("jobstream: a reduction store of no reduce");
       state.stores.push_back(SavedStores{key, reduce->second, borrow(stores.get())});
     }
@@ -255,9 +255,8 @@ bool Rank::collectWriter(bool wait) {
 void Rank::applyRestore(const std::vector<CheckpointSection>& sections) {
   RankState state = decodeRankState(pipeline_, static_cast<std::uint32_t>(rank_), sections);
   for (const Task& task : state.tasks) {
-    const StageDef& stage = pipeline_.stages[task.stage];
-    const bool misplaced = stage.kind == StageKind::frame_end ? homeOf(task.scope) != rank_ : rules_.pinned[task.stage] && rank_ != 0;
-    if (misplaced) throw std::runtime_error("jobstream: a resumed share with items for another rank");
+    const int required = requiredRank(pipeline_.stages[task.stage], task.scope, size_);
+    if (required >= 0 && required != rank_) throw std::runtime_error("jobstream: a resumed share with items for another rank");
   }
   queue_.pushBack(std::move(state.tasks));
   {
@@ -273,7 +272,7 @@ void Rank::applyRestore(const std::vector<CheckpointSection>& sections) {
   {
     std::lock_guard lock(instancesMutex_);
     for (SavedInstance& saved : state.instances) {
-      if (homeOf(saved.id) != rank_) throw std::runtime_error("jobstream: a resumed share with another rank's frame instance");
+      if (instance_id::homeAmong(saved.id, size_) != rank_) throw std::runtime_error("jobstream: a resumed share with another rank's frame instance");
       const StageDef& frame = pipeline_.stages[saved.frame];
       auto instance = std::make_unique<Instance>();
       instance->frame = saved.frame;

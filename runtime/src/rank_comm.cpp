@@ -73,9 +73,8 @@ void Rank::handle(Message& message) {
       std::vector<Task> tasks = decodeTasks(pipeline_, message.bytes);
       for (const Task& task : tasks) {
         const StageDef& stage = pipeline_.stages[task.stage];
-        const bool misrouted = stage.kind == StageKind::frame_end ? homeOf(task.scope) != rank_
-                                                                    : rules_.pinned[task.stage] && rank_ != 0;
-        if (misrouted) throw std::runtime_error("jobstream: received items for a stage pinned to another rank");
+        const int required = requiredRank(stage, task.scope, size_);
+        if (required >= 0 && required != rank_) throw std::runtime_error("jobstream: received items for a stage pinned to another rank");
         if (stage.kind == StageKind::init || stage.kind == StageKind::emit)
           throw std::runtime_error("jobstream: received items for a stage that takes none");
         result_.itemsReceived += task.size();
@@ -257,7 +256,7 @@ void Rank::beginWave(WaveRequest request) {
     for (int child : children_) send(child, MessageKind::waveRequest, bytes);
   }
   for (const std::uint64_t id : request_.actions.recalls)
-    if (homeOf(id) == rank_) recall(id);
+    if (instance_id::homeAmong(id, size_) == rank_) recall(id);
   waveRepliesPending_ = children_.size();
   if (waveRepliesPending_ == 0) finishWave();
 }

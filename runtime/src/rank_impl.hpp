@@ -120,13 +120,13 @@ struct Outgoing {
 
 class Rank {
  public:
-  Rank(const PipelineDef& pipeline, Transport& transport, const RankOptions& options)
+  Rank(const PipelineDef& pipeline, Transport& transport, RankOptions options)
       : pipeline_(pipeline),
         transport_(transport),
         rank_(transport.rank()),
         size_(transport.size()),
         threads_(std::max(1, options.threads)),
-        options_(options),
+        options_(std::move(options)),
         rules_(rulesOf(pipeline)),
         queue_(rules_, doorbell_),
         sizer_(pipeline.stages.size()),
@@ -199,9 +199,6 @@ class Rank {
   void applyRestore(const std::vector<CheckpointSection>& sections);
   void removeCheckpoint();
   Clock::duration checkpointInterval() const;
-  // Where a frame instance lives: the rank in its id, folded onto this
-  // run's ranks when it resumes a checkpoint written by more.
-  int homeOf(std::uint64_t scope) const { return instance_id::home(scope) % size_; }
   static std::uint64_t regionId(StageIndex owner, std::uint32_t region) {
     return static_cast<std::uint64_t>(owner) << 32 | region;
   }
@@ -236,7 +233,7 @@ class Rank {
   const int rank_;
   const int size_;
   const int threads_;
-  const RankOptions options_;
+  RankOptions options_;  // `resume` is moved out once used
   const StageRules rules_;
   RankContext context_;
   Doorbell doorbell_;
@@ -323,13 +320,13 @@ class Rank {
   std::uint64_t taskMessagesReceived_ = 0;
   bool awaitingRestore_ = false;           // a resumed run, other ranks: until rank 0's share arrives
   std::size_t restoreAcksPending_ = 0;     // rank 0: shares not yet in place
+  std::size_t lastStateBytes_ = 0;         // this rank's last snapshot: the next one's buffer size
   // Rank 0.
   Clock::time_point nextCheckpointAt_{};
   Clock::time_point pauseStartedAt_{};
   std::vector<CheckpointSection> gathered_;
   std::size_t takenPending_ = 0;      // ranks whose state is not yet encoded: the pause goes on
   std::size_t snapshotsPending_ = 0;  // ranks whose encoded state has not arrived: the write waits
-  std::size_t lastStateBytes_ = 0;    // this rank's last snapshot: the next one's buffer size
   int checkpointsWritten_ = 0;
   std::thread writer_;
   std::atomic<bool> writing_{false};

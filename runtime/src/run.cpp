@@ -185,7 +185,7 @@ int runProgram(const PipelineDef& pipeline, int argc, char** argv, std::unique_p
   options.resuming = verdict == kResuming;
   options.resume = std::move(resume);
   if (options.resuming) items.reset();
-  return runRank(pipeline, *transport, options, std::move(items)).exitCode;
+  return runRank(pipeline, *transport, std::move(options), std::move(items)).exitCode;
 }
 
 int runWithItems(std::optional<std::string_view> name, int argc, char** argv,

@@ -73,7 +73,22 @@ inline int home(std::uint64_t scope) { return static_cast<int>((scope >> kHomeSh
 inline StageIndex frame(std::uint64_t scope) {
   return static_cast<StageIndex>((scope >> kStageShift) & (kMaxStages - 1));
 }
+// The frame whose body a scope is: kNoStage for the top level.
+inline StageIndex ownerOf(std::uint64_t scope) { return scope == 0 ? kNoStage : frame(scope); }
+// An instance's home in a run of `ranks` ranks: the rank in its id, folded
+// onto fewer ranks when a checkpoint written by more is resumed.
+inline int homeAmong(std::uint64_t scope, int ranks) {
+  return static_cast<int>(static_cast<std::uint64_t>(home(scope)) % static_cast<std::uint64_t>(ranks));
+}
 }  // namespace instance_id
+
+// The rank that items for `stage` in `scope` must run on, in a run of
+// `ranks` ranks, or -1 when any rank may run them: a frame_end runs on its
+// instance's home, result, finish and print on rank 0.
+inline int requiredRank(const StageDef& stage, std::uint64_t scope, int ranks) {
+  if (stage.kind == StageKind::frame_end) return instance_id::homeAmong(scope, ranks);
+  return stage.onRankZero() ? 0 : -1;
+}
 
 struct Counts {
   std::uint64_t created = 0;

@@ -39,7 +39,6 @@ const StageDef& stageAt(const PipelineDef& pipeline, StageIndex index, StageKind
   return pipeline.stages[index];
 }
 
-StageIndex ownerOf(std::uint64_t scope) { return scope == 0 ? kNoStage : instance_id::frame(scope); }
 
 const CheckpointSection* findSection(const std::vector<CheckpointSection>& sections, std::string_view name,
                                      std::uint32_t rank) {
@@ -140,7 +139,7 @@ RankState decodeRankState(const PipelineDef& pipeline, std::uint32_t rank,
   for (const Task& task : state.tasks) {
     const StageKind kind = pipeline.stages[task.stage].kind;
     if (kind == StageKind::emit) throw std::runtime_error("queued items for an emit stage");
-    if (pipeline.stages[task.stage].owner != ownerOf(task.scope))
+    if (pipeline.stages[task.stage].owner != instance_id::ownerOf(task.scope))
       throw std::runtime_error("queued items in a scope their stage is not in");
   }
 
@@ -152,7 +151,7 @@ RankState decodeRankState(const PipelineDef& pipeline, std::uint32_t rank,
       entry.key = getScopeKey(in);
       entry.reduce = in.get<std::uint32_t>();
       const StageDef& reduce = stageAt(pipeline, entry.reduce, StageKind::reduce, "a reduction store");
-      if (reduce.region != entry.key.region || reduce.owner != ownerOf(entry.key.scope))
+      if (reduce.region != entry.key.region || reduce.owner != instance_id::ownerOf(entry.key.scope))
         throw std::runtime_error("a reduction store under the key of another reduce");
       entry.stores = loadBatch(*reduce.store, in);
       if (entry.stores->size() == 0) throw std::runtime_error("an empty reduction store entry");
@@ -252,21 +251,9 @@ DecodedCheckpoint decodeAll(const PipelineDef& pipeline, const Checkpoint& check
 
 }  // namespace
 
-namespace {
-std::uint64_t spreadItems(const std::vector<Task>& tasks) {
-  std::uint64_t items = 0;
-  for (const Task& task : tasks) items += task.size();
-  return items;
-}
-}  // namespace
-
 std::vector<std::vector<CheckpointSection>> planResume(const PipelineDef& pipeline, const Checkpoint& checkpoint,
                                                       int ranks, const std::string& path) {
   DecodedCheckpoint old = decodeAll(pipeline, checkpoint, path);
-  const auto size = static_cast<std::uint64_t>(ranks);
-  const auto homeOf = [&](std::uint64_t scope) {
-    return static_cast<std::size_t>(static_cast<std::uint64_t>(instance_id::home(scope)) % size);
-  };
   std::vector<RankState> fresh(static_cast<std::size_t>(ranks));
   std::uint64_t nextInstance = 0;
   std::vector<std::size_t> load(fresh.size(), 0);
@@ -279,22 +266,26 @@ std::vector<std::vector<CheckpointSection>> planResume(const PipelineDef& pipeli
       sum.created += counts.created;
       sum.finished += counts.finished;
     }
-    for (SavedInstance& instance : state.instances) fresh[homeOf(instance.id)].instances.push_back(std::move(instance));
+    for (SavedInstance& instance : state.instances)
+      fresh[static_cast<std::size_t>(instance_id::homeAmong(instance.id, ranks))].instances.push_back(std::move(instance));
     for (SavedStores& stores : state.stores) fresh[r % fresh.size()].stores.push_back(std::move(stores));
     for (Task& task : state.tasks) {
-      const StageDef& stage = pipeline.stages[task.stage];
-      std::size_t dest;
-      if (stage.kind == StageKind::frame_end) {
-        dest = homeOf(task.scope);
-      } else if (stage.onRankZero()) {
-        dest = 0;
-      } else {
+      const int required = requiredRank(pipeline.stages[task.stage], task.scope, ranks);
+      if (required < 0) {
         spread.push_back(std::move(task));
         continue;
       }
+      const auto dest = static_cast<std::size_t>(required);
       load[dest] += task.size();
       fresh[dest].tasks.push_back(std::move(task));
     }
+  }
+  // The rest, largest first, each where the fewest items are so far.
+  std::stable_sort(spread.begin(), spread.end(), [](const Task& a, const Task& b) { return a.size() > b.size(); });
+  for (Task& task : spread) {
+    const auto dest = static_cast<std::size_t>(std::min_element(load.begin(), load.end()) - load.begin());
+    load[dest] += task.size();
+    fresh[dest].tasks.push_back(std::move(task));
   }
   // Every item counted unfinished is somewhere: queued, or the item that
   // started a live frame instance. A snapshot that lost or doubled one
@@ -306,22 +297,12 @@ std::vector<std::vector<CheckpointSection>> planResume(const PipelineDef& pipeli
           fmt::format("jobstream: checkpoint '{}' counts more items finished than created; it is left as it is", path));
     unfinished += counts.created - counts.finished;
   }
-  std::uint64_t held = spreadItems(spread);
-  for (const RankState& state : fresh) {
-    held += state.instances.size();
-    for (const Task& task : state.tasks) held += task.size();
-  }
+  std::uint64_t held = 0;  // queued items (now all in `load`) and live instances
+  for (std::size_t r = 0; r != fresh.size(); ++r) held += load[r] + fresh[r].instances.size();
   if (held != unfinished)
     throw CheckpointError(fmt::format("jobstream: checkpoint '{}' is inconsistent: it counts {} unfinished items but "
                                       "holds {} (queued items and frame instances); it is left as it is",
                                       path, unfinished, held));
-  // The rest, largest first, each where the fewest items are so far.
-  std::stable_sort(spread.begin(), spread.end(), [](const Task& a, const Task& b) { return a.size() > b.size(); });
-  for (Task& task : spread) {
-    const auto dest = static_cast<std::size_t>(std::min_element(load.begin(), load.end()) - load.begin());
-    load[dest] += task.size();
-    fresh[dest].tasks.push_back(std::move(task));
-  }
 
   std::vector<std::vector<CheckpointSection>> plan;
   for (std::size_t r = 0; r != fresh.size(); ++r) {

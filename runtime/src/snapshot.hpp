@@ -24,7 +24,7 @@
 // Only sums of counters matter to termination, and any rank may hold any
 // partial store (a fire merges them all), so resuming on N ranks puts every
 // counter on rank 0, the stores of old rank r on r mod N, an instance on
-// its id's home mod N (Rank::homeOf), queued items for a frame_end with
+// its id's home mod N (instance_id::homeAmong), queued items for a frame_end with
 // their instance, items for rank-0 stages on rank 0 and the rest where the
 // fewest items are. Instance counters restart past every old one, so new
 // ids never collide with old ones.

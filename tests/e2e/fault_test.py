@@ -30,9 +30,8 @@ import sys
 import tempfile
 import time
 
-MPI_ENV = dict(OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
-               OMPI_MCA_rmaps_base_oversubscribe="1", OMPI_MCA_btl="self,vader",
-               OMPI_MCA_btl_vader_single_copy_mechanism="none")
+from e2e_env import environment
+
 LAUNCH_LIMIT = 90  # seconds for one launch
 EXIT_LIMIT = 30    # seconds for mpirun to end the job once a rank is killed
 
@@ -101,9 +100,7 @@ def main():
     rng = random.Random(seed)
     print(f"seed {seed} (rerun with --seed {seed})")
 
-    env = dict(os.environ)
-    env.update(MPI_ENV)
-    env.pop("JOBSTREAM_CHECKPOINT", None)
+    env = environment()
     folder = tempfile.mkdtemp(prefix="jobstream-fault-")
     checkpoint = os.path.join(folder, "run.ckpt")
 

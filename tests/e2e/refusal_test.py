@@ -23,16 +23,13 @@ import sys
 import tempfile
 import time
 
-MPI_ENV = dict(OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
-               OMPI_MCA_rmaps_base_oversubscribe="1", OMPI_MCA_btl="self,vader",
-               OMPI_MCA_btl_vader_single_copy_mechanism="none")
+from e2e_env import environment
+
 failures = []
 
 
 def run(argv, np=0, timeout=60, stdin=None):
-    env = dict(os.environ)
-    env.update(MPI_ENV)
-    env.pop("JOBSTREAM_CHECKPOINT", None)
+    env = environment()
     if np > 0:
         argv = ["mpirun", "-np", str(np), "--bind-to", "none"] + argv
     process = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -72,8 +69,7 @@ def refused(name, program, path, pattern, np=0):
 
 def kill_once_checkpointed(argv, checkpoint, stdin=b""):
     """Starts argv, kills it once `checkpoint` exists; False if none came."""
-    env = dict(os.environ)
-    env.pop("JOBSTREAM_CHECKPOINT", None)
+    env = environment()
     process = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
                                start_new_session=True)
     try:

@@ -24,6 +24,8 @@ import signal
 import subprocess
 import sys
 
+from e2e_env import environment
+
 
 def main():
     parser = argparse.ArgumentParser()
@@ -41,10 +43,7 @@ def main():
     args = parser.parse_args()
     command = args.command[1:] if args.command[:1] == ["--"] else args.command
 
-    env = dict(os.environ)
-    env.update(OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
-               OMPI_MCA_rmaps_base_oversubscribe="1", OMPI_MCA_btl="self,vader",
-               OMPI_MCA_btl_vader_single_copy_mechanism="none")
+    env = environment()
     if args.np > 0:
         command = ["mpirun", "-np", str(args.np), "--oversubscribe", "--bind-to", "none"] + command
 
