@@ -181,6 +181,12 @@ void declareOutput(const Stage& stage, std::size_t to, std::ostream& out) {
       << ");\n";
 }
 
+// `out.close();`, the end of a function that declared an Output: what is
+// left is delivered there, never in the destructor (stage.hpp says why).
+void closeOutput(const Stage& stage, const char* indentation, std::ostream& out) {
+  if (stage.returns != ReturnForm::none) out << indentation << "out.close();\n";
+}
+
 // `call;` or `out.push(call);`, as `stage` returns nothing or something.
 std::string deliver(const Stage& stage, const std::string& call) {
   return stage.returns == ReturnForm::none ? call + ";" : "out.push(" + call + ");";
@@ -196,7 +202,8 @@ void emitInit(const Layout& layout, std::size_t index, std::ostream& out) {
   }
   out << "  " << kDetail << "Output<" << stage.item.qualified << "> out(emitter, " << layout.entry
       << ");\n"
-      << "  out.push(" << stage.callee << "());\n}\n";
+      << "  out.push(" << stage.callee << "());\n"
+      << "  out.close();\n}\n";
 }
 
 void emitProcess(const Layout& layout, std::size_t index, std::ostream& out) {
@@ -228,7 +235,9 @@ void emitProcess(const Layout& layout, std::size_t index, std::ostream& out) {
     }
   }
   for (; depth > 2; --depth) out << indent(depth - 1) << "}\n";
-  out << "  }\n}\n";
+  out << "  }\n";
+  closeOutput(last, "  ", out);
+  out << "}\n";
 }
 
 void emitFinish(const Layout& layout, std::size_t index, std::ostream& out) {
@@ -272,7 +281,9 @@ void emitReduce(const Layout& layout, std::size_t index, std::ostream& out) {
   out << "  auto& items = static_cast<" << batchOf(stage.input) << "&>(batch).items;\n";
   declareOutput(stage, stage.structure.recursTo, out);
   out << "  emitter.current = " << index << ";\n"
-      << "  " << deliver(stage, callInputs) << "\n}\n";
+      << "  " << deliver(stage, callInputs) << "\n";
+  closeOutput(stage, "  ", out);
+  out << "}\n";
 
   // The first store takes in the others.
   const std::string callOthers = stage.callee + "(stores[0], " + constSpan(stage.input) + "(), " +
@@ -282,7 +293,9 @@ void emitReduce(const Layout& layout, std::size_t index, std::ostream& out) {
       << "  auto& stores = static_cast<" << batchOf(stage.store) << "&>(storesBatch).items;\n";
   declareOutput(stage, stage.structure.recursTo, out);
   out << "  emitter.current = " << index << ";\n"
-      << "  " << deliver(stage, callOthers) << "\n}\n";
+      << "  " << deliver(stage, callOthers) << "\n";
+  closeOutput(stage, "  ", out);
+  out << "}\n";
 }
 
 void emitEnter(const Layout& layout, std::size_t index, std::ostream& out) {
@@ -302,6 +315,7 @@ void emitEnter(const Layout& layout, std::size_t index, std::ostream& out) {
       << ") return false;\n";
   declareOutput(stage, stage.structure.recursTo, out);
   out << "  out.push(std::move(" << result << "));\n"
+      << "  out.close();\n"
       << "  return true;\n}\n";
 }
 
@@ -317,7 +331,9 @@ void emitFrameEnd(const Layout& layout, std::size_t index, std::ostream& out) {
   out << "  emitter.current = " << index << ";\n"
       << "  for (std::size_t i = begin; i != end; ++i) {\n"
       << "    " << deliver(stage, stage.callee + "(store, " + next + ")") << "\n"
-      << "  }\n}\n";
+      << "  }\n";
+  closeOutput(stage, "  ", out);
+  out << "}\n";
 }
 
 // reduce, frame_end: the store, or what the emit below makes of it, goes to
@@ -333,10 +349,11 @@ void emitLeave(const Layout& layout, std::size_t index, std::ostream& out) {
       << ");\n";
   if (emit) {
     out << "  emitter.current = " << index + 1 << ";\n"
-        << "  out.push(" << call(*emit, "store") << ");\n}\n";
+        << "  out.push(" << call(*emit, "store") << ");\n";
   } else {
-    out << "  out.push(std::move(store));\n}\n";
+    out << "  out.push(std::move(store));\n";
   }
+  out << "  out.close();\n}\n";
 }
 
 void emitStageFunctions(const Layout& layout, std::size_t index, std::ostream& out) {

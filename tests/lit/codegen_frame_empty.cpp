@@ -45,6 +45,7 @@ struct Steps {
 // CHECK-NEXT:    for (std::size_t i = begin; i != end; ++i) {
 // CHECK-NEXT:      out.push(::empty::step(store, std::move(items[i])));
 // CHECK-NEXT:    }
+// CHECK-NEXT:    out.close();
 // CHECK-NEXT:  }
 
 // CHECK-LABEL: void leave_2(
@@ -52,6 +53,7 @@ struct Steps {
 // CHECK-NEXT:    ::jobstream::detail::Output<int> out(emitter, 4);
 // CHECK-NEXT:    emitter.current = 3;
 // CHECK-NEXT:    out.push(::empty::taken(store));
+// CHECK-NEXT:    out.close();
 // CHECK-NEXT:  }
 
 // CHECK:      constexpr ::jobstream::detail::StageDef kStages[] = {

@@ -55,6 +55,7 @@ struct Sum {
 // CHECK-NEXT:    if (!r0) return false;
 // CHECK-NEXT:    ::jobstream::detail::Output<int> out(emitter, 1);
 // CHECK-NEXT:    out.push(std::move(r0));
+// CHECK-NEXT:    out.close();
 // CHECK-NEXT:    return true;
 // CHECK-NEXT:  }
 
@@ -74,6 +75,7 @@ struct Sum {
 // CHECK-NEXT:    auto& store = static_cast<::jobstream::detail::Batch<::sums::Sum>&>(storeBatch).items[0];
 // CHECK-NEXT:    ::jobstream::detail::Output<::sums::Sum> out(emitter, 3);
 // CHECK-NEXT:    out.push(std::move(store));
+// CHECK-NEXT:    out.close();
 // CHECK-NEXT:  }
 
 // CHECK:      constexpr ::jobstream::detail::StageDef kStages[] = {

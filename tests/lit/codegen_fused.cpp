@@ -48,6 +48,7 @@ namespace lengths {
 // CHECK-NEXT:        out.push(::lengths::upTo(std::move(*r1)));
 // CHECK-NEXT:      }
 // CHECK-NEXT:    }
+// CHECK-NEXT:    out.close();
 // CHECK-NEXT:  }
 
 // Every stage has its own entry point, fused to the end of its segment.

@@ -79,6 +79,7 @@ struct Mean {
 // CHECK-NEXT:    ::jobstream::detail::Output<double> out(emitter, 4);
 // CHECK-NEXT:    emitter.current = 3;
 // CHECK-NEXT:    out.push(::wordlen::value(store));
+// CHECK-NEXT:    out.close();
 // CHECK-NEXT:  }
 
 // CHECK-NOT:   _3(

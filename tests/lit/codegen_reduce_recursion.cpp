@@ -39,6 +39,7 @@ struct Longest {
 // CHECK-NEXT:    ::jobstream::detail::Output<int> out(emitter, 1);
 // CHECK-NEXT:    emitter.current = 2;
 // CHECK-NEXT:    out.push(::collatz::again(store, std::span<const int>(items.data() + begin, end - begin), std::span<const ::collatz::Longest>()));
+// CHECK-NEXT:    out.close();
 // CHECK-NEXT:  }
 
 // CHECK-LABEL: void merge_2(
@@ -46,6 +47,7 @@ struct Longest {
 // CHECK-NEXT:    ::jobstream::detail::Output<int> out(emitter, 1);
 // CHECK-NEXT:    emitter.current = 2;
 // CHECK-NEXT:    out.push(::collatz::again(stores[0], std::span<const int>(), std::span<const ::collatz::Longest>(stores.data() + 1, stores.size() - 1)));
+// CHECK-NEXT:    out.close();
 // CHECK-NEXT:  }
 
 // The store leaves to the printer; items recurred are not what leaves.

@@ -30,6 +30,7 @@ struct Sum {
 // CHECK-NEXT:    auto& store = static_cast<::jobstream::detail::Batch<::total::Sum>&>(storeBatch).items[0];
 // CHECK-NEXT:    ::jobstream::detail::Output<::total::Sum> out(emitter, 1);
 // CHECK-NEXT:    out.push(std::move(store));
+// CHECK-NEXT:    out.close();
 // CHECK-NEXT:  }
 
 // CHECK:      constexpr ::jobstream::detail::StageDef kStages[] = {

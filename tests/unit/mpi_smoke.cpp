@@ -59,6 +59,7 @@ void check(std::vector<Squared> all) {
 void init0(Emitter& em) {
   Output<int> out(em, 1);
   out.push(numbers());
+  out.close();
 }
 void stage1(BatchBase& in_, std::size_t begin, std::size_t end, Emitter& em) {
   auto& in = static_cast<Batch<int>&>(in_).items;
@@ -67,6 +68,7 @@ void stage1(BatchBase& in_, std::size_t begin, std::size_t end, Emitter& em) {
     em.current = 1;
     out.push(explode(in[i]));
   }
+  out.close();
 }
 void finish2(BatchBase& all) {
   auto& items = static_cast<Batch<Squared>&>(all).items;

@@ -49,6 +49,7 @@ bool callAndSend(Emitter& em, StageIndex stage, Call&& call) {
     const bool any = returnedSomething(value);
     Output<typename ItemOf<R>::type> out(em, stage);
     out.push(std::move(value));
+    out.close();
     return any;
   }
 }
@@ -75,6 +76,7 @@ void job(BatchBase& in, std::size_t begin, std::size_t end, Emitter& em) {
     em.current = Self;
     out.push(F(items[i]));
   }
+  out.close();
 }
 
 template <auto F, class In, StageIndex Self>
@@ -109,6 +111,7 @@ void leaveStore(BatchBase& store, Emitter& em) {
   em.current = Self;
   Output<Store> out(em, Next);
   out.push(std::move(itemsOf<Store>(store)[0]));
+  out.close();
 }
 
 template <auto E, class Store, StageIndex EmitStage, StageIndex Next>

@@ -34,6 +34,7 @@ inline void stage0(BatchBase& in_, std::size_t begin, std::size_t end, Emitter& 
     em.current = 0;
     out.push(explode(in[i]));
   }
+  out.close();
 }
 inline void stage1(BatchBase& in_, std::size_t begin, std::size_t end, Emitter& em) {
   auto& in = static_cast<Batch<int>&>(in_).items;
@@ -68,6 +69,7 @@ inline void init0(Emitter& em) {
   if (initThrows.load()) throw std::runtime_error("no input today");
   Output<int> out(em, 1);
   out.push(jobstream::Multiple<int>(range(0, 100)));
+  out.close();
 }
 inline void stage1(BatchBase& in_, std::size_t begin, std::size_t end, Emitter& em) {
   auto& in = static_cast<Batch<int>&>(in_).items;
@@ -76,6 +78,7 @@ inline void stage1(BatchBase& in_, std::size_t begin, std::size_t end, Emitter& 
     em.current = 1;
     out.push(in[i]);
   }
+  out.close();
 }
 inline void finish2(BatchBase& all) {
   if (finishThrows.load())

@@ -173,6 +173,7 @@ inline void stage0(BatchBase& in_, std::size_t begin, std::size_t end, Emitter& 
     em.current = 0;
     out.push(triple(in[i]));
   }
+  out.close();
 }
 inline void stage1(BatchBase& in_, std::size_t begin, std::size_t end, Emitter& em) {
   auto& in = static_cast<Batch<int>&>(in_).items;
@@ -184,6 +185,7 @@ inline void stage1(BatchBase& in_, std::size_t begin, std::size_t end, Emitter& 
     std::optional<long long> b = keepEven(std::move(a));
     if (b) out.push(std::move(*b));
   }
+  out.close();
 }
 inline void stage3(BatchBase& in_, std::size_t begin, std::size_t end, Emitter& em) {
   auto& in = static_cast<Batch<long long>&>(in_).items;
@@ -242,10 +244,12 @@ inline void all(std::vector<int> items) {
 inline void init0(Emitter& em) {
   Output<int> out(em, 2);
   out.push(first());
+  out.close();
 }
 inline void init1(Emitter& em) {
   Output<int> out(em, 2);
   out.push(second());
+  out.close();
 }
 inline void stage2(BatchBase& in_, std::size_t begin, std::size_t end, Emitter& em) {
   auto& in = static_cast<Batch<int>&>(in_).items;
@@ -254,6 +258,7 @@ inline void stage2(BatchBase& in_, std::size_t begin, std::size_t end, Emitter& 
     em.current = 2;
     out.push(plusOne(in[i]));
   }
+  out.close();
 }
 inline void finish3(BatchBase& all_) {
   auto& items = static_cast<Batch<int>&>(all_).items;
@@ -293,6 +298,7 @@ inline void stage0(BatchBase& in_, std::size_t begin, std::size_t end, Emitter& 
     em.current = 0;
     out.push(describe(in[i]));
   }
+  out.close();
 }
 
 inline const StageDef stages[] = {
@@ -340,6 +346,7 @@ inline void stage0(BatchBase& in_, std::size_t begin, std::size_t end, Emitter& 
     em.current = 0;
     out.push(spread(in[i]));
   }
+  out.close();
 }
 inline void stage1(BatchBase& in_, std::size_t begin, std::size_t end, Emitter& em) {
   auto& in = static_cast<Batch<int>&>(in_).items;

@@ -18,12 +18,12 @@
 //       std::optional<int> b = ::ns::keepEven(std::move(a));
 //       if (b) out.push(std::move(*b));
 //     }
+//     out.close();
 //   }
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
-#include <exception>
 #include <memory>
 #include <optional>
 #include <span>
@@ -61,7 +61,10 @@ class Emitter {
 };
 
 // Items for one stage, collected by a stage function and delivered in batches.
-// Delivers what is left when it goes out of scope, except during unwinding.
+// The stage function calls close() when it is done. Delivering may run user
+// code (items for a reduce are folded into it at once) and may throw, so it
+// never happens in the destructor: an unclosed Output drops what it holds,
+// which is right when a stage's exception is unwinding the call.
 template <class T>
 class Output {
  public:
@@ -72,8 +75,11 @@ class Output {
   Output(Emitter& emitter, StageIndex stage) : emitter_(emitter), stage_(stage) {}
   Output(const Output&) = delete;
   Output& operator=(const Output&) = delete;
-  ~Output() {
-    if (batch_ && !batch_->items.empty() && std::uncaught_exceptions() == uncaught_) flush();
+  ~Output() = default;
+
+  // Delivers what is left.
+  void close() {
+    if (batch_ && !batch_->items.empty()) flush();
   }
 
   template <class U>
@@ -109,7 +115,6 @@ class Output {
   Emitter& emitter_;
   StageIndex stage_;
   std::unique_ptr<Batch<T>> batch_;
-  int uncaught_ = std::uncaught_exceptions();
 };
 
 enum class StageKind : std::uint8_t {
