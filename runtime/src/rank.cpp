@@ -45,6 +45,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <stdexcept>
 #include <thread>
@@ -110,6 +112,34 @@ void Rank::fail(StageIndex stage, std::string_view what) {
   }
   failed_.store(true);
   doorbell_.ring();
+}
+
+void Rank::stageCalledExit(StageIndex stage, std::optional<int> status) {
+  const bool onCommThread = std::this_thread::get_id() == commThread_;
+  if (!onCommThread) stageCalledExit_.store(true);  // before the failure is seen
+  fail(stage, fmt::format("it called exit({}); a stage ends the run by throwing an exception, not by ending "
+                          "the process",
+                          status ? std::to_string(*status) : ""));
+  if (onCommThread) endProcess();
+  // Only the communication thread calls MPI, so it ends the process. Once it
+  // has left its loop it calls MPI no more (it only waits for the workers),
+  // and this thread may.
+  while (!commLoopOver_.load()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  endProcess();
+}
+
+void Rank::endProcess() {
+  static std::atomic<bool> ending{false};
+  if (ending.exchange(true))  // another thread is ending it
+    for (;;) std::this_thread::sleep_for(std::chrono::hours(1));
+  {
+    std::lock_guard lock(errorMutex_);
+    std::cerr << error_ << std::endl;
+  }
+  std::cout.flush();
+  std::fflush(nullptr);
+  transport_.abort(1);  // under MPI, MPI_Abort ends every rank and does not return
+  std::_Exit(1);
 }
 
 void Rank::work(std::size_t slot) {
@@ -289,6 +319,8 @@ void Rank::startWorkers() {
 RunResult Rank::run(std::unique_ptr<BatchBase> initialItems) {
   context_ = RankContext{rank_, size_, threads_,
                          static_cast<int>(transport_.sumOverRanks(threads_))};
+  commThread_ = std::this_thread::get_id();
+  watchStageExits();
   ContextScope scope(&context_);
   if (options_.resuming) {
     // Init is not run again and the initial items were not read: the
@@ -348,6 +380,7 @@ RunResult Rank::run(std::unique_ptr<BatchBase> initialItems) {
 
   if (failedHere) {
     collectWriter(true);  // whatever it writes is whole; the previous checkpoint stays if it fails
+    if (stageCalledExit_.load()) endProcess();
     {
       std::lock_guard lock(errorMutex_);
       result_.error = error_;
@@ -356,6 +389,7 @@ RunResult Rank::run(std::unique_ptr<BatchBase> initialItems) {
     std::cerr << result_.error << std::endl;
     transport_.abort(1);  // MPI_Abort does not return; the loopback marks every rank aborted
   }
+  commLoopOver_.store(true);
   queue_.stop();
   for (std::thread& worker : workers_) worker.join();
 

@@ -24,6 +24,7 @@
 #include "rank.hpp"
 #include "scope.hpp"
 #include "snapshot.hpp"
+#include "stage_exit.hpp"
 #include "task_queue.hpp"
 #include "wire.hpp"
 
@@ -118,7 +119,7 @@ struct Outgoing {
   Task task;
 };
 
-class Rank {
+class Rank final : StageExitSink {
  public:
   Rank(const PipelineDef& pipeline, Transport& transport, RankOptions options)
       : pipeline_(pipeline),
@@ -166,10 +167,14 @@ class Rank {
   BatchBase& partialStore(const StageDef& stage, const ScopeKey& key, std::size_t slot);
   void endInstance(std::uint64_t id, WorkerEmitter& emitter, bool countParent);
   void fail(StageIndex stage, std::string_view what);
-  // Runs user code; an exception fails the run against the stage `current`
-  // names when it is thrown (generated code updates it). False on failure.
+  [[noreturn]] void stageCalledExit(StageIndex stage, std::optional<int> status) override;
+  [[noreturn]] void endProcess();
+  // Runs user code; an exception, or a call of exit(), fails the run against
+  // the stage `current` names at that moment (generated code updates it).
+  // False on failure.
   template <class Call>
   bool guarded(const StageIndex& current, Call&& call) {
+    StageCallScope running(*this, current);
     try {
       call();
       return true;
@@ -277,6 +282,9 @@ class Rank {
   std::mutex errorMutex_;
   std::string error_;
   std::atomic<bool> failed_{false};
+  std::atomic<bool> stageCalledExit_{false};  // a worker waits in exit() for the end of the process
+  std::atomic<bool> commLoopOver_{false};     // the communication thread makes no more MPI calls
+  std::thread::id commThread_;
 
   std::vector<std::unique_ptr<BatchBase>> collectors_;  // rank 0: what reached each finish stage
   std::unordered_map<std::uint64_t, StageIndex> reduceOf_;  // regionId(owner, region) -> its reduce

@@ -1,6 +1,6 @@
 // An exception from a stage (job, result, init, finish) ends the run on
 // every rank: a message naming the stage, the rank and the exception's
-// text, a non-zero exit, and no hang.
+// text, a non-zero exit, and no hang. So does a stage that calls exit().
 #include <gtest/gtest.h>
 
 #include "test_pipelines.hpp"
@@ -15,12 +15,14 @@ inline std::atomic<int> badItem{-1};
 inline std::atomic<int> badRank{-1};
 inline std::atomic<int> itemMicros{0};
 inline std::atomic<bool> resultThrows{false};
+inline std::atomic<int> exitItem{-1};
 
 inline int explode(int x) {
   if (int us = itemMicros.load()) std::this_thread::sleep_for(std::chrono::microseconds(us));
   if (x == badItem.load()) throw std::runtime_error("boom " + std::to_string(x));
   if (jobstream::rank() == badRank.load()) throw std::runtime_error("boom on rank " + std::to_string(badRank.load()));
   if (x == -42) throw 42;  // not a std::exception
+  if (x == exitItem.load()) std::exit(5);
   return x;
 }
 inline void record(const int& x) {
@@ -55,6 +57,7 @@ void reset() {
   badRank = -1;
   itemMicros = 0;
   resultThrows = false;
+  exitItem = -1;
 }
 
 }  // namespace errors
@@ -64,6 +67,7 @@ namespace broken {
 
 inline std::atomic<bool> initThrows{false};
 inline std::atomic<bool> finishThrows{false};
+inline std::atomic<bool> finishExits{false};
 
 inline void init0(Emitter& em) {
   if (initThrows.load()) throw std::runtime_error("no input today");
@@ -81,6 +85,7 @@ inline void stage1(BatchBase& in_, std::size_t begin, std::size_t end, Emitter& 
   out.close();
 }
 inline void finish2(BatchBase& all) {
+  if (finishExits.load()) std::exit(0);
   if (finishThrows.load())
     throw std::runtime_error("got " + std::to_string(all.size()) + " items and did not like them");
 }
@@ -184,6 +189,33 @@ TEST(Errors, InitAndFinishExceptionsAreReported) {
   broken::finishThrows = false;
   run = runLoopback(broken::pipeline, 3, 1, nullptr);
   EXPECT_TRUE(allSucceeded(run));
+}
+
+// exit() in a worker: the worker hands the failure to the communication
+// thread and waits; the process ends with status 1 and the stage named,
+// whichever rank (here a thread of this process) ran the item.
+TEST(ErrorsDeathTest, JobCallingExitEndsTheProcessNamingTheStage) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_EXIT(
+      {
+        errors::reset();
+        errors::exitItem = 150;
+        errors::itemMicros = 100;
+        runLoopback(errors::pipeline, 3, 2, batchOf(range(0, 300)));
+      },
+      ::testing::ExitedWithCode(1), "stage 'errors::explode' failed on rank [0-9]: it called exit\\(5\\)");
+}
+
+// exit() on the communication thread (finish runs there, after the workers).
+TEST(ErrorsDeathTest, FinishCallingExitEndsTheProcessNamingTheStage) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_EXIT(
+      {
+        broken::initThrows = false;
+        broken::finishExits = true;
+        runLoopback(broken::pipeline, 2, 1, nullptr);
+      },
+      ::testing::ExitedWithCode(1), "stage 'broken::summarise' failed on rank 0: it called exit\\(0\\)");
 }
 
 }  // namespace
