@@ -367,10 +367,13 @@ class SpliceNotes : public clang::DiagnosticConsumer {
 
 class PipelineConsumer : public clang::ASTConsumer {
  public:
-  PipelineConsumer(FrontEndResult& result, const std::vector<clang::SourceRange>& skipped)
-      : result_(result), skipped_(skipped) {}
+  PipelineConsumer(FrontEndResult& result, const std::vector<clang::SourceRange>& skipped,
+                   clang::CompilerInstance& compiler)
+      : result_(result), skipped_(skipped), compiler_(compiler) {}
 
   void HandleTranslationUnit(clang::ASTContext& context) override {
+    // The checks ask Sema what the compiler will make of the user's types.
+    clang::Sema& sema = compiler_.getSema();
     clang::DiagnosticsEngine& diagnostics = context.getDiagnostics();
     const clang::SourceManager& sources = context.getSourceManager();
     reportUnknownAttributes(sources, context.getLangOpts(), skipped_, diagnostics);
@@ -399,14 +402,14 @@ class PipelineConsumer : public clang::ASTConsumer {
                                              [](const auto& chain) { return !chain.empty(); });
         std::optional<SpliceNotes> notes;
         if (spliceNotes) notes.emplace(diagnostics, spliced);
-        valid = checkPipeline(found, pipeline.stages, problems, context, diagnostics);
+        valid = checkPipeline(found, pipeline.stages, problems, sema);
         if (notes) notes->replay();
       }
       valid = valid && checkUnique(name, found.front(), diagnostics);
       if (valid) {
         // Every item type and store (the first parameter of reduce, frame and
         // frame_end) crosses ranks and goes into checkpoints.
-        SerialisationPlanner planner(context, diagnostics, result_.program.types);
+        SerialisationPlanner planner(sema, result_.program.types);
         for (const FoundStage& stage : found) {
           const ReturnShape shape = returnShape(stage.function->getReturnType());
           if (shape.form != model::ReturnForm::none) planner.addItem(shape.item, *stage.function);
@@ -436,6 +439,7 @@ class PipelineConsumer : public clang::ASTConsumer {
 
   FrontEndResult& result_;
   const std::vector<clang::SourceRange>& skipped_;
+  clang::CompilerInstance& compiler_;  // its Sema is made after this consumer
 };
 
 // Remembers what the preprocessor skipped (#if 0 ...), which is not code.
@@ -458,7 +462,7 @@ class FrontEndAction : public clang::ASTFrontendAction {
   std::unique_ptr<clang::ASTConsumer> CreateASTConsumer(clang::CompilerInstance& compiler,
                                                         llvm::StringRef) override {
     compiler.getPreprocessor().addPPCallbacks(std::make_unique<SkippedRanges>(skipped_));
-    return std::make_unique<PipelineConsumer>(result_, skipped_);
+    return std::make_unique<PipelineConsumer>(result_, skipped_, compiler);
   }
 
   void EndSourceFileAction() override {

@@ -458,9 +458,9 @@ class PipelineChecker {
 
 bool checkPipeline(const std::vector<FoundStage>& stages,
                    const std::vector<model::Stage>& described,
-                   const std::vector<StructureProblem>& problems, clang::ASTContext& context,
-                   clang::DiagnosticsEngine& diagnostics) {
-  PipelineChecker checker(context, diagnostics);
+                   const std::vector<StructureProblem>& problems, clang::Sema& sema) {
+  clang::DiagnosticsEngine& diagnostics = sema.getDiagnostics();
+  PipelineChecker checker(sema.getASTContext(), diagnostics);
   bool signaturesOk = true;
   for (const FoundStage& stage : stages)
     signaturesOk = checker.checkSignature(stage) && signaturesOk;
@@ -487,7 +487,7 @@ bool checkPipeline(const std::vector<FoundStage>& stages,
     if (structure.recursTo != model::kNoStage && stage.kind != StageKind::frame)
       checker.checkRecursion(stage, stages[structure.recursTo]);
     if (stage.kind == StageKind::reduce || stage.kind == StageKind::frame)
-      checkValueInitialisable(stage, context, diagnostics);
+      checkValueInitialisable(stage, sema);
   }
   // Without other stages, all inits feed the default printer: one item type.
   if (entry == stages.size()) {

@@ -9,6 +9,7 @@
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/Decl.h"
 #include "clang/Basic/Diagnostic.h"
+#include "clang/Sema/Sema.h"
 #include "model.hpp"
 #include "scopes.hpp"
 
@@ -31,7 +32,6 @@ clang::SourceLocation returnLocation(const clang::FunctionDecl& function);
 // and `problems` what layOutScopes found.
 bool checkPipeline(const std::vector<FoundStage>& stages,
                    const std::vector<model::Stage>& described,
-                   const std::vector<StructureProblem>& problems, clang::ASTContext& context,
-                   clang::DiagnosticsEngine& diagnostics);
+                   const std::vector<StructureProblem>& problems, clang::Sema& sema);
 
 }  // namespace jsgen

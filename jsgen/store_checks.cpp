@@ -6,6 +6,7 @@
 #include "clang/Lex/Lexer.h"
 #include "clang_types.hpp"
 #include "diagnostics.hpp"
+#include "type_traits.hpp"
 
 namespace jsgen {
 namespace {
@@ -114,43 +115,6 @@ bool checkEmit(const FoundStage& stage, clang::DiagnosticsEngine& diagnostics) {
   return ok;
 }
 
-// The declaration that keeps `type` from being value-initialised (the type
-// itself, or a member or base in the way); null when it can be.
-const clang::NamedDecl* blocksValueInitialisation(clang::QualType type,
-                                                  const clang::ASTContext& context) {
-  if (type->isReferenceType()) return nullptr;  // reported on the member holding it
-  if (const clang::ArrayType* array = context.getAsArrayType(type))
-    return blocksValueInitialisation(array->getElementType(), context);
-  const clang::CXXRecordDecl* record = type->getAsCXXRecordDecl();
-  if (!record) return nullptr;
-  if (!record->hasDefinition()) return record;
-  record = record->getDefinition();
-  if (record->hasUserDeclaredConstructor()) {
-    const clang::CXXConstructorDecl* usable = nullptr;
-    for (const clang::CXXConstructorDecl* constructor : record->ctors()) {
-      if (constructor->isDefaultConstructor() && !constructor->isDeleted() &&
-          constructor->getAccess() == clang::AS_public) {
-        usable = constructor;
-        break;
-      }
-    }
-    if (!usable) return record;
-    if (!usable->isExplicitlyDefaulted()) return nullptr;  // user-provided: it decides
-  }
-  // Implicit (or defaulted) default constructor: every base and every member
-  // without an initialiser must be value-initialisable in turn.
-  for (const clang::CXXBaseSpecifier& base : record->bases()) {
-    if (const clang::NamedDecl* blocker = blocksValueInitialisation(base.getType(), context))
-      return blocker;
-  }
-  for (const clang::FieldDecl* field : record->fields()) {
-    if (field->hasInClassInitializer()) continue;
-    const clang::QualType fieldType = field->getType();
-    if (fieldType->isReferenceType() || blocksValueInitialisation(fieldType, context)) return field;
-  }
-  return nullptr;
-}
-
 }  // namespace
 
 bool keepsStore(StageKind kind) {
@@ -182,18 +146,21 @@ clang::QualType reduceInputOf(const FoundStage& stage) {
   return constSpanElement(stage.function->getParamDecl(1)->getType());
 }
 
-bool checkValueInitialisable(const FoundStage& stage, clang::ASTContext& context,
-                             clang::DiagnosticsEngine& diagnostics) {
+bool checkValueInitialisable(const FoundStage& stage, clang::Sema& sema) {
   const clang::QualType store = storeOf(stage);
   if (store.isNull()) return true;
-  const clang::NamedDecl* blocker = blocksValueInitialisation(store, context);
-  if (!blocker) return true;
-  reportError(diagnostics, stage.function->getParamDecl(0)->getBeginLoc(),
+  const clang::SourceLocation at = stage.function->getParamDecl(0)->getBeginLoc();
+  if (isValueInitialisable(sema, store, at)) return true;
+  const clang::ASTContext& context = sema.getASTContext();
+  clang::DiagnosticsEngine& diagnostics = sema.getDiagnostics();
+  reportError(diagnostics, at,
               "store type '%0' of %1 stage '%2' cannot be value-initialised; each %select{"
               "reduction|frame instance}3 starts from '%0{}': give it a public default "
               "constructor")
       << spelledName(store, context) << model::kindName(stage.kind) << stageName(*stage.function)
       << (stage.kind != StageKind::reduce);
+  const clang::NamedDecl* blocker = valueInitialisationBlocker(sema, store, at);
+  if (!blocker) return false;
   if (const auto* field = llvm::dyn_cast<clang::FieldDecl>(blocker)) {
     reportNote(diagnostics, field->getLocation(),
                "member '%0' of type '%1' has no default value and cannot be value-initialised")

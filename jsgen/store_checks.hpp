@@ -5,6 +5,7 @@
 
 #include "clang/AST/ASTContext.h"
 #include "clang/Basic/Diagnostic.h"
+#include "clang/Sema/Sema.h"
 #include "stage_checks.hpp"
 
 namespace jsgen {
@@ -24,7 +25,6 @@ clang::QualType storeOf(const FoundStage& stage);
 clang::QualType reduceInputOf(const FoundStage& stage);
 
 // The store is value-initialised for each reduction and frame instance.
-bool checkValueInitialisable(const FoundStage& stage, clang::ASTContext& context,
-                             clang::DiagnosticsEngine& diagnostics);
+bool checkValueInitialisable(const FoundStage& stage, clang::Sema& sema);
 
 }  // namespace jsgen
