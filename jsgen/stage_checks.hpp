@@ -22,6 +22,15 @@ struct FoundStage {
   clang::SourceLocation attribute;
 };
 
+// What a stage hands to the stage below it: its returned items or, for a
+// reduce or frame_end (without an emit), its store. Null item: nothing.
+struct Product {
+  clang::QualType item;
+  clang::SourceLocation at;  // where the stage says so
+  bool store = false;
+};
+Product productOf(const FoundStage& stage);
+
 // "ns::f", for messages.
 std::string stageName(const clang::FunctionDecl& function);
 // Where a stage's return type is written (for notes about what it produces).

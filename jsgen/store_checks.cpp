@@ -40,7 +40,18 @@ bool checkStoreParameter(const FoundStage& stage, const clang::ParmVarDecl& para
   return false;
 }
 
-bool checkReduce(const FoundStage& stage, clang::ASTContext& context,
+// What a reduce's inputs parameter holds when it is not a std::span<const In>:
+// the element of a span or vector, or else the item itself.
+clang::QualType writtenInput(clang::QualType parameter) {
+  const clang::QualType item = itemOf(parameter);
+  for (llvm::StringRef container : {"std::span", "std::vector"}) {
+    const auto arguments = templateArguments(item, container);
+    if (arguments && !arguments->empty()) return itemOf(arguments->front());
+  }
+  return item;
+}
+
+bool checkReduce(const FoundStage& stage, const FoundStage* above, clang::ASTContext& context,
                  clang::DiagnosticsEngine& diagnostics) {
   const clang::FunctionDecl& function = *stage.function;
   const std::string name = stageName(function);
@@ -54,10 +65,16 @@ bool checkReduce(const FoundStage& stage, clang::ASTContext& context,
   bool ok = checkStoreParameter(stage, *function.getParamDecl(0), context, diagnostics);
   const clang::ParmVarDecl& inputs = *function.getParamDecl(1);
   if (constSpanElement(inputs.getType()).isNull()) {
+    // In is what the stage above produces; without one, what was written.
+    const Product fed = above ? productOf(*above) : Product{};
+    const clang::QualType input = fed.item.isNull() ? writtenInput(inputs.getType()) : itemOf(fed.item);
     reportError(diagnostics, inputs.getBeginLoc(),
                 "reduce stage '%0' takes its inputs as '%1'; it takes them as "
-                "'std::span<const In>'")
-        << name << spelledName(inputs.getType(), context);
+                "'std::span<const %2>'")
+        << name << spelledName(inputs.getType(), context) << spelledName(input, context);
+    if (!fed.item.isNull())
+      reportNote(diagnostics, fed.at, "'%0' produces '%1' here")
+          << stageName(*above->function) << spelledName(input, context);
     ok = false;
   }
   const clang::ParmVarDecl& others = *function.getParamDecl(2);
@@ -121,11 +138,11 @@ bool keepsStore(StageKind kind) {
   return kind == StageKind::reduce || kind == StageKind::frame || kind == StageKind::frame_end;
 }
 
-bool checkStoreSignature(const FoundStage& stage, clang::ASTContext& context,
-                         clang::DiagnosticsEngine& diagnostics) {
+bool checkStoreSignature(const FoundStage& stage, const FoundStage* above,
+                         clang::ASTContext& context, clang::DiagnosticsEngine& diagnostics) {
   switch (stage.kind) {
     case StageKind::reduce:
-      return checkReduce(stage, context, diagnostics);
+      return checkReduce(stage, above, context, diagnostics);
     case StageKind::frame:
     case StageKind::frame_end:
       return checkFrame(stage, context, diagnostics);
