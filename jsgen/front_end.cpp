@@ -14,6 +14,7 @@
 #include "clang_types.hpp"
 #include "diagnostics.hpp"
 #include "llvm/Support/Path.h"
+#include "printer_check.hpp"
 #include "scopes.hpp"
 #include "serialisation.hpp"
 #include "stage_checks.hpp"
@@ -409,6 +410,7 @@ class PipelineConsumer : public clang::ASTConsumer {
       if (valid) {
         // Every item type and store (the first parameter of reduce, frame and
         // frame_end) crosses ranks and goes into checkpoints.
+        const unsigned errorsBefore = diagnostics.getNumErrors();
         SerialisationPlanner planner(sema, result_.program.types);
         for (const FoundStage& stage : found) {
           const ReturnShape shape = returnShape(stage.function->getReturnType());
@@ -417,6 +419,8 @@ class PipelineConsumer : public clang::ASTConsumer {
             planner.addItem(itemOf(param->getType()), *stage.function);
           }
         }
+        // A type that cannot even travel is the error to fix first.
+        if (diagnostics.getNumErrors() == errorsBefore) checkPrintable(found, sema);
       }
       result_.program.pipelines.push_back(std::move(pipeline));
     }
