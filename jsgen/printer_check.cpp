@@ -137,12 +137,14 @@ bool checkPrintable(const std::vector<FoundStage>& stages, clang::Sema& sema) {
               "the items of type '%0' that leave the pipeline at stage '%1' go to the default "
               "printer, but '%2' has no operator<<")
       << item << stageName(*last->function) << part;
-  // At the type that lacks it, where the operator would go.
+  // At the user's type that lacks it, where the operator would go; a std
+  // type's namespace is not the user's to add to.
   const clang::TagDecl* declared = unprintable->getAsTagDecl();
-  reportNote(diagnostics, declared ? declared->getLocation() : leaving.at,
-             "declare 'std::ostream& operator<<(std::ostream&, const %0&)' in the namespace "
-             "of '%0', or end the pipeline with a result or finish stage")
-      << part;
+  const bool own = declared && !declared->isInStdNamespace();
+  reportNote(diagnostics, own ? declared->getLocation() : leaving.at,
+             "%select{end|declare 'std::ostream& operator<<(std::ostream&, const %1&)' in the "
+             "namespace of '%1', or end}0 the pipeline with a result or finish stage")
+      << own << part;
   return false;
 }
 

@@ -7,6 +7,7 @@
 #include <optional>
 #include <ostream>
 #include <span>
+#include <variant>
 #include <vector>
 
 namespace plain {
@@ -55,4 +56,11 @@ namespace outside {
 // CHECK: diag_default_printer.cpp:[[@LINE-8]]:8: note: declare 'std::ostream& operator<<(std::ostream&, const Point&)' in the namespace of 'Point', or end the pipeline with a result or finish stage
 }  // namespace outside
 
-// CHECK: 4 errors generated.
+// A std type without operator<<: the advice is a result or finish stage.
+namespace library {
+[[jobstream::job]] std::variant<std::monostate, int> make(int n) { return n; }
+// CHECK: diag_default_printer.cpp:[[@LINE-1]]:20: error: the items of type 'std::variant<std::monostate, int>' that leave the pipeline at stage 'library::make' go to the default printer, but 'std::monostate' has no operator<<
+// CHECK: diag_default_printer.cpp:[[@LINE-2]]:20: note: end the pipeline with a result or finish stage
+}  // namespace library
+
+// CHECK: 5 errors generated.
