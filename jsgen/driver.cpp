@@ -89,10 +89,17 @@ int run(const Options& options, const clang::tooling::CompilationDatabase& compi
   FrontEndResult result;
   result.program.sources = sources;
   result.resourceDir = JSGEN_RESOURCE_DIR;
-  clang::tooling::ClangTool tool(compilations, sources);
-  tool.appendArgumentsAdjuster(&adjust);
-  tool.setPrintErrorMessage(false);  // the diagnostics say it all
-  const int status = tool.run(makeFrontEndFactory(result).get());
+  // One tool per source: a tool given several prints "[1/2] Processing file
+  // ..." for each, on every build.
+  const std::unique_ptr<clang::tooling::FrontendActionFactory> frontEnd =
+      makeFrontEndFactory(result);
+  int status = 0;
+  for (const std::string& source : sources) {
+    clang::tooling::ClangTool tool(compilations, source);
+    tool.appendArgumentsAdjuster(&adjust);
+    tool.setPrintErrorMessage(false);  // the diagnostics say it all
+    status = tool.run(frontEnd.get()) || status;
+  }
 
   if (options.dumpModel) {
     std::ostringstream text;

@@ -14,6 +14,7 @@
 #include "clang_types.hpp"
 #include "diagnostics.hpp"
 #include "llvm/Support/Path.h"
+#include "printer_check.hpp"
 #include "scopes.hpp"
 #include "serialisation.hpp"
 #include "stage_checks.hpp"
@@ -367,10 +368,13 @@ class SpliceNotes : public clang::DiagnosticConsumer {
 
 class PipelineConsumer : public clang::ASTConsumer {
  public:
-  PipelineConsumer(FrontEndResult& result, const std::vector<clang::SourceRange>& skipped)
-      : result_(result), skipped_(skipped) {}
+  PipelineConsumer(FrontEndResult& result, const std::vector<clang::SourceRange>& skipped,
+                   clang::CompilerInstance& compiler)
+      : result_(result), skipped_(skipped), compiler_(compiler) {}
 
   void HandleTranslationUnit(clang::ASTContext& context) override {
+    // The checks ask Sema what the compiler will make of the user's types.
+    clang::Sema& sema = compiler_.getSema();
     clang::DiagnosticsEngine& diagnostics = context.getDiagnostics();
     const clang::SourceManager& sources = context.getSourceManager();
     reportUnknownAttributes(sources, context.getLangOpts(), skipped_, diagnostics);
@@ -399,14 +403,15 @@ class PipelineConsumer : public clang::ASTConsumer {
                                              [](const auto& chain) { return !chain.empty(); });
         std::optional<SpliceNotes> notes;
         if (spliceNotes) notes.emplace(diagnostics, spliced);
-        valid = checkPipeline(found, pipeline.stages, problems, context, diagnostics);
+        valid = checkPipeline(found, pipeline.stages, problems, sema);
         if (notes) notes->replay();
       }
       valid = valid && checkUnique(name, found.front(), diagnostics);
       if (valid) {
         // Every item type and store (the first parameter of reduce, frame and
         // frame_end) crosses ranks and goes into checkpoints.
-        SerialisationPlanner planner(context, diagnostics, result_.program.types);
+        const unsigned errorsBefore = diagnostics.getNumErrors();
+        SerialisationPlanner planner(sema, result_.program.types);
         for (const FoundStage& stage : found) {
           const ReturnShape shape = returnShape(stage.function->getReturnType());
           if (shape.form != model::ReturnForm::none) planner.addItem(shape.item, *stage.function);
@@ -414,6 +419,8 @@ class PipelineConsumer : public clang::ASTConsumer {
             planner.addItem(itemOf(param->getType()), *stage.function);
           }
         }
+        // A type that cannot even travel is the error to fix first.
+        if (diagnostics.getNumErrors() == errorsBefore) checkPrintable(found, sema);
       }
       result_.program.pipelines.push_back(std::move(pipeline));
     }
@@ -436,6 +443,7 @@ class PipelineConsumer : public clang::ASTConsumer {
 
   FrontEndResult& result_;
   const std::vector<clang::SourceRange>& skipped_;
+  clang::CompilerInstance& compiler_;  // its Sema is made after this consumer
 };
 
 // Remembers what the preprocessor skipped (#if 0 ...), which is not code.
@@ -458,7 +466,7 @@ class FrontEndAction : public clang::ASTFrontendAction {
   std::unique_ptr<clang::ASTConsumer> CreateASTConsumer(clang::CompilerInstance& compiler,
                                                         llvm::StringRef) override {
     compiler.getPreprocessor().addPPCallbacks(std::make_unique<SkippedRanges>(skipped_));
-    return std::make_unique<PipelineConsumer>(result_, skipped_);
+    return std::make_unique<PipelineConsumer>(result_, skipped_, compiler);
   }
 
   void EndSourceFileAction() override {

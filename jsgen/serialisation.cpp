@@ -8,6 +8,7 @@
 #include "clang/AST/DeclTemplate.h"
 #include "clang_types.hpp"
 #include "diagnostics.hpp"
+#include "type_traits.hpp"
 
 namespace jsgen {
 namespace {
@@ -267,18 +268,6 @@ bool isNameable(const clang::CXXRecordDecl& record) {
   return true;
 }
 
-// cereal reads into a default-constructed object: the runtime value-initialises
-// each item, and containers, optional, variant and unique_ptr build theirs.
-bool isDefaultConstructible(const clang::CXXRecordDecl& record) {
-  if (record.isAggregate() || record.needsImplicitDefaultConstructor()) return true;
-  for (const clang::CXXConstructorDecl* constructor : record.ctors()) {
-    if (constructor->isDefaultConstructor() && !constructor->isDeleted() &&
-        constructor->getAccess() == clang::AS_public)
-      return true;
-  }
-  return false;
-}
-
 // Batches move their items; a class that can be neither copied nor moved
 // cannot be held in one. Special members that Sema has not declared yet are
 // judged from the record's flags (Sema declares them eagerly whenever that
@@ -320,10 +309,12 @@ bool isAssignable(const clang::CXXRecordDecl& record) {
 
 }  // namespace
 
-SerialisationPlanner::SerialisationPlanner(clang::ASTContext& context,
-                                           clang::DiagnosticsEngine& diagnostics,
+SerialisationPlanner::SerialisationPlanner(clang::Sema& sema,
                                            std::vector<model::SerialisedType>& types)
-    : context_(context), diagnostics_(diagnostics), types_(types) {
+    : sema_(sema),
+      context_(sema.getASTContext()),
+      diagnostics_(sema.getDiagnostics()),
+      types_(types) {
   for (std::size_t i = 0; i != types_.size(); ++i) {
     known_[types_[i].name] = i;
     verdicts_[types_[i].name] = true;
@@ -499,7 +490,10 @@ bool SerialisationPlanner::walkUserRecord(const clang::CXXRecordDecl& record, cl
     if (!isAssignable(record))
       return refuseType("a class that cannot be assigned, by copy or by move, and batches assign their items",
                         "give it a move assignment operator");
-    if (!isDefaultConstructible(record))
+    // cereal reads into a default-constructed object: the runtime
+    // value-initialises each item, and containers, optional, variant and
+    // unique_ptr build theirs.
+    if (!isValueInitialisable(sema_, recordType, record.getLocation()))
       return refuseType("a class without a public default constructor (cereal reads into a "
                         "default-constructed value)",
                         "add one (it may be defaulted)");

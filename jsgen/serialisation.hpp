@@ -13,6 +13,7 @@
 #include "clang/AST/Decl.h"
 #include "clang/AST/DeclCXX.h"
 #include "clang/Basic/Diagnostic.h"
+#include "clang/Sema/Sema.h"
 #include "model.hpp"
 
 namespace jsgen {
@@ -20,8 +21,7 @@ namespace jsgen {
 class SerialisationPlanner {
  public:
   // Found types are appended to `types`; a type already there is not added twice.
-  SerialisationPlanner(clang::ASTContext& context, clang::DiagnosticsEngine& diagnostics,
-                       std::vector<model::SerialisedType>& types);
+  SerialisationPlanner(clang::Sema& sema, std::vector<model::SerialisedType>& types);
 
   // Plans the serialisation of `item`, carried from or to `stage`. False if it
   // cannot be serialised (errors were reported).
@@ -48,6 +48,7 @@ class SerialisationPlanner {
               const std::string& advice);
   void noteCarryingStage();
 
+  clang::Sema& sema_;
   clang::ASTContext& context_;
   clang::DiagnosticsEngine& diagnostics_;
   std::vector<model::SerialisedType>& types_;

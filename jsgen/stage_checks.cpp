@@ -24,6 +24,14 @@ clang::SourceLocation returnLocation(const clang::FunctionDecl& function) {
   return at.isValid() ? at : function.getLocation();
 }
 
+Product productOf(const FoundStage& stage) {
+  if (keepsStore(stage.kind) && stage.kind != model::StageKind::frame) {
+    if (stage.function->getNumParams() == 0) return {};  // reported as a bad signature
+    return {storeOf(stage), stage.function->getParamDecl(0)->getBeginLoc(), true};
+  }
+  return {returnShape(stage.function->getReturnType()).item, returnLocation(*stage.function)};
+}
+
 namespace {
 
 using model::ReturnForm;
@@ -56,7 +64,8 @@ class PipelineChecker {
       : context_(context), diagnostics_(diagnostics) {}
 
   // Checks that do not depend on other stages. False if the stage is unusable.
-  bool checkSignature(const FoundStage& stage) {
+  // `above` is the stage right above this one, if any.
+  bool checkSignature(const FoundStage& stage, const FoundStage* above) {
     const clang::FunctionDecl& function = *stage.function;
     const std::string name = nameOf(stage);
     if (llvm::isa<clang::CXXMethodDecl>(function)) {
@@ -137,7 +146,7 @@ class PipelineChecker {
       case StageKind::frame:
       case StageKind::frame_end:
       case StageKind::emit:
-        ok = checkStoreSignature(stage, context_, diagnostics_) && ok;
+        ok = checkStoreSignature(stage, above, context_, diagnostics_) && ok;
         break;
     }
     return ok;
@@ -223,16 +232,8 @@ class PipelineChecker {
   // or for a reduce or frame_end (without an emit), its store.
   void checkFlow(const FoundStage& before, const FoundStage& stage) {
     if (stage.kind == StageKind::emit) return;  // it reads the store: checkEmitStore
-    clang::QualType produced;
-    clang::SourceLocation producedAt;
-    if (keepsStore(before.kind) && before.kind != StageKind::frame) {
-      produced = storeOf(before);
-      producedAt = before.function->getParamDecl(0)->getBeginLoc();
-    } else {
-      const ReturnShape shape = returnShape(before.function->getReturnType());
-      produced = shape.item;
-      producedAt = returnLocation(*before.function);
-    }
+    const Product product = productOf(before);
+    const clang::QualType produced = product.item;
     if (produced.isNull()) return;
     const Acceptance taken = accepts(stage, produced);
     if (taken.accepted) return;
@@ -251,8 +252,9 @@ class PipelineChecker {
       reportError(diagnostics_, taken.at, "stage '%0' takes '%1' but '%2' before it produces '%3'")
           << nameOf(stage) << taken.takes << nameOf(before) << producedName;
     }
-    reportNote(diagnostics_, producedAt, "'%0' produces '%1' here")
+    reportNote(diagnostics_, product.at, "'%0' produces '%1' here")
         << nameOf(before) << producedName;
+    if (!product.store) suggestMultiple(before, produced, stage);
   }
 
   // What a reduce, frame or frame_end returns re-enters the pipeline at
@@ -268,6 +270,23 @@ class PipelineChecker {
         << model::kindName(stage.kind) << nameOf(stage) << spelledName(shape.item, context_)
         << (stage.kind != StageKind::reduce) << nameOf(target) << taken.takes;
     reportNote(diagnostics_, taken.at, "'%0' takes '%1' here") << nameOf(target) << taken.takes;
+    suggestMultiple(stage, shape.item, target);
+  }
+
+  // A stage that returns a std::vector<T> to a stage that would take its
+  // elements surely meant jobstream::Multiple<T>: each element an item.
+  void suggestMultiple(const FoundStage& producer, clang::QualType produced,
+                       const FoundStage& taker) {
+    const auto elements = templateArguments(produced, "std::vector");
+    if (!elements || elements->empty() || !accepts(taker, elements->front()).accepted) return;
+    const std::string element = spelledName(elements->front(), context_);
+    auto note = reportNote(diagnostics_, returnLocation(*producer.function),
+                           "return 'jobstream::Multiple<%0>' to pass on each element as an item "
+                           "of its own; a 'std::vector<%0>' is one item")
+                << element;
+    const clang::SourceRange written = producer.function->getReturnTypeSourceRange();
+    if (written.isValid() && written.getBegin().isFileID() && written.getEnd().isFileID())
+      note << clang::FixItHint::CreateReplacement(written, "jobstream::Multiple<" + element + ">");
   }
 
   // An emit reads the store of the reduce or frame_end right above it.
@@ -458,12 +477,12 @@ class PipelineChecker {
 
 bool checkPipeline(const std::vector<FoundStage>& stages,
                    const std::vector<model::Stage>& described,
-                   const std::vector<StructureProblem>& problems, clang::ASTContext& context,
-                   clang::DiagnosticsEngine& diagnostics) {
-  PipelineChecker checker(context, diagnostics);
+                   const std::vector<StructureProblem>& problems, clang::Sema& sema) {
+  clang::DiagnosticsEngine& diagnostics = sema.getDiagnostics();
+  PipelineChecker checker(sema.getASTContext(), diagnostics);
   bool signaturesOk = true;
-  for (const FoundStage& stage : stages)
-    signaturesOk = checker.checkSignature(stage) && signaturesOk;
+  for (std::size_t i = 0; i != stages.size(); ++i)
+    signaturesOk = checker.checkSignature(stages[i], i ? &stages[i - 1] : nullptr) && signaturesOk;
   for (const StructureProblem& problem : problems) checker.reportStructure(problem, stages);
   if (!signaturesOk || !problems.empty()) return false;
   if (!checker.checkOrder(stages)) return false;
@@ -487,7 +506,7 @@ bool checkPipeline(const std::vector<FoundStage>& stages,
     if (structure.recursTo != model::kNoStage && stage.kind != StageKind::frame)
       checker.checkRecursion(stage, stages[structure.recursTo]);
     if (stage.kind == StageKind::reduce || stage.kind == StageKind::frame)
-      checkValueInitialisable(stage, context, diagnostics);
+      checkValueInitialisable(stage, sema);
   }
   // Without other stages, all inits feed the default printer: one item type.
   if (entry == stages.size()) {

@@ -9,6 +9,7 @@
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/Decl.h"
 #include "clang/Basic/Diagnostic.h"
+#include "clang/Sema/Sema.h"
 #include "model.hpp"
 #include "scopes.hpp"
 
@@ -21,6 +22,15 @@ struct FoundStage {
   clang::SourceLocation attribute;
 };
 
+// What a stage hands to the stage below it: its returned items or, for a
+// reduce or frame_end (without an emit), its store. Null item: nothing.
+struct Product {
+  clang::QualType item;
+  clang::SourceLocation at;  // where the stage says so
+  bool store = false;
+};
+Product productOf(const FoundStage& stage);
+
 // "ns::f", for messages.
 std::string stageName(const clang::FunctionDecl& function);
 // Where a stage's return type is written (for notes about what it produces).
@@ -31,7 +41,6 @@ clang::SourceLocation returnLocation(const clang::FunctionDecl& function);
 // and `problems` what layOutScopes found.
 bool checkPipeline(const std::vector<FoundStage>& stages,
                    const std::vector<model::Stage>& described,
-                   const std::vector<StructureProblem>& problems, clang::ASTContext& context,
-                   clang::DiagnosticsEngine& diagnostics);
+                   const std::vector<StructureProblem>& problems, clang::Sema& sema);
 
 }  // namespace jsgen

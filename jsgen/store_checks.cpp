@@ -6,6 +6,7 @@
 #include "clang/Lex/Lexer.h"
 #include "clang_types.hpp"
 #include "diagnostics.hpp"
+#include "type_traits.hpp"
 
 namespace jsgen {
 namespace {
@@ -39,7 +40,18 @@ bool checkStoreParameter(const FoundStage& stage, const clang::ParmVarDecl& para
   return false;
 }
 
-bool checkReduce(const FoundStage& stage, clang::ASTContext& context,
+// What a reduce's inputs parameter holds when it is not a std::span<const In>:
+// the element of a span or vector, or else the item itself.
+clang::QualType writtenInput(clang::QualType parameter) {
+  const clang::QualType item = itemOf(parameter);
+  for (llvm::StringRef container : {"std::span", "std::vector"}) {
+    const auto arguments = templateArguments(item, container);
+    if (arguments && !arguments->empty()) return itemOf(arguments->front());
+  }
+  return item;
+}
+
+bool checkReduce(const FoundStage& stage, const FoundStage* above, clang::ASTContext& context,
                  clang::DiagnosticsEngine& diagnostics) {
   const clang::FunctionDecl& function = *stage.function;
   const std::string name = stageName(function);
@@ -53,10 +65,16 @@ bool checkReduce(const FoundStage& stage, clang::ASTContext& context,
   bool ok = checkStoreParameter(stage, *function.getParamDecl(0), context, diagnostics);
   const clang::ParmVarDecl& inputs = *function.getParamDecl(1);
   if (constSpanElement(inputs.getType()).isNull()) {
+    // In is what the stage above produces; without one, what was written.
+    const Product fed = above ? productOf(*above) : Product{};
+    const clang::QualType input = fed.item.isNull() ? writtenInput(inputs.getType()) : itemOf(fed.item);
     reportError(diagnostics, inputs.getBeginLoc(),
                 "reduce stage '%0' takes its inputs as '%1'; it takes them as "
-                "'std::span<const In>'")
-        << name << spelledName(inputs.getType(), context);
+                "'std::span<const %2>'")
+        << name << spelledName(inputs.getType(), context) << spelledName(input, context);
+    if (!fed.item.isNull())
+      reportNote(diagnostics, fed.at, "'%0' produces '%1' here")
+          << stageName(*above->function) << spelledName(input, context);
     ok = false;
   }
   const clang::ParmVarDecl& others = *function.getParamDecl(2);
@@ -114,54 +132,17 @@ bool checkEmit(const FoundStage& stage, clang::DiagnosticsEngine& diagnostics) {
   return ok;
 }
 
-// The declaration that keeps `type` from being value-initialised (the type
-// itself, or a member or base in the way); null when it can be.
-const clang::NamedDecl* blocksValueInitialisation(clang::QualType type,
-                                                  const clang::ASTContext& context) {
-  if (type->isReferenceType()) return nullptr;  // reported on the member holding it
-  if (const clang::ArrayType* array = context.getAsArrayType(type))
-    return blocksValueInitialisation(array->getElementType(), context);
-  const clang::CXXRecordDecl* record = type->getAsCXXRecordDecl();
-  if (!record) return nullptr;
-  if (!record->hasDefinition()) return record;
-  record = record->getDefinition();
-  if (record->hasUserDeclaredConstructor()) {
-    const clang::CXXConstructorDecl* usable = nullptr;
-    for (const clang::CXXConstructorDecl* constructor : record->ctors()) {
-      if (constructor->isDefaultConstructor() && !constructor->isDeleted() &&
-          constructor->getAccess() == clang::AS_public) {
-        usable = constructor;
-        break;
-      }
-    }
-    if (!usable) return record;
-    if (!usable->isExplicitlyDefaulted()) return nullptr;  // user-provided: it decides
-  }
-  // Implicit (or defaulted) default constructor: every base and every member
-  // without an initialiser must be value-initialisable in turn.
-  for (const clang::CXXBaseSpecifier& base : record->bases()) {
-    if (const clang::NamedDecl* blocker = blocksValueInitialisation(base.getType(), context))
-      return blocker;
-  }
-  for (const clang::FieldDecl* field : record->fields()) {
-    if (field->hasInClassInitializer()) continue;
-    const clang::QualType fieldType = field->getType();
-    if (fieldType->isReferenceType() || blocksValueInitialisation(fieldType, context)) return field;
-  }
-  return nullptr;
-}
-
 }  // namespace
 
 bool keepsStore(StageKind kind) {
   return kind == StageKind::reduce || kind == StageKind::frame || kind == StageKind::frame_end;
 }
 
-bool checkStoreSignature(const FoundStage& stage, clang::ASTContext& context,
-                         clang::DiagnosticsEngine& diagnostics) {
+bool checkStoreSignature(const FoundStage& stage, const FoundStage* above,
+                         clang::ASTContext& context, clang::DiagnosticsEngine& diagnostics) {
   switch (stage.kind) {
     case StageKind::reduce:
-      return checkReduce(stage, context, diagnostics);
+      return checkReduce(stage, above, context, diagnostics);
     case StageKind::frame:
     case StageKind::frame_end:
       return checkFrame(stage, context, diagnostics);
@@ -182,18 +163,21 @@ clang::QualType reduceInputOf(const FoundStage& stage) {
   return constSpanElement(stage.function->getParamDecl(1)->getType());
 }
 
-bool checkValueInitialisable(const FoundStage& stage, clang::ASTContext& context,
-                             clang::DiagnosticsEngine& diagnostics) {
+bool checkValueInitialisable(const FoundStage& stage, clang::Sema& sema) {
   const clang::QualType store = storeOf(stage);
   if (store.isNull()) return true;
-  const clang::NamedDecl* blocker = blocksValueInitialisation(store, context);
-  if (!blocker) return true;
-  reportError(diagnostics, stage.function->getParamDecl(0)->getBeginLoc(),
+  const clang::SourceLocation at = stage.function->getParamDecl(0)->getBeginLoc();
+  if (isValueInitialisable(sema, store, at)) return true;
+  const clang::ASTContext& context = sema.getASTContext();
+  clang::DiagnosticsEngine& diagnostics = sema.getDiagnostics();
+  reportError(diagnostics, at,
               "store type '%0' of %1 stage '%2' cannot be value-initialised; each %select{"
               "reduction|frame instance}3 starts from '%0{}': give it a public default "
               "constructor")
       << spelledName(store, context) << model::kindName(stage.kind) << stageName(*stage.function)
       << (stage.kind != StageKind::reduce);
+  const clang::NamedDecl* blocker = valueInitialisationBlocker(sema, store, at);
+  if (!blocker) return false;
   if (const auto* field = llvm::dyn_cast<clang::FieldDecl>(blocker)) {
     reportNote(diagnostics, field->getLocation(),
                "member '%0' of type '%1' has no default value and cannot be value-initialised")

@@ -5,6 +5,7 @@
 
 #include "clang/AST/ASTContext.h"
 #include "clang/Basic/Diagnostic.h"
+#include "clang/Sema/Sema.h"
 #include "stage_checks.hpp"
 
 namespace jsgen {
@@ -14,8 +15,9 @@ bool keepsStore(model::StageKind kind);
 // reduce: R f(Store&, std::span<const In>, std::span<const Store>);
 // frame, frame_end: R f(Store&, const X&) (or X by value, or X&&);
 // emit: Out f(const Store&) (or Store by value). True if it has that shape.
-bool checkStoreSignature(const FoundStage& stage, clang::ASTContext& context,
-                         clang::DiagnosticsEngine& diagnostics);
+// `above` (or null) is the stage above, whose items a reduce takes.
+bool checkStoreSignature(const FoundStage& stage, const FoundStage* above,
+                         clang::ASTContext& context, clang::DiagnosticsEngine& diagnostics);
 
 // The store of a stage that keeps one or of an emit (a checked signature).
 clang::QualType storeOf(const FoundStage& stage);
@@ -24,7 +26,6 @@ clang::QualType storeOf(const FoundStage& stage);
 clang::QualType reduceInputOf(const FoundStage& stage);
 
 // The store is value-initialised for each reduction and frame instance.
-bool checkValueInitialisable(const FoundStage& stage, clang::ASTContext& context,
-                             clang::DiagnosticsEngine& diagnostics);
+bool checkValueInitialisable(const FoundStage& stage, clang::Sema& sema);
 
 }  // namespace jsgen

@@ -8,11 +8,14 @@
 #include <jobstream/jobstream.hpp>
 
 #include <optional>
+#include <ostream>
 #include <string>
 
 namespace kept {
 
 struct Seen {
+  // Printed by the default printer.
+  friend std::ostream& operator<<(std::ostream& out, const Seen&) { return out << "Seen"; }
   int calls = 0;
 };
 

@@ -9,10 +9,13 @@
 #include <jobstream/jobstream.hpp>
 
 #include <optional>
+#include <ostream>
 
 namespace nest {
 
 struct Outer {
+  // Printed by the default printer.
+  friend std::ostream& operator<<(std::ostream& out, const Outer&) { return out << "Outer"; }
   int n = 0;
 };
 struct Inner {

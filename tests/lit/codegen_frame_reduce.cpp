@@ -9,11 +9,14 @@
 // RUN: %cxx_clang %t.cpp
 #include <jobstream/jobstream.hpp>
 
+#include <ostream>
 #include <span>
 
 namespace inside {
 
 struct Round {
+  // Printed by the default printer.
+  friend std::ostream& operator<<(std::ostream& out, const Round&) { return out << "Round"; }
   int rounds = 0;
 };
 struct Max {

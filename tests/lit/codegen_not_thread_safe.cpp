@@ -9,11 +9,14 @@
 // RUN: %cxx_clang %t.cpp
 #include <jobstream/jobstream.hpp>
 
+#include <ostream>
 #include <span>
 
 namespace counting {
 
 struct Total {
+  // Printed by the default printer.
+  friend std::ostream& operator<<(std::ostream& out, const Total&) { return out << "Total"; }
   long sum = 0;
 };
 

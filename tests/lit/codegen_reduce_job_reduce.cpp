@@ -7,6 +7,7 @@
 // RUN: %cxx_clang %t.cpp
 #include <jobstream/jobstream.hpp>
 
+#include <ostream>
 #include <span>
 
 namespace twice {
@@ -15,6 +16,8 @@ struct Total {
   long sum = 0;
 };
 struct Count {
+  // Printed by the default printer.
+  friend std::ostream& operator<<(std::ostream& out, const Count&) { return out << "Count"; }
   int n = 0;
 };
 

@@ -7,11 +7,14 @@
 // RUN: %cxx_clang %t.cpp
 #include <jobstream/jobstream.hpp>
 
+#include <ostream>
 #include <span>
 
 namespace collatz {
 
 struct Longest {
+  // Printed by the default printer.
+  friend std::ostream& operator<<(std::ostream& out, const Longest&) { return out << "Longest"; }
   int steps = 0;
 };
 

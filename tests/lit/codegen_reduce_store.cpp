@@ -7,11 +7,14 @@
 // RUN: %cxx_clang %t.cpp
 #include <jobstream/jobstream.hpp>
 
+#include <ostream>
 #include <span>
 
 namespace total {
 
 struct Sum {
+  // Printed by the default printer.
+  friend std::ostream& operator<<(std::ostream& out, const Sum&) { return out << "Sum"; }
   long value = 0;
 };
 

@@ -6,11 +6,16 @@
 #include <jobstream/jobstream.hpp>
 
 #include <map>
+#include <ostream>
 #include <string>
 
 namespace a {
 struct P { int x = 0; std::map<std::string, int> m; };
-struct Q { P p; };
+struct Q {
+  P p;
+  // Printed by the default printer.
+  friend std::ostream& operator<<(std::ostream& out, const Q&) { return out << "Q"; }
+};
 [[jobstream::job]] P one(int n) { return P{n, {}}; }
 [[jobstream::job]] Q two(P p) { return Q{p}; }
 }  // namespace a

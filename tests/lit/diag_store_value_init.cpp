@@ -4,6 +4,8 @@
 
 #include <optional>
 #include <span>
+#include <string>
+#include <unordered_map>
 
 namespace init {
 struct Total {
@@ -33,3 +35,53 @@ struct Run {
 // CHECK: diag_store_value_init.cpp:[[@LINE-5]]:9: note: member 'start' of type 'Start' has no default value and cannot be value-initialised
 [[jobstream::frame_end]] void close(Run& store, int next) { store.steps += next; }
 }  // namespace member
+
+// A defaulted default constructor is deleted by the member it cannot build.
+namespace defaulted {
+struct Start {
+  explicit Start(int v) : value(v) {}
+  int value;
+};
+class Held {
+ public:
+  Held() = default;
+  std::unordered_map<std::string, long> counts;
+  Start start;
+};
+[[jobstream::reduce]] void add(Held& store, std::span<const int> in, std::span<const Held> others) {
+  (void)store, (void)in, (void)others;
+}
+// CHECK: diag_store_value_init.cpp:[[@LINE-3]]:32: error: store type 'Held' of reduce stage 'defaulted::add' cannot be value-initialised; each reduction starts from 'Held{}': give it a public default constructor
+// CHECK: diag_store_value_init.cpp:[[@LINE-6]]:9: note: member 'start' of type 'Start' has no default value and cannot be value-initialised
+}  // namespace defaulted
+
+// A default constructor that only the class itself may call.
+namespace hidden {
+class Secret {
+  Secret() = default;
+
+ public:
+  long sum = 0;
+};
+[[jobstream::reduce]] void add(Secret& store, std::span<const int> in, std::span<const Secret> others) {
+  (void)store, (void)in, (void)others;
+}
+// CHECK: diag_store_value_init.cpp:[[@LINE-3]]:32: error: store type 'Secret' of reduce stage 'hidden::add' cannot be value-initialised; each reduction starts from 'Secret{}': give it a public default constructor
+// CHECK: diag_store_value_init.cpp:[[@LINE-10]]:7: note: 'Secret' has no usable default constructor
+}  // namespace hidden
+
+// A base in the way.
+namespace base {
+struct Start {
+  explicit Start(int v) : value(v) {}
+  int value;
+};
+struct Counted : Start {
+  long count = 0;
+};
+[[jobstream::reduce]] void add(Counted& store, std::span<const int> in, std::span<const Counted> others) {
+  (void)store, (void)in, (void)others;
+}
+// CHECK: diag_store_value_init.cpp:[[@LINE-3]]:32: error: store type 'Counted' of reduce stage 'base::add' cannot be value-initialised; each reduction starts from 'Counted{}': give it a public default constructor
+// CHECK: diag_store_value_init.cpp:[[@LINE-11]]:8: note: 'Start' has no usable default constructor
+}  // namespace base

@@ -5,12 +5,16 @@
 // RUN: FileCheck %s --input-file=%t.dot
 #include <jobstream/jobstream.hpp>
 
+#include <ostream>
+
 namespace jobs_grow {
 [[jobstream::job]] int grow(int n) { return n + 1; }
 }  // namespace jobs_grow
 
 namespace nested {
 struct Outer {
+  // Printed by the default printer.
+  friend std::ostream& operator<<(std::ostream& out, const Outer&) { return out << "Outer"; }
   int n = 0;
 };
 struct Inner {

@@ -6,6 +6,7 @@
 // RUN: FileCheck %s --input-file=%t.svg
 #include <jobstream/jobstream.hpp>
 
+#include <ostream>
 #include <span>
 #include <string>
 #include <tuple>
@@ -16,6 +17,8 @@ namespace jobs_pairs {
 
 namespace valid {
 struct Sum {
+  // Printed by the default printer.
+  friend std::ostream& operator<<(std::ostream& out, const Sum&) { return out << "Sum"; }
   long total = 0;
 };
 using namespace jobs_pairs;

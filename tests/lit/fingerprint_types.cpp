@@ -15,6 +15,7 @@
 // RUN: not diff %t.long %t.renamed
 #include <jobstream/jobstream.hpp>
 
+#include <ostream>
 #include <span>
 
 namespace tally {
@@ -22,6 +23,8 @@ struct Inner {
   COUNT NAME = 0;
 };
 struct Sum {
+  // Printed by the default printer.
+  friend std::ostream& operator<<(std::ostream& out, const Sum&) { return out << "Sum"; }
   Inner inner;  // nested: its members count too
 };
 

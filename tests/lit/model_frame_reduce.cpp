@@ -4,11 +4,14 @@
 // RUN: %jsgen --dump-model %s %jsgen_flags 2>/dev/null | FileCheck %s
 #include <jobstream/jobstream.hpp>
 
+#include <ostream>
 #include <span>
 
 namespace inside {
 
 struct Round {
+  // Printed by the default printer.
+  friend std::ostream& operator<<(std::ostream& out, const Round&) { return out << "Round"; }
   int rounds = 0;
 };
 struct Max {

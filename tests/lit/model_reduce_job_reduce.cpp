@@ -5,6 +5,7 @@
 #include <jobstream/jobstream.hpp>
 
 #include <optional>
+#include <ostream>
 #include <span>
 
 namespace twice {
@@ -13,6 +14,8 @@ struct Total {
   long sum = 0;
 };
 struct Count {
+  // Printed by the default printer.
+  friend std::ostream& operator<<(std::ostream& out, const Count&) { return out << "Count"; }
   int n = 0;
 };
 

@@ -7,6 +7,7 @@
 // RUN: %cxx_clang %t.cpp
 #include <jobstream/jobstream.hpp>
 
+#include <ostream>
 #include <string>
 
 namespace {
@@ -18,6 +19,8 @@ class Loose {
 namespace tied {
 namespace {
 class Knot {
+  // Printed by the default printer.
+  friend std::ostream& operator<<(std::ostream& out, const Knot&) { return out << "Knot"; }
   std::string text_;
   Loose loose_;
 };

@@ -9,6 +9,7 @@
 
 #include <map>
 #include <optional>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -41,6 +42,8 @@ struct Tagged {
 
 namespace {
 struct Hidden {
+  // Printed by the default printer.
+  friend std::ostream& operator<<(std::ostream& out, const Hidden&) { return out << "Hidden"; }
   long value = 0;
 };
 }  // namespace

@@ -4,11 +4,14 @@
 // RUN: %jsgen --dump-model %s %jsgen_flags | FileCheck %s
 #include <jobstream/jobstream.hpp>
 
+#include <ostream>
 #include <vector>
 
 namespace shop {
 
 struct Item {
+  // Printed by the default printer.
+  friend std::ostream& operator<<(std::ostream& out, const Item&) { return out << "Item"; }
   int price = 0;
 };
 struct Basket {

@@ -8,6 +8,8 @@
 // RUN: %cxx_clang %t.cpp
 #include <jobstream/jobstream.hpp>
 
+#include <ostream>
+
 #include <cereal/access.hpp>
 
 #include <memory>
@@ -39,6 +41,8 @@ int save_minimal(const Archive&, const Minimal& m) { return m.value; }
 template <class Archive>
 void load_minimal(const Archive&, Minimal& m, const int& value) { m.value = value; }
 struct Free {
+  // Printed by the default printer.
+  friend std::ostream& operator<<(std::ostream& out, const Free&) { return out << "Free"; }
   std::string text;
 };
 template <class Archive>

@@ -7,6 +7,7 @@
 // RUN: %cxx_clang -Wold-style-cast %t.cpp
 #include <jobstream/jobstream.hpp>
 
+#include <ostream>
 #include <string>
 
 namespace kin {
@@ -20,6 +21,8 @@ class Item : public Named, private Counted {
   int weight_ = 0;
 };
 class Box : protected Named {
+  // Printed by the default printer.
+  friend std::ostream& operator<<(std::ostream& out, const Box&) { return out << "Box"; }
  public:
   int size = 0;
 };

@@ -10,6 +10,7 @@
 // RUN: %jsgen --dump-model %s %jsgen_flags | FileCheck %s --check-prefix=MODEL
 #include <jobstream/jobstream.hpp>
 
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,8 @@ class Vault {
 };
 
 class Safe {
+  // Printed by the default printer.
+  friend std::ostream& operator<<(std::ostream& out, const Safe&) { return out << "Safe"; }
  public:
   Safe() = default;
 

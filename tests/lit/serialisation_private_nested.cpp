@@ -9,10 +9,13 @@
 #include <jobstream/jobstream.hpp>
 
 #include <optional>
+#include <ostream>
 #include <vector>
 
 namespace deep {
 class Outer {
+  // Printed by the default printer.
+  friend std::ostream& operator<<(std::ostream& out, const Outer&) { return out << "Outer"; }
  public:
   struct Open {
     int shown = 0;
