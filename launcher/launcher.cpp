@@ -8,11 +8,13 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <limits>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -72,6 +74,26 @@ constexpr int kUsageStatus = 2;
 bool stoppedByUser(const Outcome& outcome) {
   return outcome.signal == SIGINT || outcome.signal == SIGTERM || outcome.status == 128 + SIGINT ||
          outcome.status == 128 + SIGTERM;
+}
+
+// A number of at least `least` (a whole one if `whole`), or a message that
+// says what is allowed.
+CLI::Validator atLeast(std::string_view what, int least, bool whole) {
+  return CLI::Validator(
+      [what = std::string(what), least, whole](const std::string& text) -> std::string {
+        double value = 0;
+        std::size_t used = 0;
+        try {
+          value = std::stod(text, &used);
+        } catch (const std::exception&) {
+          used = 0;
+        }
+        const bool ok = used == text.size() && !text.empty() && std::isfinite(value) && value >= least &&
+                        (!whole || (value == std::floor(value) && value <= std::numeric_limits<int>::max()));
+        return ok ? std::string()
+                  : fmt::format("'{}' is not a {}number of {} from {} up", text, whole ? "whole " : "", what, least);
+      },
+      "");
 }
 
 }  // namespace
@@ -138,17 +160,17 @@ Options parseCommandLine(int argc, const char* const* argv, std::string* help) {
   std::string hostfile;
   std::string hostList;
   double delaySeconds = 1.0;
-  run->add_option("-n,--np", ranks, "ranks to start (default: one per host, or 1)")->check(CLI::PositiveNumber);
+  run->add_option("-n,--np", ranks, "ranks to start (default: one per host, or 1)")->check(atLeast("ranks", 1, true));
   auto* file = run->add_option("--hostfile", hostfile, "hosts, one per line, each optionally with cpus=N");
   auto* host = run->add_option("--host", hostList, "hosts, e.g. 'h1,h2 cpus=4'");
   file->excludes(host);
   run->add_option("-c,--checkpoint", options.checkpoint,
                   "the program's checkpoint file: written while it runs, resumed from after a failure");
   run->add_option("--retries", options.retries, "runs to start again after a failed one (default 0)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(atLeast("retries", 0, true));
   run->add_option("--retry-delay", delaySeconds,
                   "seconds before the first retry; the n-th waits n times as long (default 1)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(atLeast("seconds", 0, false));
   app.require_subcommand(1);
   // After the first `--` comes PROG ARGS..., whatever they look like (or, when
   // PROG came before it, the rest of PROG's arguments).

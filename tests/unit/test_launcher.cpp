@@ -98,8 +98,14 @@ TEST(LauncherCommandLine, WithoutDashesTheProgramStartsAtItsName) {
 TEST(LauncherCommandLine, MistakesAreUsageErrors) {
   EXPECT_THAT(usageErrorOf([] { parsed({"-n", "2"}); }), HasSubstr("no program to run"));
   EXPECT_THAT(usageErrorOf([] { parsed({"--host", "a", "--hostfile", "f", "--", "p"}); }), HasSubstr("excludes"));
-  EXPECT_THAT(usageErrorOf([] { parsed({"-n", "0", "--", "p"}); }), HasSubstr("-n"));
-  EXPECT_THAT(usageErrorOf([] { parsed({"--retries", "-1", "--", "p"}); }), HasSubstr("--retries"));
+  EXPECT_EQ(usageErrorOf([] { parsed({"-n", "0", "--", "p"}); }), "--np: '0' is not a whole number of ranks from 1 up");
+  EXPECT_EQ(usageErrorOf([] { parsed({"-n", "2.5", "--", "p"}); }),
+            "--np: '2.5' is not a whole number of ranks from 1 up");
+  EXPECT_EQ(usageErrorOf([] { parsed({"--retries", "-1", "--", "p"}); }),
+            "--retries: '-1' is not a whole number of retries from 0 up");
+  EXPECT_EQ(usageErrorOf([] { parsed({"--retry-delay", "soon", "--", "p"}); }),
+            "--retry-delay: 'soon' is not a number of seconds from 0 up");
+  EXPECT_EQ(parsed({"--retry-delay", "0", "--retries", "0", "--", "p"}).retryDelay, 0ms);
   EXPECT_THAT(usageErrorOf([] { parsed({"--hostfile", "/nonexistent/hosts", "--", "p"}); }),
               HasSubstr("cannot read the hostfile '/nonexistent/hosts'"));
 }
