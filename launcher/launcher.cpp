@@ -213,7 +213,9 @@ Options parseCommandLine(int argc, const char* const* argv, std::string* help) {
 std::vector<std::string> forwardedVariables(const std::vector<std::string>& environment) {
   static const std::set<std::string, std::less<>> kLocal = {
       "_", "PWD", "OLDPWD", "SHLVL", "HOSTNAME", "HOST", "DISPLAY", "XAUTHORITY", "TERM", "TERMCAP", "SHELL",
-      "SSH_CLIENT", "SSH_CONNECTION", "SSH_TTY", "SSH_AUTH_SOCK", "TMUX", "TMUX_PANE", "STY", "WINDOW"};
+      "SSH_CLIENT", "SSH_CONNECTION", "SSH_TTY", "SSH_AUTH_SOCK", "TMUX", "TMUX_PANE", "STY", "WINDOW",
+      // Folders of this host: another host has its own, or none by that name.
+      "TMPDIR", "XDG_RUNTIME_DIR"};
   std::vector<std::string> names;
   for (const std::string& entry : environment) {
     const auto equals = entry.find('=');
@@ -254,6 +256,21 @@ std::vector<std::string> mpirunCommand(const Options& options, const std::string
   return command;
 }
 
+std::string announcement(const Options& options, const std::string& mpirun,
+                         const std::vector<std::string>& forwarded) {
+  std::string text = "jobstream run: " + joined(mpirunCommand(options, mpirun, {})) + "\n";
+  std::vector<std::string> names;
+  for (const std::string& name : forwarded)
+    if (options.checkpoint.empty() || name != "JOBSTREAM_CHECKPOINT") names.push_back(name);
+  if (!names.empty()) {
+    std::string list;
+    for (const std::string& name : names) list += (list.empty() ? "" : " ") + name;
+    text += fmt::format("jobstream run: forwarding {} variable{} of this environment to every rank (mpirun -x): {}\n",
+                        names.size(), names.size() == 1 ? "" : "s", list);
+  }
+  return text;
+}
+
 Outcome runCommand(const std::vector<std::string>& command) {
   std::vector<char*> args;
   for (const std::string& word : command) args.push_back(const_cast<char*>(word.c_str()));
@@ -292,7 +309,6 @@ Outcome runCommand(const std::vector<std::string>& command) {
 int runWithRetries(const Options& options, const std::vector<std::string>& command,
                    const std::function<Outcome(const std::vector<std::string>&)>& run,
                    const std::function<void(std::chrono::milliseconds)>& sleep, std::ostream& log) {
-  log << "jobstream run: " << joined(command) << std::endl;
   for (int attempt = 0;; ++attempt) {
     const Outcome outcome = run(command);
     if (outcome.succeeded()) {
@@ -377,9 +393,10 @@ int main(int argc, const char* const* argv) {
   const char* mpirun = std::getenv("JOBSTREAM_MPIRUN");
   std::vector<std::string> environment;
   for (char** entry = environ; *entry != nullptr; ++entry) environment.emplace_back(*entry);
-  const std::vector<std::string> command =
-      mpirunCommand(options, mpirun && *mpirun ? mpirun : "mpirun", forwardedVariables(environment));
-  return runWithRetries(options, command, runCommand,
+  const std::string mpirunPath = mpirun && *mpirun ? mpirun : "mpirun";
+  const std::vector<std::string> forwarded = forwardedVariables(environment);
+  std::cerr << announcement(options, mpirunPath, forwarded) << std::flush;
+  return runWithRetries(options, mpirunCommand(options, mpirunPath, forwarded), runCommand,
                         [](std::chrono::milliseconds delay) { std::this_thread::sleep_for(delay); }, std::cerr);
 }
 

@@ -114,7 +114,8 @@ TEST(LauncherEnvironment, ForwardsTheRunsVariablesNotTheShellsOrMpis) {
   const std::vector<std::string> environment = {
       "PATH=/usr/bin", "LD_LIBRARY_PATH=/opt/lib", "JOBSTREAM_CHECKPOINT=run.ckpt", "OMP_NUM_THREADS=1",
       "PWD=/home/me", "SHLVL=2", "HOSTNAME=login1", "_=/usr/bin/jobstream", "OMPI_MCA_btl=self",
-      "PMIX_RANK=0", "BASH_FUNC_module%%=() { :; }", "WEIRD-NAME=1", "PATH=/duplicate"};
+      "PMIX_RANK=0", "BASH_FUNC_module%%=() { :; }", "WEIRD-NAME=1", "PATH=/duplicate", "TMPDIR=/tmp/job42",
+      "XDG_RUNTIME_DIR=/run/user/1000"};
   EXPECT_THAT(jobstream::launcher::forwardedVariables(environment),
               ElementsAre("JOBSTREAM_CHECKPOINT", "LD_LIBRARY_PATH", "OMP_NUM_THREADS", "PATH"));
 }
@@ -142,6 +143,24 @@ TEST(LauncherMpirun, TheCheckpointGoesByEnvironmentAsAnAbsolutePath) {
   EXPECT_THAT(jobstream::launcher::mpirunCommand(options, "mpirun", {"PATH", "JOBSTREAM_CHECKPOINT"}),
               ElementsAre("mpirun", "-n", "2", "--map-by", "node", "--bind-to", "none", "-x", "PATH", "-x",
                           "JOBSTREAM_CHECKPOINT=" + absolute, "./prog", "--", "-3"));
+}
+
+TEST(LauncherMpirun, TheAnnouncementIsTheCommandAPersonTypesAndTheForwardedNames) {
+  Options options;
+  options.ranks = 2;
+  options.program = {"./prog", "a b"};
+  EXPECT_EQ(jobstream::launcher::announcement(options, "mpirun", {"HOME", "PATH"}),
+            "jobstream run: mpirun -n 2 --map-by node --bind-to none ./prog 'a b'\n"
+            "jobstream run: forwarding 2 variables of this environment to every rank (mpirun -x): HOME PATH\n");
+  // The checkpoint is a setting of the command, not a forwarded variable.
+  options.checkpoint = "/data/run.ckpt";
+  EXPECT_EQ(jobstream::launcher::announcement(options, "mpirun", {"JOBSTREAM_CHECKPOINT", "PATH"}),
+            "jobstream run: mpirun -n 2 --map-by node --bind-to none -x JOBSTREAM_CHECKPOINT=/data/run.ckpt "
+            "./prog 'a b'\n"
+            "jobstream run: forwarding 1 variable of this environment to every rank (mpirun -x): PATH\n");
+  EXPECT_EQ(jobstream::launcher::announcement(options, "mpirun", {}),
+            "jobstream run: mpirun -n 2 --map-by node --bind-to none -x JOBSTREAM_CHECKPOINT=/data/run.ckpt "
+            "./prog 'a b'\n");
 }
 
 // Runs the retry loop over scripted outcomes; records the waits.
@@ -172,7 +191,7 @@ TEST(LauncherRetries, ASuccessIsNotRunAgain) {
   Scripted script({Outcome{0, 0}});
   EXPECT_EQ(script(3), 0);
   EXPECT_EQ(script.runs, 1u);
-  EXPECT_EQ(script.log.str(), "jobstream run: mpirun ./prog\n");
+  EXPECT_EQ(script.log.str(), "");  // the caller announced the command
 }
 
 TEST(LauncherRetries, FailuresAreRunAgainWithGrowingWaits) {
