@@ -137,8 +137,12 @@ int runProgram(const PipelineDef& pipeline, int argc, char** argv, std::unique_p
   enum : std::int64_t { kFresh = 0, kCheckpointing = 1, kResuming = 2, kRefused = 3 };
   std::int64_t verdict = kFresh;
   std::shared_ptr<std::vector<std::vector<CheckpointSection>>> resume;
+  std::optional<CheckpointLock> lock;  // held by rank 0 until the run is over
   if (rankZero && !line.checkpoint.empty()) {
     try {
+      checkWritable(line.checkpoint);
+      lock.emplace(line.checkpoint);
+      if (!lock->warning().empty()) std::cerr << lock->warning() << '\n';
       std::error_code error;
       if (std::filesystem::exists(line.checkpoint, error)) {
         const Checkpoint checkpoint = readCheckpoint(line.checkpoint);
@@ -154,7 +158,6 @@ int runProgram(const PipelineDef& pipeline, int argc, char** argv, std::unique_p
                   << std::flush;
         verdict = kResuming;
       } else {
-        checkWritable(line.checkpoint);
         verdict = kCheckpointing;
       }
     } catch (const CheckpointError& e) {

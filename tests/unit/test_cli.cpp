@@ -5,9 +5,9 @@
 
 #include <cstdlib>
 #include <filesystem>
-
 #include <sstream>
 
+#include "checkpoint_file.hpp"
 #include "cli.hpp"
 #include "program.hpp"
 #include "test_pipelines.hpp"
@@ -114,6 +114,33 @@ TEST(CommandLine, HelpListsOptionsAndItems) {
   EXPECT_TRUE(echo::got.empty());  // nothing ran
 }
 
+std::string temporaryFolder(const std::string& name) {
+  const auto folder = std::filesystem::temp_directory_path() / (name + "-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(folder);
+  return folder.string();
+}
+
+TEST(CommandLine, ASecondRunOnACheckpointInUseIsRefused) {
+  const std::string folder = temporaryFolder("cli-lock");
+  const std::string file = folder + "/run.ckpt";
+  {
+    const CheckpointLock first(file);  // as a run in another process holds it
+    Outcome o = runWith(echo::pipeline, {"-c", file, "1", "2"});
+    EXPECT_EQ(o.exitCode, 2);
+    EXPECT_TRUE(echo::got.empty());
+    EXPECT_EQ(o.err.rfind("jobstream: error: checkpoint '" + file + "' is in use by another run (pid " +
+                              std::to_string(::getpid()) + " on host ",
+                          0),
+              0u)
+        << o.err;
+  }
+  // Once that run is over, the file is free.
+  Outcome o = runWith(echo::pipeline, {"-c", file, "1", "2"});
+  EXPECT_EQ(o.exitCode, 0) << o.err;
+  EXPECT_FALSE(std::filesystem::exists(file + ".lock"));
+  std::filesystem::remove_all(folder);
+}
+
 TEST(CommandLine, VersionPrintsTheVersion) {
   Outcome o = runWith(echo::pipeline, {"--version"});
   EXPECT_EQ(o.exitCode, 0);
@@ -139,6 +166,7 @@ TEST(CommandLine, CheckpointOptionsAndTheirEnvironmentVariable) {
   EXPECT_EQ(o.exitCode, 0) << o.err;
   EXPECT_EQ(echo::got, (std::vector<int>{1, 2}));
   EXPECT_FALSE(std::filesystem::exists(file));
+  EXPECT_FALSE(std::filesystem::exists(file + ".lock"));
   for (std::vector<std::string> args : {std::vector<std::string>{"--checkpoint-interval", "0"},
                                         {"--checkpoint-interval", "-1"}, {"--checkpoint-interval", "soon"},
                                         {"--checkpoint-interval", "inf"}, {"--checkpoint-interval", "nan"},
