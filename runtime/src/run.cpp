@@ -1,5 +1,4 @@
 // jobstream::run and the registration of the program's pipelines.
-#include <cxxabi.h>
 #include <fmt/format.h>
 
 #include <cstdlib>
@@ -44,6 +43,28 @@ std::string namesOf(const std::vector<const PipelineDef*>& pipelines) {
   return names;
 }
 
+// `type` as the user wrote it: its spelling in the pipeline's source if a
+// stage takes it, else its demangled name with the std library's noise
+// taken out.
+std::string spelledName(const PipelineDef& pipeline, const std::type_info& type) {
+  for (const StageDef& stage : pipeline.stages)
+    if (stage.input != nullptr && *stage.input->type == type) return std::string(stage.inputName);
+  return demangle(type);
+}
+
+// Program items that are not what the pipeline's first stage takes.
+UsageError wrongProgramItems(const PipelineDef& pipeline, const std::type_info& type) {
+  const StageDef& entry = pipeline.stages[pipeline.entry];
+  const bool literals =
+      (type == typeid(const char*) || type == typeid(char*)) && *entry.input->type == typeid(std::string);
+  return UsageError(fmt::format("the program gives items of type '{}', but the pipeline's first stage, '{}', takes "
+                                "'{}'{}",
+                                spelledName(pipeline, type), entry.name, entry.inputName,
+                                literals ? " (string literals in braces are 'const char*': pass "
+                                           "std::vector<std::string>{...})"
+                                         : ""));
+}
+
 // The pipeline to run: the one named `name`, or with no name the program's
 // only one. Null after printing why there is none.
 const PipelineDef* findPipeline(std::optional<std::string_view> name) {
@@ -79,13 +100,6 @@ const PipelineDef* registeredPipeline(std::string_view name) {
   return nullptr;
 }
 
-std::string demangle(const std::type_info& type) {
-  int status = 0;
-  std::unique_ptr<char, void (*)(void*)> name(abi::__cxa_demangle(type.name(), nullptr, nullptr, &status),
-                                              std::free);
-  return status == 0 && name ? std::string(name.get()) : std::string(type.name());
-}
-
 int runProgram(const PipelineDef& pipeline, int argc, char** argv, std::unique_ptr<BatchBase> programItems,
                const std::type_info* programType, std::istream& in) {
   try {
@@ -115,10 +129,7 @@ int runProgram(const PipelineDef& pipeline, int argc, char** argv, std::unique_p
   try {
     const StageDef& entry = pipeline.stages[pipeline.entry];
     if (programItems) {
-      if (*programType != *entry.input->type)
-        throw UsageError(fmt::format("the program gives items of type '{}', but the pipeline's first stage "
-                                     "takes '{}'",
-                                     demangle(*programType), entry.inputName));
+      if (*programType != *entry.input->type) throw wrongProgramItems(pipeline, *programType);
       if (!line.items.empty())
         throw UsageError("this program gives its own items to the pipeline; it takes no ITEM arguments");
       items = std::move(programItems);

@@ -4,12 +4,21 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <array>
+#include <deque>
 #include <filesystem>
+#include <list>
+#include <map>
+#include <set>
 #include <sstream>
+#include <string_view>
+#include <tuple>
+#include <unordered_map>
 
 #include "checkpoint_file.hpp"
 #include "cli.hpp"
 #include "program.hpp"
+#include "scope_pipelines.hpp"
 #include "test_pipelines.hpp"
 
 namespace jstest {
@@ -212,8 +221,38 @@ TEST(CommandLine, ProgramItemsMustMatchTheEntryType) {
   code = runProgram(echo::pipeline, 1, argv, batchOf(std::vector<double>{5}), &typeid(double), in);
   const std::string err = ::testing::internal::GetCapturedStderr();
   EXPECT_EQ(code, 2);
-  EXPECT_EQ(err, "jobstream: error: the program gives items of type 'double', but the pipeline's first stage "
-                 "takes 'int'\n");
+  EXPECT_EQ(err, "jobstream: error: the program gives items of type 'double', but the pipeline's first stage, "
+                 "'echo::all', takes 'int'\n");
+}
+
+std::string programItemsError(const PipelineDef& pipeline, std::unique_ptr<BatchBase> items,
+                              const std::type_info& type) {
+  std::istringstream in;
+  char name[] = "./prog";
+  char* argv[] = {name, nullptr};
+  ::testing::internal::CaptureStderr();
+  EXPECT_EQ(runProgram(pipeline, 1, argv, std::move(items), &type, in), 2);
+  return ::testing::internal::GetCapturedStderr();
+}
+
+TEST(CommandLine, ProgramItemsOfTheWrongTypeAreNamedAsAUserWritesThem) {
+  EXPECT_EQ(programItemsError(echo::pipeline, batchOf(std::vector<std::string>{"5"}), typeid(std::string)),
+            "jobstream: error: the program gives items of type 'std::string', but the pipeline's first stage, "
+            "'echo::all', takes 'int'\n");
+  using Table = std::map<std::string, std::vector<std::pair<int, std::string>>>;
+  EXPECT_EQ(programItemsError(echo::pipeline, batchOf(std::vector<Table>{}), typeid(Table)),
+            "jobstream: error: the program gives items of type 'std::map<std::string, std::vector<std::pair<int, "
+            "std::string>>>', but the pipeline's first stage, 'echo::all', takes 'int'\n");
+  // A type the pipeline itself uses is named as its source spells it.
+  EXPECT_EQ(programItemsError(scoped::mean::pipeline, batchOf(std::vector<scoped::mean::Sum>{}),
+                              typeid(scoped::mean::Sum)),
+            "jobstream: error: the program gives items of type 'Sum', but the pipeline's first stage, "
+            "'mean::twice', takes 'int'\n");
+  // String literals in braces are `const char*`, the commonest way to get here.
+  EXPECT_EQ(programItemsError(words::pipeline, batchOf(std::vector<const char*>{"a"}), typeid(const char*)),
+            "jobstream: error: the program gives items of type 'const char*', but the pipeline's first stage, "
+            "'words::describe', takes 'std::string' (string literals in braces are 'const char*': pass "
+            "std::vector<std::string>{...})\n");
 }
 
 TEST(CommandLine, MalformedPipelineIsRefused) {
@@ -226,9 +265,25 @@ TEST(CommandLine, MalformedPipelineIsRefused) {
   EXPECT_NE(o.err.find("'bad::job'"), std::string::npos) << o.err;
 }
 
-TEST(Demangle, GivesReadableNames) {
+TEST(Demangle, NamesTypesAsAUserWritesThem) {
   EXPECT_EQ(demangle(typeid(int)), "int");
-  EXPECT_EQ(demangle(typeid(std::vector<int>)), "std::vector<int, std::allocator<int> >");
+  EXPECT_EQ(demangle(typeid(std::vector<int>)), "std::vector<int>");
+  EXPECT_EQ(demangle(typeid(std::string)), "std::string");
+  EXPECT_EQ(demangle(typeid(std::string_view)), "std::string_view");
+  EXPECT_EQ(demangle(typeid(std::vector<std::string>)), "std::vector<std::string>");
+  EXPECT_EQ(demangle(typeid(std::unordered_map<std::string, long>)), "std::unordered_map<std::string, long>");
+  EXPECT_EQ(demangle(typeid(std::map<int, std::set<std::string>>)), "std::map<int, std::set<std::string>>");
+  EXPECT_EQ(demangle(typeid(std::deque<std::list<int>>)), "std::deque<std::list<int>>");
+  EXPECT_EQ(demangle(typeid(std::unique_ptr<int>)), "std::unique_ptr<int>");
+  EXPECT_EQ(demangle(typeid(std::array<int, 3>)), "std::array<int, 3>");
+  EXPECT_EQ(demangle(typeid(const char*)), "const char*");
+  EXPECT_EQ(demangle(typeid(std::pair<const int, double>)), "std::pair<const int, double>");
+  EXPECT_EQ(demangle(typeid(std::optional<std::tuple<int, std::string>>)),
+            "std::optional<std::tuple<int, std::string>>");
+  // What is not the default stays.
+  EXPECT_EQ(demangle(typeid(std::set<int, std::greater<int>>)), "std::set<int, std::greater<int>>");
+  EXPECT_EQ(demangle(typeid(std::vector<int, std::allocator<int>>)), "std::vector<int>");
+  EXPECT_EQ(demangle(typeid(scoped::mean::Sum)), "jstest::scoped::mean::Sum");
 }
 
 }  // namespace
