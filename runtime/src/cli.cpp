@@ -3,7 +3,9 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <istream>
 #include <ostream>
 #include <string_view>
@@ -35,6 +37,19 @@ void parseOne(const PipelineDef& pipeline, std::string_view text, BatchBase& int
     throw UsageError(fmt::format("cannot read '{}' as {}", text, entryStage(pipeline).inputName));
 }
 
+// A whole number of at least `least`, or a message that says so.
+CLI::Validator wholeNumber(std::string_view what, int least) {
+  return CLI::Validator(
+      [what = std::string(what), least](const std::string& text) -> std::string {
+        int value = 0;
+        const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+        return error == std::errc() && end == text.data() + text.size() && value >= least
+                   ? std::string()
+                   : fmt::format("'{}' is not a whole number of {} from {} up", text, what, least);
+      },
+      "");
+}
+
 }  // namespace
 
 bool hasInit(const PipelineDef& pipeline) {
@@ -54,7 +69,7 @@ std::variant<CommandLine, int> parseCommandLine(const PipelineDef& pipeline, int
   app.add_option("--threads", line.threads,
                  "Worker threads per rank (default: the CPUs this rank may use, shared among the ranks on "
                  "its host)")
-      ->check(CLI::PositiveNumber)
+      ->check(wholeNumber("threads", 1))
       ->type_name("N");
   app.add_option("-c,--checkpoint", line.checkpoint,
                  "Checkpoint file: resume from it if it exists, write it every --checkpoint-interval "

@@ -156,6 +156,19 @@ TEST(CommandLine, VersionPrintsTheVersion) {
   EXPECT_EQ(o.out, "jobstream " JOBSTREAM_VERSION "\n");
 }
 
+TEST(CommandLine, ANumberOutOfRangeSaysWhatIsAllowed) {
+  for (const char* bad : {"0", "-2", "1.5", "many", "99999999999"}) {
+    Outcome o = runWith(echo::pipeline, {"--threads", bad, "1"});
+    EXPECT_EQ(o.exitCode, 2) << bad;
+    EXPECT_EQ(o.err, "jobstream: error: --threads: '" + std::string(bad) +
+                         "' is not a whole number of threads from 1 up\nRun with --help for more information.\n");
+  }
+  Outcome o = runWith(echo::pipeline, {"--checkpoint-interval", "0", "1"});
+  EXPECT_EQ(o.err, "jobstream: error: --checkpoint-interval: '0' is not a number of seconds above 0\nRun with "
+                   "--help for more information.\n");
+  EXPECT_TRUE(echo::got.empty());
+}
+
 TEST(CommandLine, BadOptionsAreUsageErrors) {
   for (std::vector<std::string> args : {std::vector<std::string>{"--threads", "0"}, {"--threads", "many"},
                                         {"--frobnicate"}, {"--threads"}}) {
