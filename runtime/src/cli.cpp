@@ -34,7 +34,26 @@ std::unique_ptr<BatchBase> emptyEntryBatch(const PipelineDef& pipeline) {
 
 void parseOne(const PipelineDef& pipeline, std::string_view text, BatchBase& into) {
   if (!pipeline.parseItem(text, into))
-    throw UsageError(fmt::format("cannot read '{}' as {}", text, entryStage(pipeline).inputName));
+    throw UsageError(fmt::format("cannot read {} as {}", quotedItem(text), entryStage(pipeline).inputName));
+}
+
+// The length of the well-formed UTF-8 character of two or more bytes that
+// `text` starts with, and that character in `point`; 0 if there is none.
+std::size_t utf8Character(std::string_view text, char32_t& point) {
+  const auto lead = static_cast<unsigned char>(text[0]);
+  const std::size_t length = lead >= 0xc2 && lead <= 0xdf ? 2 : lead >= 0xe0 && lead <= 0xef ? 3
+                             : lead >= 0xf0 && lead <= 0xf4                                ? 4
+                                                                                           : 0;
+  if (length == 0 || text.size() < length) return 0;
+  point = lead & (0x7f >> length);
+  for (std::size_t i = 1; i != length; ++i) {
+    const auto next = static_cast<unsigned char>(text[i]);
+    if ((next & 0xc0) != 0x80) return 0;
+    point = (point << 6) | (next & 0x3f);
+  }
+  const bool overlong = (length == 3 && point < 0x800) || (length == 4 && point < 0x10000);
+  const bool surrogate = point >= 0xd800 && point <= 0xdfff;
+  return overlong || surrogate || point > 0x10ffff ? 0 : length;
 }
 
 // A whole number of at least `least`, or a message that says so.
@@ -51,6 +70,47 @@ CLI::Validator wholeNumber(std::string_view what, int least) {
 }
 
 }  // namespace
+
+std::string quotedItem(std::string_view text) {
+  constexpr std::size_t kLimit = 100;  // characters of the quote, escapes included
+  std::string quote = "'";
+  std::size_t width = 0;  // characters in `quote` after its opening '
+  std::size_t at = 0;
+  while (at < text.size()) {
+    const auto byte = static_cast<unsigned char>(text[at]);
+    std::size_t length = 1;  // bytes of `text` that `piece` stands for
+    std::size_t pieceWidth = 0;
+    std::string piece;
+    char32_t point = 0;
+    if (byte == '\\' || byte == '\'') {
+      piece = {'\\', static_cast<char>(byte)};
+    } else if (byte >= 0x20 && byte < 0x7f) {
+      piece = std::string(1, static_cast<char>(byte));
+    } else if (byte == '\0' || byte == '\t' || byte == '\n' || byte == '\r') {
+      piece = byte == '\0' ? "\\0" : byte == '\t' ? "\\t" : byte == '\n' ? "\\n" : "\\r";
+    } else if (const std::size_t n = utf8Character(text.substr(at), point); n != 0) {
+      length = n;
+      // C1 controls, and the marks that reorder text on a terminal, escaped.
+      if (point < 0xa0 || (point >= 0x202a && point <= 0x202e) || (point >= 0x2066 && point <= 0x2069) ||
+          point == 0x2028 || point == 0x2029) {
+        piece = fmt::format("\\u{:04x}", static_cast<std::uint32_t>(point));
+      } else {
+        piece.assign(text.substr(at, n));
+        pieceWidth = 1;
+      }
+    } else {
+      piece = fmt::format("\\x{:02x}", byte);  // another control byte, or not UTF-8
+    }
+    if (pieceWidth == 0) pieceWidth = piece.size();
+    if (width + pieceWidth > kLimit) break;
+    quote += piece;
+    width += pieceWidth;
+    at += length;
+  }
+  quote += '\'';
+  if (at < text.size()) quote += fmt::format("... (the first {} of {} bytes)", at, text.size());
+  return quote;
+}
 
 bool hasInit(const PipelineDef& pipeline) {
   for (const StageDef& stage : pipeline.stages)

@@ -43,6 +43,12 @@ bool hasInit(const PipelineDef& pipeline);
 // Throws UsageError quoting the first ITEM that does not parse.
 std::unique_ptr<BatchBase> parseItems(const PipelineDef& pipeline, const std::vector<std::string>& items);
 
+// An ITEM or input line quoted for a message, so that nothing raw reaches a
+// terminal: in single quotes, at most about 100 characters of it (then how
+// many bytes it has), with control bytes, invalid UTF-8, quotes and
+// backslashes escaped (\x1b, \0, \', \\).
+std::string quotedItem(std::string_view text);
+
 // Each non-empty line of `in` (trailing whitespace and '\r' trimmed) is one
 // item. Throws UsageError quoting the first line that does not parse.
 std::unique_ptr<BatchBase> readItems(const PipelineDef& pipeline, std::istream& in);

@@ -87,6 +87,26 @@ TEST(CommandLine, BadItemIsAnErrorQuotingIt) {
   EXPECT_EQ(o.err, "jobstream: error: cannot read '4x' as int\n");
 }
 
+TEST(CommandLine, ABadItemIsQuotedShortAndEscaped) {
+  // Control bytes, a NUL, invalid UTF-8 and a quote are escaped; valid UTF-8 is kept.
+  Outcome o = runWith(echo::pipeline, {}, std::string("1\nx\x1b[31m\0y\t\xff\xc3'\\ \xc3\xa9\xc2\x85z\n", 22));
+  EXPECT_EQ(o.exitCode, 2);
+  EXPECT_EQ(o.err, "jobstream: error: cannot read 'x\\x1b[31m\\0y\\t\\xff\\xc3\\'\\\\ \xc3\xa9\\u0085z' as int\n");
+  // A long item: its first 100 characters or so, and how long it was.
+  const std::string huge = "7" + std::string(1'000'000, 'a');
+  o = runWith(echo::pipeline, {"--", huge});
+  EXPECT_EQ(o.exitCode, 2);
+  EXPECT_EQ(o.err, "jobstream: error: cannot read '7" + std::string(99, 'a') +
+                       "'... (the first 100 of 1000001 bytes) as int\n");
+  // The limit counts characters: a UTF-8 character is one, and kept whole;
+  // an escape counts as long as it is.
+  o = runWith(echo::pipeline, {}, std::string(99, 'a') + "\xc3\xa9" + std::string(50, 'b') + "\n");
+  EXPECT_EQ(o.err, "jobstream: error: cannot read '" + std::string(99, 'a') +
+                       "\xc3\xa9'... (the first 101 of 151 bytes) as int\n");
+  o = runWith(echo::pipeline, {}, std::string(60, '\x01') + "\n");
+  EXPECT_NE(o.err.find("(the first 25 of 60 bytes)"), std::string::npos) << o.err;
+}
+
 TEST(CommandLine, WithoutItemsEachNonEmptyLineOfInputIsAnItem) {
   Outcome o = runWith(echo::pipeline, {}, "10\n\n20 \r\n  \n-30\r\n40");
   EXPECT_EQ(o.exitCode, 0) << o.err;
