@@ -2,10 +2,14 @@
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <charconv>
 #include <cmath>
 #include <cstdint>
+#include <iostream>
 #include <istream>
 #include <ostream>
 #include <string_view>
@@ -179,6 +183,20 @@ std::unique_ptr<BatchBase> parseItems(const PipelineDef& pipeline, const std::ve
   std::unique_ptr<BatchBase> batch = emptyEntryBatch(pipeline);
   for (const std::string& item : items) parseOne(pipeline, item, *batch);
   return batch;
+}
+
+bool inputWaiting(std::istream& in) {
+  if (in.rdbuf() != nullptr && in.rdbuf()->in_avail() > 0) return true;
+  if (&in != &std::cin) return false;
+  struct stat status {};
+  if (::fstat(STDIN_FILENO, &status) != 0) return false;
+  if (S_ISREG(status.st_mode)) {
+    const off_t offset = ::lseek(STDIN_FILENO, 0, SEEK_CUR);
+    return offset >= 0 && offset < status.st_size;
+  }
+  int bytes = 0;
+  return (S_ISFIFO(status.st_mode) || S_ISSOCK(status.st_mode)) && ::ioctl(STDIN_FILENO, FIONREAD, &bytes) == 0 &&
+         bytes > 0;
 }
 
 std::unique_ptr<BatchBase> readItems(const PipelineDef& pipeline, std::istream& in) {

@@ -49,6 +49,11 @@ std::unique_ptr<BatchBase> parseItems(const PipelineDef& pipeline, const std::ve
 // backslashes escaped (\x1b, \0, \', \\).
 std::string quotedItem(std::string_view text);
 
+// True if `in` holds input that can be seen without reading it: buffered
+// text, or for std::cin a file not read to its end, or a pipe or socket
+// with bytes waiting. A terminal never counts.
+bool inputWaiting(std::istream& in);
+
 // Each non-empty line of `in` (trailing whitespace and '\r' trimmed) is one
 // item. Throws UsageError quoting the first line that does not parse.
 std::unique_ptr<BatchBase> readItems(const PipelineDef& pipeline, std::istream& in);

@@ -65,6 +65,19 @@ UsageError wrongProgramItems(const PipelineDef& pipeline, const std::type_info& 
                                          : ""));
 }
 
+// What a resumed run leaves unused: its work comes from the checkpoint.
+void sayWhatResumingIgnores(const PipelineDef& pipeline, const CommandLine& line, bool programGivesItems,
+                            std::istream& in) {
+  if (!line.items.empty())
+    std::cerr << fmt::format("jobstream: warning: the {} ITEM argument{} {} ignored: a resumed run goes on with "
+                             "the items in its checkpoint\n",
+                             line.items.size(), line.items.size() == 1 ? "" : "s",
+                             line.items.size() == 1 ? "is" : "are");
+  else if (!programGivesItems && !hasInit(pipeline) && inputWaiting(in))
+    std::cerr << "jobstream: warning: standard input is not read: a resumed run goes on with the items in its "
+                 "checkpoint\n";
+}
+
 // The pipeline to run: the one named `name`, or with no name the program's
 // only one. Null after printing why there is none.
 const PipelineDef* findPipeline(std::optional<std::string_view> name) {
@@ -117,6 +130,7 @@ int runProgram(const PipelineDef& pipeline, int argc, char** argv, std::unique_p
   }
   const bool rankZero = transport->rank() == 0;
 
+  const bool programGivesItems = programItems != nullptr;
   auto parsed = parseCommandLine(pipeline, argc, argv, rankZero, std::cout, std::cerr);
   if (const int* exitCode = std::get_if<int>(&parsed)) return *exitCode;
   const CommandLine& line = std::get<CommandLine>(parsed);
@@ -167,6 +181,8 @@ int runProgram(const PipelineDef& pipeline, int argc, char** argv, std::unique_p
                                      ? ""
                                      : fmt::format(", on {} now", transport->size()))
                   << std::flush;
+        sayWhatResumingIgnores(pipeline, line, programGivesItems, in);
+        std::cerr << std::flush;
         verdict = kResuming;
       } else {
         verdict = kCheckpointing;

@@ -11,8 +11,8 @@ file left byte for byte as it was: a checkpoint of another pipeline, a
 truncated one, a corrupt one, one of another format version, a file that is
 not a checkpoint, a folder that does not exist, a folder given as the file.
 Also: a resumed run of STDIN_PROG (tests/e2e/checkpoint_stdin.cpp) does not
-read its standard input again; a second run on a checkpoint another run
-holds is refused, and a kill frees it at once.
+read its standard input again, nor use ITEM arguments, and says so; a second
+run on a checkpoint another run holds is refused, and a kill frees it at once.
 """
 import hashlib
 import os
@@ -29,14 +29,15 @@ from e2e_env import environment
 failures = []
 
 
-def run(argv, np=0, timeout=60, stdin=None):
+def run(argv, np=0, timeout=60, stdin=None, stdin_file=None):
     env = environment()
     if np > 0:
         argv = ["mpirun", "-np", str(np), "--bind-to", "none"] + argv
-    process = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    source = open(stdin_file, "rb") if stdin_file else subprocess.PIPE
+    process = subprocess.Popen(argv, stdin=source, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                env=env, start_new_session=True)
     try:
-        out, err = process.communicate(input=stdin or b"", timeout=timeout)
+        out, err = process.communicate(input=None if stdin_file else stdin or b"", timeout=timeout)
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)
         out, err = process.communicate()
@@ -169,15 +170,25 @@ def main():
     check("it is removed after the run succeeded", not os.path.exists(good))
 
     # Standard input is not read again: the resumed run gets other input and
-    # must still give the sum of the first (1..400: 80200).
+    # must still give the sum of the first (1..400: 80200), and say once that
+    # it left the input alone. ITEM arguments likewise.
     numbers = os.path.join(folder, "numbers.ckpt")
     first = "".join(f"{i}\n" for i in range(1, 401)).encode()
-    if not kill_once_checkpointed([stdin_program, "-c", numbers, "--checkpoint-interval", "0.1"], numbers, first):
-        check("the stdin program wrote a checkpoint", False)
-    else:
-        status, out, err = run([stdin_program, "-c", numbers], stdin=b"1000000\n")
-        check("a resumed run does not read its standard input again",
+    other_input = os.path.join(folder, "other-input.txt")
+    with open(other_input, "wb") as f:
+        f.write(b"1000000\n")
+    for given, extra, said in (("standard input", {"stdin_file": other_input}, "standard input is not read"),
+                               ("ITEM arguments", {"items": ["1000000", "7"]}, "the 2 ITEM arguments are ignored")):
+        if not kill_once_checkpointed([stdin_program, "-c", numbers, "--checkpoint-interval", "0.1"], numbers, first):
+            check("the stdin program wrote a checkpoint", False)
+            continue
+        status, out, err = run([stdin_program, "-c", numbers] + extra.get("items", []),
+                               stdin_file=extra.get("stdin_file"))
+        check(f"a resumed run does not use its {given}",
               status == 0 and out.strip() == "80200" and "resuming from checkpoint" in err,
+              f"exit {status}\n{out}\n{err}")
+        check(f"a resumed run says once that it does not use its {given}",
+              err.count(f"jobstream: warning: {said}: a resumed run goes on with the items in its checkpoint") == 1,
               f"exit {status}\n{out}\n{err}")
 
     check_one_run_per_checkpoint(program, folder)

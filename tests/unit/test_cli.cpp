@@ -12,6 +12,7 @@
 #include <set>
 #include <sstream>
 #include <string_view>
+#include <thread>
 #include <tuple>
 #include <unordered_map>
 
@@ -44,6 +45,28 @@ inline const PipelineDef pipeline{"echo", "echo-v1", stages, 0, parserFor<int>()
 inline const PipelineDef unreadable{"echo", "echo-v1", stages, 0, nullptr};
 
 }  // namespace echo
+
+// slow: int -> wait (1 ms an item) -> finish(all), for runs that last long
+// enough to checkpoint.
+namespace slow {
+
+inline void stage0(BatchBase& in_, std::size_t begin, std::size_t end, Emitter& em) {
+  auto& in = static_cast<Batch<int>&>(in_).items;
+  Output<int> out(em, 1);
+  for (std::size_t i = begin; i != end; ++i) {
+    em.current = 0;
+    std::this_thread::sleep_for(1ms);
+    out.push(in[i]);
+  }
+}
+
+inline const StageDef stages[] = {
+    {StageKind::job, "slow::wait", &itemTypeOf<int>, "int", false, nullptr, &stage0, nullptr},
+    {StageKind::finish, "slow::all", &itemTypeOf<int>, "int", false, nullptr, nullptr, &echo::finish0},
+};
+inline const PipelineDef pipeline{"slow", "slow-v1", stages, 0, parserFor<int>()};
+
+}  // namespace slow
 
 struct Outcome {
   int exitCode;
@@ -143,10 +166,49 @@ TEST(CommandLine, HelpListsOptionsAndItems) {
   EXPECT_TRUE(echo::got.empty());  // nothing ran
 }
 
+// A checkpoint of slow::pipeline with most of 0..299 still to do: the run
+// is stopped after its first checkpoint, as a crash would.
+void leaveCheckpoint(const std::string& file) {
+  RankOptions options;
+  options.checkpoint = file;
+  options.checkpointInterval = 0.02;
+  options.crashAfterCheckpoints = 1;
+  ::testing::internal::CaptureStderr();
+  runLoopback(slow::pipeline, 1, 1, batchOf(range(0, 300)), {}, 30s, options);
+  ::testing::internal::GetCapturedStderr();
+  ASSERT_TRUE(std::filesystem::exists(file));
+}
+
 std::string temporaryFolder(const std::string& name) {
   const auto folder = std::filesystem::temp_directory_path() / (name + "-" + std::to_string(::getpid()));
   std::filesystem::create_directories(folder);
   return folder.string();
+}
+
+TEST(CommandLine, AResumedRunSaysItIgnoresItemsAndInput) {
+  const std::string folder = temporaryFolder("cli-resume");
+  const std::string file = folder + "/run.ckpt";
+  const std::string ignored = "a resumed run goes on with the items in its checkpoint";
+  leaveCheckpoint(file);
+  Outcome o = runWith(slow::pipeline, {"-c", file, "1000", "1001"});
+  EXPECT_EQ(o.exitCode, 0) << o.err;
+  EXPECT_EQ(echo::got, range(0, 300));
+  EXPECT_NE(o.err.find("jobstream: warning: the 2 ITEM arguments are ignored: " + ignored + "\n"), std::string::npos)
+      << o.err;
+
+  leaveCheckpoint(file);
+  o = runWith(slow::pipeline, {"-c", file}, "1000\n");
+  EXPECT_EQ(o.exitCode, 0) << o.err;
+  EXPECT_EQ(echo::got, range(0, 300));
+  EXPECT_NE(o.err.find("jobstream: warning: standard input is not read: " + ignored + "\n"), std::string::npos)
+      << o.err;
+
+  // Nothing given, nothing said.
+  leaveCheckpoint(file);
+  o = runWith(slow::pipeline, {"-c", file});
+  EXPECT_EQ(o.exitCode, 0) << o.err;
+  EXPECT_EQ(o.err.find("warning"), std::string::npos) << o.err;
+  std::filesystem::remove_all(folder);
 }
 
 TEST(CommandLine, ASecondRunOnACheckpointInUseIsRefused) {
