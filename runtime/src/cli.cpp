@@ -73,6 +73,19 @@ CLI::Validator wholeNumber(std::string_view what, int least) {
       "");
 }
 
+// CLI11 lists every positional in the usage line, also one kept out of the
+// help: list only those the help shows.
+class Usage : public CLI::Formatter {
+ public:
+  std::string make_usage(const CLI::App* app, std::string name) const override {
+    std::string usage = "Usage: " + name + " [OPTIONS]";
+    for (const CLI::Option* option :
+         app->get_options([](const CLI::Option* o) { return o->get_positional() && !o->get_group().empty(); }))
+      usage += " " + make_option_usage(option);
+    return usage + "\n";
+  }
+};
+
 }  // namespace
 
 std::string quotedItem(std::string_view text) {
@@ -122,13 +135,19 @@ bool hasInit(const PipelineDef& pipeline) {
   return false;
 }
 
+std::string pipelineName(std::string_view name) {
+  return name.empty() ? std::string("(global namespace)") : fmt::format("'{}'", name);
+}
+
 std::variant<CommandLine, int> parseCommandLine(const PipelineDef& pipeline, int argc, char** argv,
-                                                bool speak, std::ostream& out, std::ostream& err) {
+                                                bool programGivesItems, bool speak, std::ostream& out,
+                                                std::ostream& err) {
   CommandLine line;
-  CLI::App app(fmt::format("Runs the jobstream pipeline '{}' on this process's cores, or on every rank "
+  CLI::App app(fmt::format("Runs the jobstream pipeline {} on this process's cores, or on every rank "
                            "when started by mpirun.",
-                           pipeline.name),
+                           pipeline.name.empty() ? "of the global namespace" : pipelineName(pipeline.name)),
                programName(argc, argv));
+  app.formatter(std::make_shared<Usage>());
   app.set_version_flag("--version", "jobstream " JOBSTREAM_VERSION, "Print the jobstream version and exit");
   app.add_option("--threads", line.threads,
                  "Worker threads per rank (default: the CPUs this rank may use, shared among the ranks on "
@@ -154,12 +173,15 @@ std::variant<CommandLine, int> parseCommandLine(const PipelineDef& pipeline, int
       ->type_name("SECONDS");
   app.add_option("--checkpoint-info", line.checkpointInfo, "Describe a checkpoint file and exit")
       ->type_name("FILE");
+  // A program that makes its own items takes no ITEM: its help does not
+  // offer them, and runProgram says why when some are given.
+  const bool takesItems = !programGivesItems && !hasInit(pipeline);
   app.add_option("ITEM", line.items,
                  "Initial items, read as the first stage's input type; -- ends the options, so "
                  "`-- -3 -7` passes negative numbers")
-      ->type_name("");
-  app.footer(
-      "With no ITEM and no init stage, each non-empty line of standard input is one item.");
+      ->type_name("")
+      ->group(takesItems ? "Positionals" : "");
+  if (takesItems) app.footer("With no ITEM, each non-empty line of standard input is one item.");
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp&) {

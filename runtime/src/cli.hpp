@@ -33,8 +33,14 @@ struct CommandLine {
 
 // Parses argv. Returns the command line, or the exit code once --help,
 // --version or a usage error has been handled (printed when `speak`).
+// `programGivesItems`: the program's main passes the initial items, so the
+// help offers no ITEM (nor does it for a pipeline with an init stage).
 std::variant<CommandLine, int> parseCommandLine(const PipelineDef& pipeline, int argc, char** argv,
-                                                bool speak, std::ostream& out, std::ostream& err);
+                                                bool programGivesItems, bool speak, std::ostream& out,
+                                                std::ostream& err);
+
+// A pipeline's name in messages: 'ns::name', or (global namespace).
+std::string pipelineName(std::string_view name);
 
 // True when the pipeline gets items from init stages.
 bool hasInit(const PipelineDef& pipeline);

@@ -32,14 +32,10 @@ std::vector<const PipelineDef*>& registry() {
   return pipelines;
 }
 
-std::string displayName(std::string_view name) {
-  return name.empty() ? std::string("(global namespace)") : fmt::format("'{}'", name);
-}
-
 std::string namesOf(const std::vector<const PipelineDef*>& pipelines) {
   std::string names;
   for (const PipelineDef* pipeline : pipelines)
-    names += (names.empty() ? "" : ", ") + displayName(pipeline->name);
+    names += (names.empty() ? "" : ", ") + pipelineName(pipeline->name);
   return names;
 }
 
@@ -131,7 +127,7 @@ int runProgram(const PipelineDef& pipeline, int argc, char** argv, std::unique_p
   const bool rankZero = transport->rank() == 0;
 
   const bool programGivesItems = programItems != nullptr;
-  auto parsed = parseCommandLine(pipeline, argc, argv, rankZero, std::cout, std::cerr);
+  auto parsed = parseCommandLine(pipeline, argc, argv, programGivesItems, rankZero, std::cout, std::cerr);
   if (const int* exitCode = std::get_if<int>(&parsed)) return *exitCode;
   const CommandLine& line = std::get<CommandLine>(parsed);
   if (!line.checkpointInfo.empty())

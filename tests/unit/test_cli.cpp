@@ -65,6 +65,7 @@ inline const StageDef stages[] = {
     {StageKind::finish, "slow::all", &itemTypeOf<int>, "int", false, nullptr, nullptr, &echo::finish0},
 };
 inline const PipelineDef pipeline{"slow", "slow-v1", stages, 0, parserFor<int>()};
+inline const PipelineDef global{"", "slow-v1", stages, 0, parserFor<int>()};
 
 }  // namespace slow
 
@@ -164,6 +165,34 @@ TEST(CommandLine, HelpListsOptionsAndItems) {
   EXPECT_NE(o.out.find("ITEM"), std::string::npos) << o.out;
   EXPECT_NE(o.out.find("standard input"), std::string::npos) << o.out;
   EXPECT_TRUE(echo::got.empty());  // nothing ran
+}
+
+TEST(CommandLine, HelpOffersNoItemWhenTheProgramMakesItsOwn) {
+  std::istringstream in;
+  char name[] = "./prog";
+  char help[] = "--help";
+  char* argv[] = {name, help, nullptr};
+  ::testing::internal::CaptureStdout();
+  EXPECT_EQ(runProgram(echo::pipeline, 2, argv, batchOf(std::vector<int>{1}), &typeid(int), in), 0);
+  std::string out = ::testing::internal::GetCapturedStdout();
+  EXPECT_NE(out.find("Usage: prog [OPTIONS]\n"), std::string::npos) << out;
+  EXPECT_EQ(out.find("ITEM"), std::string::npos) << out;
+  EXPECT_EQ(out.find("standard input"), std::string::npos) << out;
+  EXPECT_TRUE(echo::got.empty());
+  // Nor does a pipeline with an init stage.
+  Outcome o = runWith(collect::pipeline, {"--help"});
+  EXPECT_EQ(o.out.find("ITEM"), std::string::npos) << o.out;
+  // A pipeline that takes them says so.
+  o = runWith(echo::pipeline, {"--help"});
+  EXPECT_NE(o.out.find("Usage: prog [OPTIONS] [ITEM...]\n"), std::string::npos) << o.out;
+}
+
+TEST(CommandLine, HelpNamesThePipeline) {
+  Outcome o = runWith(echo::pipeline, {"--help"});
+  EXPECT_NE(o.out.find("Runs the jobstream pipeline 'echo' on"), std::string::npos) << o.out;
+  o = runWith(slow::global, {"--help"});
+  EXPECT_NE(o.out.find("Runs the jobstream pipeline of the global namespace on"), std::string::npos) << o.out;
+  EXPECT_EQ(o.out.find("''"), std::string::npos) << o.out;
 }
 
 // A checkpoint of slow::pipeline with most of 0..299 still to do: the run
