@@ -8,11 +8,13 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <limits>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -72,6 +74,26 @@ constexpr int kUsageStatus = 2;
 bool stoppedByUser(const Outcome& outcome) {
   return outcome.signal == SIGINT || outcome.signal == SIGTERM || outcome.status == 128 + SIGINT ||
          outcome.status == 128 + SIGTERM;
+}
+
+// A number of at least `least` (a whole one if `whole`), or a message that
+// says what is allowed.
+CLI::Validator atLeast(std::string_view what, int least, bool whole) {
+  return CLI::Validator(
+      [what = std::string(what), least, whole](const std::string& text) -> std::string {
+        double value = 0;
+        std::size_t used = 0;
+        try {
+          value = std::stod(text, &used);
+        } catch (const std::exception&) {
+          used = 0;
+        }
+        const bool ok = used == text.size() && !text.empty() && std::isfinite(value) && value >= least &&
+                        (!whole || (value == std::floor(value) && value <= std::numeric_limits<int>::max()));
+        return ok ? std::string()
+                  : fmt::format("'{}' is not a {}number of {} from {} up", text, whole ? "whole " : "", what, least);
+      },
+      "");
 }
 
 }  // namespace
@@ -138,17 +160,17 @@ Options parseCommandLine(int argc, const char* const* argv, std::string* help) {
   std::string hostfile;
   std::string hostList;
   double delaySeconds = 1.0;
-  run->add_option("-n,--np", ranks, "ranks to start (default: one per host, or 1)")->check(CLI::PositiveNumber);
+  run->add_option("-n,--np", ranks, "ranks to start (default: one per host, or 1)")->check(atLeast("ranks", 1, true));
   auto* file = run->add_option("--hostfile", hostfile, "hosts, one per line, each optionally with cpus=N");
   auto* host = run->add_option("--host", hostList, "hosts, e.g. 'h1,h2 cpus=4'");
   file->excludes(host);
   run->add_option("-c,--checkpoint", options.checkpoint,
                   "the program's checkpoint file: written while it runs, resumed from after a failure");
   run->add_option("--retries", options.retries, "runs to start again after a failed one (default 0)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(atLeast("retries", 0, true));
   run->add_option("--retry-delay", delaySeconds,
                   "seconds before the first retry; the n-th waits n times as long (default 1)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(atLeast("seconds", 0, false));
   app.require_subcommand(1);
   // After the first `--` comes PROG ARGS..., whatever they look like (or, when
   // PROG came before it, the rest of PROG's arguments).
@@ -191,7 +213,9 @@ Options parseCommandLine(int argc, const char* const* argv, std::string* help) {
 std::vector<std::string> forwardedVariables(const std::vector<std::string>& environment) {
   static const std::set<std::string, std::less<>> kLocal = {
       "_", "PWD", "OLDPWD", "SHLVL", "HOSTNAME", "HOST", "DISPLAY", "XAUTHORITY", "TERM", "TERMCAP", "SHELL",
-      "SSH_CLIENT", "SSH_CONNECTION", "SSH_TTY", "SSH_AUTH_SOCK", "TMUX", "TMUX_PANE", "STY", "WINDOW"};
+      "SSH_CLIENT", "SSH_CONNECTION", "SSH_TTY", "SSH_AUTH_SOCK", "TMUX", "TMUX_PANE", "STY", "WINDOW",
+      // Folders of this host: another host has its own, or none by that name.
+      "TMPDIR", "XDG_RUNTIME_DIR"};
   std::vector<std::string> names;
   for (const std::string& entry : environment) {
     const auto equals = entry.find('=');
@@ -232,6 +256,21 @@ std::vector<std::string> mpirunCommand(const Options& options, const std::string
   return command;
 }
 
+std::string announcement(const Options& options, const std::string& mpirun,
+                         const std::vector<std::string>& forwarded) {
+  std::string text = "jobstream run: " + joined(mpirunCommand(options, mpirun, {})) + "\n";
+  std::vector<std::string> names;
+  for (const std::string& name : forwarded)
+    if (options.checkpoint.empty() || name != "JOBSTREAM_CHECKPOINT") names.push_back(name);
+  if (!names.empty()) {
+    std::string list;
+    for (const std::string& name : names) list += (list.empty() ? "" : " ") + name;
+    text += fmt::format("jobstream run: forwarding {} variable{} of this environment to every rank (mpirun -x): {}\n",
+                        names.size(), names.size() == 1 ? "" : "s", list);
+  }
+  return text;
+}
+
 Outcome runCommand(const std::vector<std::string>& command) {
   std::vector<char*> args;
   for (const std::string& word : command) args.push_back(const_cast<char*>(word.c_str()));
@@ -270,7 +309,6 @@ Outcome runCommand(const std::vector<std::string>& command) {
 int runWithRetries(const Options& options, const std::vector<std::string>& command,
                    const std::function<Outcome(const std::vector<std::string>&)>& run,
                    const std::function<void(std::chrono::milliseconds)>& sleep, std::ostream& log) {
-  log << "jobstream run: " << joined(command) << std::endl;
   for (int attempt = 0;; ++attempt) {
     const Outcome outcome = run(command);
     if (outcome.succeeded()) {
@@ -355,9 +393,10 @@ int main(int argc, const char* const* argv) {
   const char* mpirun = std::getenv("JOBSTREAM_MPIRUN");
   std::vector<std::string> environment;
   for (char** entry = environ; *entry != nullptr; ++entry) environment.emplace_back(*entry);
-  const std::vector<std::string> command =
-      mpirunCommand(options, mpirun && *mpirun ? mpirun : "mpirun", forwardedVariables(environment));
-  return runWithRetries(options, command, runCommand,
+  const std::string mpirunPath = mpirun && *mpirun ? mpirun : "mpirun";
+  const std::vector<std::string> forwarded = forwardedVariables(environment);
+  std::cerr << announcement(options, mpirunPath, forwarded) << std::flush;
+  return runWithRetries(options, mpirunCommand(options, mpirunPath, forwarded), runCommand,
                         [](std::chrono::milliseconds delay) { std::this_thread::sleep_for(delay); }, std::cerr);
 }
 

@@ -53,7 +53,7 @@ struct Options {
 Options parseCommandLine(int argc, const char* const* argv, std::string* help);
 
 // The environment variables forwarded to every rank with `-x`: all but the
-// ones that describe this shell or this host (PWD, SHLVL, HOSTNAME, ...),
+// ones that describe this shell or this host (PWD, SHLVL, HOSTNAME, TMPDIR, ...),
 // exported shell functions, and Open MPI's and PMIx's own (OMPI_*, OPAL_*,
 // PMIX_*), which mpirun reads itself.
 std::vector<std::string> forwardedVariables(const std::vector<std::string>& environment);
@@ -65,6 +65,12 @@ std::vector<std::string> forwardedVariables(const std::vector<std::string>& envi
 // others. The checkpoint goes by environment, whatever PROG's arguments are.
 std::vector<std::string> mpirunCommand(const Options& options, const std::string& mpirun,
                                        const std::vector<std::string>& forwarded);
+
+// What the launcher prints before it starts: the mpirun command as a person
+// would type it, without the `-x NAME` of each forwarded variable, and a
+// line that names those variables.
+std::string announcement(const Options& options, const std::string& mpirun,
+                         const std::vector<std::string>& forwarded);
 
 // How a run ended: exit status, or the signal that killed it.
 struct Outcome {
@@ -81,7 +87,8 @@ Outcome runCommand(const std::vector<std::string>& command);
 // stops it (SIGINT or SIGTERM, or exit status 130 or 143), the program
 // refuses its command line (exit status 2, a jobstream program's usage
 // error, or a checkpoint it refuses), or the retries are spent, narrating on
-// `log`; with a checkpoint, it says whether a retry resumes from it. `sleep` waits between attempts. Returns the
+// `log` (after the announcement, which the caller prints); with a checkpoint,
+// it says whether a retry resumes from it. `sleep` waits between attempts. Returns the
 // launcher's exit status: 0, the run's last status, or 128 + its signal.
 int runWithRetries(const Options& options, const std::vector<std::string>& command,
                    const std::function<Outcome(const std::vector<std::string>&)>& run,

@@ -2,8 +2,14 @@
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include <charconv>
 #include <cmath>
+#include <cstdint>
+#include <iostream>
 #include <istream>
 #include <ostream>
 #include <string_view>
@@ -32,10 +38,96 @@ std::unique_ptr<BatchBase> emptyEntryBatch(const PipelineDef& pipeline) {
 
 void parseOne(const PipelineDef& pipeline, std::string_view text, BatchBase& into) {
   if (!pipeline.parseItem(text, into))
-    throw UsageError(fmt::format("cannot read '{}' as {}", text, entryStage(pipeline).inputName));
+    throw UsageError(fmt::format("cannot read {} as {}", quotedItem(text), entryStage(pipeline).inputName));
 }
 
+// The length of the well-formed UTF-8 character of two or more bytes that
+// `text` starts with, and that character in `point`; 0 if there is none.
+std::size_t utf8Character(std::string_view text, char32_t& point) {
+  const auto lead = static_cast<unsigned char>(text[0]);
+  const std::size_t length = lead >= 0xc2 && lead <= 0xdf ? 2 : lead >= 0xe0 && lead <= 0xef ? 3
+                             : lead >= 0xf0 && lead <= 0xf4                                ? 4
+                                                                                           : 0;
+  if (length == 0 || text.size() < length) return 0;
+  point = lead & (0x7f >> length);
+  for (std::size_t i = 1; i != length; ++i) {
+    const auto next = static_cast<unsigned char>(text[i]);
+    if ((next & 0xc0) != 0x80) return 0;
+    point = (point << 6) | (next & 0x3f);
+  }
+  const bool overlong = (length == 3 && point < 0x800) || (length == 4 && point < 0x10000);
+  const bool surrogate = point >= 0xd800 && point <= 0xdfff;
+  return overlong || surrogate || point > 0x10ffff ? 0 : length;
+}
+
+// A whole number of at least `least`, or a message that says so.
+CLI::Validator wholeNumber(std::string_view what, int least) {
+  return CLI::Validator(
+      [what = std::string(what), least](const std::string& text) -> std::string {
+        int value = 0;
+        const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+        return error == std::errc() && end == text.data() + text.size() && value >= least
+                   ? std::string()
+                   : fmt::format("'{}' is not a whole number of {} from {} up", text, what, least);
+      },
+      "");
+}
+
+// CLI11 lists every positional in the usage line, also one kept out of the
+// help: list only those the help shows.
+class Usage : public CLI::Formatter {
+ public:
+  std::string make_usage(const CLI::App* app, std::string name) const override {
+    std::string usage = "Usage: " + name + " [OPTIONS]";
+    for (const CLI::Option* option :
+         app->get_options([](const CLI::Option* o) { return o->get_positional() && !o->get_group().empty(); }))
+      usage += " " + make_option_usage(option);
+    return usage + "\n";
+  }
+};
+
 }  // namespace
+
+std::string quotedItem(std::string_view text) {
+  constexpr std::size_t kLimit = 100;  // characters of the quote, escapes included
+  std::string quote = "'";
+  std::size_t width = 0;  // characters in `quote` after its opening '
+  std::size_t at = 0;
+  while (at < text.size()) {
+    const auto byte = static_cast<unsigned char>(text[at]);
+    std::size_t length = 1;  // bytes of `text` that `piece` stands for
+    std::size_t pieceWidth = 0;
+    std::string piece;
+    char32_t point = 0;
+    if (byte == '\\' || byte == '\'') {
+      piece = {'\\', static_cast<char>(byte)};
+    } else if (byte >= 0x20 && byte < 0x7f) {
+      piece = std::string(1, static_cast<char>(byte));
+    } else if (byte == '\0' || byte == '\t' || byte == '\n' || byte == '\r') {
+      piece = byte == '\0' ? "\\0" : byte == '\t' ? "\\t" : byte == '\n' ? "\\n" : "\\r";
+    } else if (const std::size_t n = utf8Character(text.substr(at), point); n != 0) {
+      length = n;
+      // C1 controls, and the marks that reorder text on a terminal, escaped.
+      if (point < 0xa0 || (point >= 0x202a && point <= 0x202e) || (point >= 0x2066 && point <= 0x2069) ||
+          point == 0x2028 || point == 0x2029) {
+        piece = fmt::format("\\u{:04x}", static_cast<std::uint32_t>(point));
+      } else {
+        piece.assign(text.substr(at, n));
+        pieceWidth = 1;
+      }
+    } else {
+      piece = fmt::format("\\x{:02x}", byte);  // another control byte, or not UTF-8
+    }
+    if (pieceWidth == 0) pieceWidth = piece.size();
+    if (width + pieceWidth > kLimit) break;
+    quote += piece;
+    width += pieceWidth;
+    at += length;
+  }
+  quote += '\'';
+  if (at < text.size()) quote += fmt::format("... (the first {} of {} bytes)", at, text.size());
+  return quote;
+}
 
 bool hasInit(const PipelineDef& pipeline) {
   for (const StageDef& stage : pipeline.stages)
@@ -43,18 +135,24 @@ bool hasInit(const PipelineDef& pipeline) {
   return false;
 }
 
+std::string pipelineName(std::string_view name) {
+  return name.empty() ? std::string("(global namespace)") : fmt::format("'{}'", name);
+}
+
 std::variant<CommandLine, int> parseCommandLine(const PipelineDef& pipeline, int argc, char** argv,
-                                                bool speak, std::ostream& out, std::ostream& err) {
+                                                bool programGivesItems, bool speak, std::ostream& out,
+                                                std::ostream& err) {
   CommandLine line;
-  CLI::App app(fmt::format("Runs the jobstream pipeline '{}' on this process's cores, or on every rank "
+  CLI::App app(fmt::format("Runs the jobstream pipeline {} on this process's cores, or on every rank "
                            "when started by mpirun.",
-                           pipeline.name),
+                           pipeline.name.empty() ? "of the global namespace" : pipelineName(pipeline.name)),
                programName(argc, argv));
+  app.formatter(std::make_shared<Usage>());
   app.set_version_flag("--version", "jobstream " JOBSTREAM_VERSION, "Print the jobstream version and exit");
   app.add_option("--threads", line.threads,
                  "Worker threads per rank (default: the CPUs this rank may use, shared among the ranks on "
                  "its host)")
-      ->check(CLI::PositiveNumber)
+      ->check(wholeNumber("threads", 1))
       ->type_name("N");
   app.add_option("-c,--checkpoint", line.checkpoint,
                  "Checkpoint file: resume from it if it exists, write it every --checkpoint-interval "
@@ -75,12 +173,15 @@ std::variant<CommandLine, int> parseCommandLine(const PipelineDef& pipeline, int
       ->type_name("SECONDS");
   app.add_option("--checkpoint-info", line.checkpointInfo, "Describe a checkpoint file and exit")
       ->type_name("FILE");
+  // A program that makes its own items takes no ITEM: its help does not
+  // offer them, and runProgram says why when some are given.
+  const bool takesItems = !programGivesItems && !hasInit(pipeline);
   app.add_option("ITEM", line.items,
                  "Initial items, read as the first stage's input type; -- ends the options, so "
                  "`-- -3 -7` passes negative numbers")
-      ->type_name("");
-  app.footer(
-      "With no ITEM and no init stage, each non-empty line of standard input is one item.");
+      ->type_name("")
+      ->group(takesItems ? "Positionals" : "");
+  if (takesItems) app.footer("With no ITEM, each non-empty line of standard input is one item.");
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp&) {
@@ -104,6 +205,20 @@ std::unique_ptr<BatchBase> parseItems(const PipelineDef& pipeline, const std::ve
   std::unique_ptr<BatchBase> batch = emptyEntryBatch(pipeline);
   for (const std::string& item : items) parseOne(pipeline, item, *batch);
   return batch;
+}
+
+bool inputWaiting(std::istream& in) {
+  if (in.rdbuf() != nullptr && in.rdbuf()->in_avail() > 0) return true;
+  if (&in != &std::cin) return false;
+  struct stat status {};
+  if (::fstat(STDIN_FILENO, &status) != 0) return false;
+  if (S_ISREG(status.st_mode)) {
+    const off_t offset = ::lseek(STDIN_FILENO, 0, SEEK_CUR);
+    return offset >= 0 && offset < status.st_size;
+  }
+  int bytes = 0;
+  return (S_ISFIFO(status.st_mode) || S_ISSOCK(status.st_mode)) && ::ioctl(STDIN_FILENO, FIONREAD, &bytes) == 0 &&
+         bytes > 0;
 }
 
 std::unique_ptr<BatchBase> readItems(const PipelineDef& pipeline, std::istream& in) {

@@ -8,6 +8,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <typeinfo>
 #include <variant>
 #include <vector>
@@ -32,8 +33,14 @@ struct CommandLine {
 
 // Parses argv. Returns the command line, or the exit code once --help,
 // --version or a usage error has been handled (printed when `speak`).
+// `programGivesItems`: the program's main passes the initial items, so the
+// help offers no ITEM (nor does it for a pipeline with an init stage).
 std::variant<CommandLine, int> parseCommandLine(const PipelineDef& pipeline, int argc, char** argv,
-                                                bool speak, std::ostream& out, std::ostream& err);
+                                                bool programGivesItems, bool speak, std::ostream& out,
+                                                std::ostream& err);
+
+// A pipeline's name in messages: 'ns::name', or (global namespace).
+std::string pipelineName(std::string_view name);
 
 // True when the pipeline gets items from init stages.
 bool hasInit(const PipelineDef& pipeline);
@@ -41,6 +48,17 @@ bool hasInit(const PipelineDef& pipeline);
 // Parses ITEM arguments into a batch of the entry stage's input.
 // Throws UsageError quoting the first ITEM that does not parse.
 std::unique_ptr<BatchBase> parseItems(const PipelineDef& pipeline, const std::vector<std::string>& items);
+
+// An ITEM or input line quoted for a message, so that nothing raw reaches a
+// terminal: in single quotes, at most about 100 characters of it (then how
+// many bytes it has), with control bytes, invalid UTF-8, quotes and
+// backslashes escaped (\x1b, \0, \', \\).
+std::string quotedItem(std::string_view text);
+
+// True if `in` holds input that can be seen without reading it: buffered
+// text, or for std::cin a file not read to its end, or a pipe or socket
+// with bytes waiting. A terminal never counts.
+bool inputWaiting(std::istream& in);
 
 // Each non-empty line of `in` (trailing whitespace and '\r' trimmed) is one
 // item. Throws UsageError quoting the first line that does not parse.

@@ -1,5 +1,4 @@
 // jobstream::run and the registration of the program's pipelines.
-#include <cxxabi.h>
 #include <fmt/format.h>
 
 #include <cstdlib>
@@ -33,15 +32,46 @@ std::vector<const PipelineDef*>& registry() {
   return pipelines;
 }
 
-std::string displayName(std::string_view name) {
-  return name.empty() ? std::string("(global namespace)") : fmt::format("'{}'", name);
-}
-
 std::string namesOf(const std::vector<const PipelineDef*>& pipelines) {
   std::string names;
   for (const PipelineDef* pipeline : pipelines)
-    names += (names.empty() ? "" : ", ") + displayName(pipeline->name);
+    names += (names.empty() ? "" : ", ") + pipelineName(pipeline->name);
   return names;
+}
+
+// `type` as the user wrote it: its spelling in the pipeline's source if a
+// stage takes it, else its demangled name with the std library's noise
+// taken out.
+std::string spelledName(const PipelineDef& pipeline, const std::type_info& type) {
+  for (const StageDef& stage : pipeline.stages)
+    if (stage.input != nullptr && *stage.input->type == type) return std::string(stage.inputName);
+  return demangle(type);
+}
+
+// Program items that are not what the pipeline's first stage takes.
+UsageError wrongProgramItems(const PipelineDef& pipeline, const std::type_info& type) {
+  const StageDef& entry = pipeline.stages[pipeline.entry];
+  const bool literals =
+      (type == typeid(const char*) || type == typeid(char*)) && *entry.input->type == typeid(std::string);
+  return UsageError(fmt::format("the program gives items of type '{}', but the pipeline's first stage, '{}', takes "
+                                "'{}'{}",
+                                spelledName(pipeline, type), entry.name, entry.inputName,
+                                literals ? " (string literals in braces are 'const char*': pass "
+                                           "std::vector<std::string>{...})"
+                                         : ""));
+}
+
+// What a resumed run leaves unused: its work comes from the checkpoint.
+void sayWhatResumingIgnores(const PipelineDef& pipeline, const CommandLine& line, bool programGivesItems,
+                            std::istream& in) {
+  if (!line.items.empty())
+    std::cerr << fmt::format("jobstream: warning: the {} ITEM argument{} {} ignored: a resumed run goes on with "
+                             "the items in its checkpoint\n",
+                             line.items.size(), line.items.size() == 1 ? "" : "s",
+                             line.items.size() == 1 ? "is" : "are");
+  else if (!programGivesItems && !hasInit(pipeline) && inputWaiting(in))
+    std::cerr << "jobstream: warning: standard input is not read: a resumed run goes on with the items in its "
+                 "checkpoint\n";
 }
 
 // The pipeline to run: the one named `name`, or with no name the program's
@@ -79,13 +109,6 @@ const PipelineDef* registeredPipeline(std::string_view name) {
   return nullptr;
 }
 
-std::string demangle(const std::type_info& type) {
-  int status = 0;
-  std::unique_ptr<char, void (*)(void*)> name(abi::__cxa_demangle(type.name(), nullptr, nullptr, &status),
-                                              std::free);
-  return status == 0 && name ? std::string(name.get()) : std::string(type.name());
-}
-
 int runProgram(const PipelineDef& pipeline, int argc, char** argv, std::unique_ptr<BatchBase> programItems,
                const std::type_info* programType, std::istream& in) {
   try {
@@ -103,7 +126,8 @@ int runProgram(const PipelineDef& pipeline, int argc, char** argv, std::unique_p
   }
   const bool rankZero = transport->rank() == 0;
 
-  auto parsed = parseCommandLine(pipeline, argc, argv, rankZero, std::cout, std::cerr);
+  const bool programGivesItems = programItems != nullptr;
+  auto parsed = parseCommandLine(pipeline, argc, argv, programGivesItems, rankZero, std::cout, std::cerr);
   if (const int* exitCode = std::get_if<int>(&parsed)) return *exitCode;
   const CommandLine& line = std::get<CommandLine>(parsed);
   if (!line.checkpointInfo.empty())
@@ -115,10 +139,7 @@ int runProgram(const PipelineDef& pipeline, int argc, char** argv, std::unique_p
   try {
     const StageDef& entry = pipeline.stages[pipeline.entry];
     if (programItems) {
-      if (*programType != *entry.input->type)
-        throw UsageError(fmt::format("the program gives items of type '{}', but the pipeline's first stage "
-                                     "takes '{}'",
-                                     demangle(*programType), entry.inputName));
+      if (*programType != *entry.input->type) throw wrongProgramItems(pipeline, *programType);
       if (!line.items.empty())
         throw UsageError("this program gives its own items to the pipeline; it takes no ITEM arguments");
       items = std::move(programItems);
@@ -137,8 +158,12 @@ int runProgram(const PipelineDef& pipeline, int argc, char** argv, std::unique_p
   enum : std::int64_t { kFresh = 0, kCheckpointing = 1, kResuming = 2, kRefused = 3 };
   std::int64_t verdict = kFresh;
   std::shared_ptr<std::vector<std::vector<CheckpointSection>>> resume;
+  std::optional<CheckpointLock> lock;  // held by rank 0 until the run is over
   if (rankZero && !line.checkpoint.empty()) {
     try {
+      checkWritable(line.checkpoint);
+      lock.emplace(line.checkpoint);
+      if (!lock->warning().empty()) std::cerr << lock->warning() << '\n';
       std::error_code error;
       if (std::filesystem::exists(line.checkpoint, error)) {
         const Checkpoint checkpoint = readCheckpoint(line.checkpoint);
@@ -152,9 +177,10 @@ int runProgram(const PipelineDef& pipeline, int argc, char** argv, std::unique_p
                                      ? ""
                                      : fmt::format(", on {} now", transport->size()))
                   << std::flush;
+        sayWhatResumingIgnores(pipeline, line, programGivesItems, in);
+        std::cerr << std::flush;
         verdict = kResuming;
       } else {
-        checkWritable(line.checkpoint);
         verdict = kCheckpointing;
       }
     } catch (const CheckpointError& e) {

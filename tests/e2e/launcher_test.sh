@@ -30,6 +30,9 @@ expect_status pipeline 0
 sort "$work/pipeline.out" | diff -q - <(sort "$here/linear.expected") >/dev/null ||
   fail "pipeline: stdout differs from linear.expected"
 expect_in pipeline err "^jobstream run: .*mpirun -n 2 .*--bind-to none .*$linear --threads 1 1 2 3 4"
+# The command as a person types it; the forwarded variables on a line of their own.
+expect_in pipeline err "^jobstream run: forwarding [0-9]* variables of this environment to every rank (mpirun -x): .*PATH"
+! grep -q -- "-x PATH" "$work/pipeline.err" || fail "pipeline: the printed command has a -x for each variable"
 
 # Fails twice, then succeeds: two retries mend it.
 run mended --retries 3 --retry-delay 0 -- sh "$here/flaky.sh" "$work/mended.count" 3

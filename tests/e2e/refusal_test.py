@@ -11,7 +11,8 @@ file left byte for byte as it was: a checkpoint of another pipeline, a
 truncated one, a corrupt one, one of another format version, a file that is
 not a checkpoint, a folder that does not exist, a folder given as the file.
 Also: a resumed run of STDIN_PROG (tests/e2e/checkpoint_stdin.cpp) does not
-read its standard input again.
+read its standard input again, nor use ITEM arguments, and says so; a second
+run on a checkpoint another run holds is refused, and a kill frees it at once.
 """
 import hashlib
 import os
@@ -28,14 +29,15 @@ from e2e_env import environment
 failures = []
 
 
-def run(argv, np=0, timeout=60, stdin=None):
+def run(argv, np=0, timeout=60, stdin=None, stdin_file=None):
     env = environment()
     if np > 0:
         argv = ["mpirun", "-np", str(np), "--bind-to", "none"] + argv
-    process = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    source = open(stdin_file, "rb") if stdin_file else subprocess.PIPE
+    process = subprocess.Popen(argv, stdin=source, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                env=env, start_new_session=True)
     try:
-        out, err = process.communicate(input=stdin or b"", timeout=timeout)
+        out, err = process.communicate(input=None if stdin_file else stdin or b"", timeout=timeout)
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)
         out, err = process.communicate()
@@ -87,6 +89,39 @@ def kill_once_checkpointed(argv, checkpoint, stdin=b""):
     return os.path.exists(checkpoint)
 
 
+def check_one_run_per_checkpoint(program, folder):
+    """A second run on a checkpoint in use is refused, naming the file and
+    the run that holds it, also under mpirun; killing that run frees the
+    file at once, and the next run resumes from it."""
+    busy = os.path.join(folder, "busy.ckpt")
+    first = subprocess.Popen([program, "-c", busy, "--checkpoint-interval", "0.1"], stdin=subprocess.DEVNULL,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=environment(),
+                             start_new_session=True)
+    deadline = time.monotonic() + 30
+    while not os.path.exists(busy) and time.monotonic() < deadline and first.poll() is None:
+        time.sleep(0.02)
+    if not os.path.exists(busy) or first.poll() is not None:
+        check("the first run on busy.ckpt checkpoints and goes on", False)
+        return
+    for np in (0, 2):
+        status, out, err = run([program, "-c", busy], np=np)
+        detail = f"exit {status}\n--- stdout\n{out}\n--- stderr\n{err}"
+        check(f"a second run on a checkpoint in use is refused with exit status 2 (np {np})", status == 2, detail)
+        check(f"the refusal names the file and the run that holds it (np {np})",
+              f"jobstream: error: checkpoint '{busy}' is in use by another run (pid {first.pid} on host " in err,
+              detail)
+        check(f"the refused run did no work (np {np})", out == "", detail)
+    check("the run that holds it is undisturbed", first.poll() is None)
+    os.killpg(first.pid, signal.SIGKILL)
+    first.wait()
+    check("the checkpoint survives its run's kill", os.path.exists(busy))
+    status, out, err = run([program, "-c", busy], timeout=120)
+    check("right after the kill, the next run resumes and succeeds",
+          status == 0 and "resuming from checkpoint" in err and out.startswith("instances=120 wrong=0"),
+          f"exit {status}\n{out}\n{err}")
+    check("no lock file is left once the run succeeded", not os.path.exists(busy + ".lock"))
+
+
 def main():
     program, other, stdin_program = sys.argv[1], sys.argv[2], sys.argv[3]
     folder = tempfile.mkdtemp(prefix="jobstream-refusal-")
@@ -135,16 +170,28 @@ def main():
     check("it is removed after the run succeeded", not os.path.exists(good))
 
     # Standard input is not read again: the resumed run gets other input and
-    # must still give the sum of the first (1..400: 80200).
+    # must still give the sum of the first (1..400: 80200), and say once that
+    # it left the input alone. ITEM arguments likewise.
     numbers = os.path.join(folder, "numbers.ckpt")
     first = "".join(f"{i}\n" for i in range(1, 401)).encode()
-    if not kill_once_checkpointed([stdin_program, "-c", numbers, "--checkpoint-interval", "0.1"], numbers, first):
-        check("the stdin program wrote a checkpoint", False)
-    else:
-        status, out, err = run([stdin_program, "-c", numbers], stdin=b"1000000\n")
-        check("a resumed run does not read its standard input again",
+    other_input = os.path.join(folder, "other-input.txt")
+    with open(other_input, "wb") as f:
+        f.write(b"1000000\n")
+    for given, extra, said in (("standard input", {"stdin_file": other_input}, "standard input is not read"),
+                               ("ITEM arguments", {"items": ["1000000", "7"]}, "the 2 ITEM arguments are ignored")):
+        if not kill_once_checkpointed([stdin_program, "-c", numbers, "--checkpoint-interval", "0.1"], numbers, first):
+            check("the stdin program wrote a checkpoint", False)
+            continue
+        status, out, err = run([stdin_program, "-c", numbers] + extra.get("items", []),
+                               stdin_file=extra.get("stdin_file"))
+        check(f"a resumed run does not use its {given}",
               status == 0 and out.strip() == "80200" and "resuming from checkpoint" in err,
               f"exit {status}\n{out}\n{err}")
+        check(f"a resumed run says once that it does not use its {given}",
+              err.count(f"jobstream: warning: {said}: a resumed run goes on with the items in its checkpoint") == 1,
+              f"exit {status}\n{out}\n{err}")
+
+    check_one_run_per_checkpoint(program, folder)
 
     shutil.rmtree(folder, ignore_errors=True)
     if failures:

@@ -2,7 +2,11 @@
 // write is atomic, and every file it cannot vouch for is refused with a
 // message that says what is wrong, leaving the file as it was.
 #include <gmock/gmock.h>
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/file.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdint>
@@ -251,6 +255,63 @@ TEST_F(CheckpointFile, ACheckpointOfAnotherPipelineIsRefused) {
     EXPECT_THAT(e.what(), HasSubstr("with other stages or types (fingerprint 0123456789abcdef, this program's is "
                                     "fedcba9876543210)"));
   }
+}
+
+std::string refusalOf(const std::string& path) {
+  try {
+    jobstream::detail::CheckpointLock second(path);
+  } catch (const CheckpointError& e) {
+    return e.what();
+  }
+  return "not refused";
+}
+
+TEST_F(CheckpointFile, OneRunAtATimeHoldsTheLock) {
+  const std::string file = path("run.ckpt");
+  {
+    const jobstream::detail::CheckpointLock first(file);
+    EXPECT_TRUE(fs::exists(file + ".lock"));
+    EXPECT_THAT(refusalOf(file), HasSubstr("checkpoint '" + file + "' is in use by another run (pid " +
+                                           std::to_string(::getpid()) + " on host "));
+  }
+  EXPECT_FALSE(fs::exists(file + ".lock")) << "the lock file outlived its run";
+  EXPECT_EQ(refusalOf(file), "not refused");
+}
+
+// A holder killed with SIGKILL cleans nothing up: the kernel's dropping of
+// its lock is what frees the file, at once.
+TEST_F(CheckpointFile, AKilledHolderLeavesNoStaleLock) {
+  const std::string file = path("run.ckpt");
+  int ready[2];
+  ASSERT_EQ(::pipe(ready), 0);
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    const jobstream::detail::CheckpointLock held(file);
+    (void)!::write(ready[1], "x", 1);
+    ::pause();
+    ::_exit(0);
+  }
+  char byte = 0;
+  ASSERT_EQ(::read(ready[0], &byte, 1), 1);
+  EXPECT_THAT(refusalOf(file), HasSubstr("in use by another run (pid " + std::to_string(child) + " on host "));
+  ::kill(child, SIGKILL);
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  EXPECT_TRUE(fs::exists(file + ".lock"));  // left behind, but not locked
+  EXPECT_EQ(refusalOf(file), "not refused");
+  ::close(ready[0]);
+  ::close(ready[1]);
+}
+
+TEST_F(CheckpointFile, ALockHeldByAStrangerStillNamesTheFile) {
+  // A lock file someone else wrote, held but saying nothing useful.
+  const std::string file = path("run.ckpt");
+  std::ofstream(file + ".lock") << "\x1b[2J\nrest";
+  const int fd = ::open((file + ".lock").c_str(), O_RDWR);
+  ASSERT_EQ(::flock(fd, LOCK_EX), 0);
+  EXPECT_THAT(refusalOf(file), HasSubstr("checkpoint '" + file + "' is in use by another run (?[2J)"));
+  ::close(fd);
 }
 
 }  // namespace

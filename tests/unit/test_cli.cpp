@@ -4,12 +4,22 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <array>
+#include <deque>
 #include <filesystem>
-
+#include <list>
+#include <map>
+#include <set>
 #include <sstream>
+#include <string_view>
+#include <thread>
+#include <tuple>
+#include <unordered_map>
 
+#include "checkpoint_file.hpp"
 #include "cli.hpp"
 #include "program.hpp"
+#include "scope_pipelines.hpp"
 #include "test_pipelines.hpp"
 
 namespace jstest {
@@ -35,6 +45,29 @@ inline const PipelineDef pipeline{"echo", "echo-v1", stages, 0, parserFor<int>()
 inline const PipelineDef unreadable{"echo", "echo-v1", stages, 0, nullptr};
 
 }  // namespace echo
+
+// slow: int -> wait (1 ms an item) -> finish(all), for runs that last long
+// enough to checkpoint.
+namespace slow {
+
+inline void stage0(BatchBase& in_, std::size_t begin, std::size_t end, Emitter& em) {
+  auto& in = static_cast<Batch<int>&>(in_).items;
+  Output<int> out(em, 1);
+  for (std::size_t i = begin; i != end; ++i) {
+    em.current = 0;
+    std::this_thread::sleep_for(1ms);
+    out.push(in[i]);
+  }
+}
+
+inline const StageDef stages[] = {
+    {StageKind::job, "slow::wait", &itemTypeOf<int>, "int", false, nullptr, &stage0, nullptr},
+    {StageKind::finish, "slow::all", &itemTypeOf<int>, "int", false, nullptr, nullptr, &echo::finish0},
+};
+inline const PipelineDef pipeline{"slow", "slow-v1", stages, 0, parserFor<int>()};
+inline const PipelineDef global{"", "slow-v1", stages, 0, parserFor<int>()};
+
+}  // namespace slow
 
 struct Outcome {
   int exitCode;
@@ -78,6 +111,26 @@ TEST(CommandLine, BadItemIsAnErrorQuotingIt) {
   EXPECT_EQ(o.err, "jobstream: error: cannot read '4x' as int\n");
 }
 
+TEST(CommandLine, ABadItemIsQuotedShortAndEscaped) {
+  // Control bytes, a NUL, invalid UTF-8 and a quote are escaped; valid UTF-8 is kept.
+  Outcome o = runWith(echo::pipeline, {}, std::string("1\nx\x1b[31m\0y\t\xff\xc3'\\ \xc3\xa9\xc2\x85z\n", 22));
+  EXPECT_EQ(o.exitCode, 2);
+  EXPECT_EQ(o.err, "jobstream: error: cannot read 'x\\x1b[31m\\0y\\t\\xff\\xc3\\'\\\\ \xc3\xa9\\u0085z' as int\n");
+  // A long item: its first 100 characters or so, and how long it was.
+  const std::string huge = "7" + std::string(1'000'000, 'a');
+  o = runWith(echo::pipeline, {"--", huge});
+  EXPECT_EQ(o.exitCode, 2);
+  EXPECT_EQ(o.err, "jobstream: error: cannot read '7" + std::string(99, 'a') +
+                       "'... (the first 100 of 1000001 bytes) as int\n");
+  // The limit counts characters: a UTF-8 character is one, and kept whole;
+  // an escape counts as long as it is.
+  o = runWith(echo::pipeline, {}, std::string(99, 'a') + "\xc3\xa9" + std::string(50, 'b') + "\n");
+  EXPECT_EQ(o.err, "jobstream: error: cannot read '" + std::string(99, 'a') +
+                       "\xc3\xa9'... (the first 101 of 151 bytes) as int\n");
+  o = runWith(echo::pipeline, {}, std::string(60, '\x01') + "\n");
+  EXPECT_NE(o.err.find("(the first 25 of 60 bytes)"), std::string::npos) << o.err;
+}
+
 TEST(CommandLine, WithoutItemsEachNonEmptyLineOfInputIsAnItem) {
   Outcome o = runWith(echo::pipeline, {}, "10\n\n20 \r\n  \n-30\r\n40");
   EXPECT_EQ(o.exitCode, 0) << o.err;
@@ -114,10 +167,117 @@ TEST(CommandLine, HelpListsOptionsAndItems) {
   EXPECT_TRUE(echo::got.empty());  // nothing ran
 }
 
+TEST(CommandLine, HelpOffersNoItemWhenTheProgramMakesItsOwn) {
+  std::istringstream in;
+  char name[] = "./prog";
+  char help[] = "--help";
+  char* argv[] = {name, help, nullptr};
+  ::testing::internal::CaptureStdout();
+  EXPECT_EQ(runProgram(echo::pipeline, 2, argv, batchOf(std::vector<int>{1}), &typeid(int), in), 0);
+  std::string out = ::testing::internal::GetCapturedStdout();
+  EXPECT_NE(out.find("Usage: prog [OPTIONS]\n"), std::string::npos) << out;
+  EXPECT_EQ(out.find("ITEM"), std::string::npos) << out;
+  EXPECT_EQ(out.find("standard input"), std::string::npos) << out;
+  EXPECT_TRUE(echo::got.empty());
+  // Nor does a pipeline with an init stage.
+  Outcome o = runWith(collect::pipeline, {"--help"});
+  EXPECT_EQ(o.out.find("ITEM"), std::string::npos) << o.out;
+  // A pipeline that takes them says so.
+  o = runWith(echo::pipeline, {"--help"});
+  EXPECT_NE(o.out.find("Usage: prog [OPTIONS] [ITEM...]\n"), std::string::npos) << o.out;
+}
+
+TEST(CommandLine, HelpNamesThePipeline) {
+  Outcome o = runWith(echo::pipeline, {"--help"});
+  EXPECT_NE(o.out.find("Runs the jobstream pipeline 'echo' on"), std::string::npos) << o.out;
+  o = runWith(slow::global, {"--help"});
+  EXPECT_NE(o.out.find("Runs the jobstream pipeline of the global namespace on"), std::string::npos) << o.out;
+  EXPECT_EQ(o.out.find("''"), std::string::npos) << o.out;
+}
+
+// A checkpoint of slow::pipeline with most of 0..299 still to do: the run
+// is stopped after its first checkpoint, as a crash would.
+void leaveCheckpoint(const std::string& file) {
+  RankOptions options;
+  options.checkpoint = file;
+  options.checkpointInterval = 0.02;
+  options.crashAfterCheckpoints = 1;
+  ::testing::internal::CaptureStderr();
+  runLoopback(slow::pipeline, 1, 1, batchOf(range(0, 300)), {}, 30s, options);
+  ::testing::internal::GetCapturedStderr();
+  ASSERT_TRUE(std::filesystem::exists(file));
+}
+
+std::string temporaryFolder(const std::string& name) {
+  const auto folder = std::filesystem::temp_directory_path() / (name + "-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(folder);
+  return folder.string();
+}
+
+TEST(CommandLine, AResumedRunSaysItIgnoresItemsAndInput) {
+  const std::string folder = temporaryFolder("cli-resume");
+  const std::string file = folder + "/run.ckpt";
+  const std::string ignored = "a resumed run goes on with the items in its checkpoint";
+  leaveCheckpoint(file);
+  Outcome o = runWith(slow::pipeline, {"-c", file, "1000", "1001"});
+  EXPECT_EQ(o.exitCode, 0) << o.err;
+  EXPECT_EQ(echo::got, range(0, 300));
+  EXPECT_NE(o.err.find("jobstream: warning: the 2 ITEM arguments are ignored: " + ignored + "\n"), std::string::npos)
+      << o.err;
+
+  leaveCheckpoint(file);
+  o = runWith(slow::pipeline, {"-c", file}, "1000\n");
+  EXPECT_EQ(o.exitCode, 0) << o.err;
+  EXPECT_EQ(echo::got, range(0, 300));
+  EXPECT_NE(o.err.find("jobstream: warning: standard input is not read: " + ignored + "\n"), std::string::npos)
+      << o.err;
+
+  // Nothing given, nothing said.
+  leaveCheckpoint(file);
+  o = runWith(slow::pipeline, {"-c", file});
+  EXPECT_EQ(o.exitCode, 0) << o.err;
+  EXPECT_EQ(o.err.find("warning"), std::string::npos) << o.err;
+  std::filesystem::remove_all(folder);
+}
+
+TEST(CommandLine, ASecondRunOnACheckpointInUseIsRefused) {
+  const std::string folder = temporaryFolder("cli-lock");
+  const std::string file = folder + "/run.ckpt";
+  {
+    const CheckpointLock first(file);  // as a run in another process holds it
+    Outcome o = runWith(echo::pipeline, {"-c", file, "1", "2"});
+    EXPECT_EQ(o.exitCode, 2);
+    EXPECT_TRUE(echo::got.empty());
+    EXPECT_EQ(o.err.rfind("jobstream: error: checkpoint '" + file + "' is in use by another run (pid " +
+                              std::to_string(::getpid()) + " on host ",
+                          0),
+              0u)
+        << o.err;
+  }
+  // Once that run is over, the file is free.
+  Outcome o = runWith(echo::pipeline, {"-c", file, "1", "2"});
+  EXPECT_EQ(o.exitCode, 0) << o.err;
+  EXPECT_FALSE(std::filesystem::exists(file + ".lock"));
+  std::filesystem::remove_all(folder);
+}
+
 TEST(CommandLine, VersionPrintsTheVersion) {
   Outcome o = runWith(echo::pipeline, {"--version"});
   EXPECT_EQ(o.exitCode, 0);
   EXPECT_EQ(o.out, "jobstream " JOBSTREAM_VERSION "\n");
+}
+
+TEST(CommandLine, ANumberOutOfRangeSaysWhatIsAllowed) {
+  for (const char* bad : {"0", "-2", "1.5", "many", "99999999999"}) {
+    Outcome o = runWith(echo::pipeline, {"--threads", bad, "1"});
+    EXPECT_EQ(o.exitCode, 2) << bad;
+    EXPECT_EQ(o.err, "jobstream: error: --threads: '" + std::string(bad) +
+                         "' is not a whole number of threads from 1 up\nRun with --help for more information.\n");
+  }
+  Outcome o = runWith(echo::pipeline, {"--checkpoint-interval", "0", "1"});
+  EXPECT_EQ(o.err, "jobstream: error: --checkpoint-interval: '0' is not a number of seconds above 0\nRun with "
+                   "--help for more information.\n");
+  EXPECT_TRUE(echo::got.empty());
 }
 
 TEST(CommandLine, BadOptionsAreUsageErrors) {
@@ -139,6 +299,7 @@ TEST(CommandLine, CheckpointOptionsAndTheirEnvironmentVariable) {
   EXPECT_EQ(o.exitCode, 0) << o.err;
   EXPECT_EQ(echo::got, (std::vector<int>{1, 2}));
   EXPECT_FALSE(std::filesystem::exists(file));
+  EXPECT_FALSE(std::filesystem::exists(file + ".lock"));
   for (std::vector<std::string> args : {std::vector<std::string>{"--checkpoint-interval", "0"},
                                         {"--checkpoint-interval", "-1"}, {"--checkpoint-interval", "soon"},
                                         {"--checkpoint-interval", "inf"}, {"--checkpoint-interval", "nan"},
@@ -184,8 +345,38 @@ TEST(CommandLine, ProgramItemsMustMatchTheEntryType) {
   code = runProgram(echo::pipeline, 1, argv, batchOf(std::vector<double>{5}), &typeid(double), in);
   const std::string err = ::testing::internal::GetCapturedStderr();
   EXPECT_EQ(code, 2);
-  EXPECT_EQ(err, "jobstream: error: the program gives items of type 'double', but the pipeline's first stage "
-                 "takes 'int'\n");
+  EXPECT_EQ(err, "jobstream: error: the program gives items of type 'double', but the pipeline's first stage, "
+                 "'echo::all', takes 'int'\n");
+}
+
+std::string programItemsError(const PipelineDef& pipeline, std::unique_ptr<BatchBase> items,
+                              const std::type_info& type) {
+  std::istringstream in;
+  char name[] = "./prog";
+  char* argv[] = {name, nullptr};
+  ::testing::internal::CaptureStderr();
+  EXPECT_EQ(runProgram(pipeline, 1, argv, std::move(items), &type, in), 2);
+  return ::testing::internal::GetCapturedStderr();
+}
+
+TEST(CommandLine, ProgramItemsOfTheWrongTypeAreNamedAsAUserWritesThem) {
+  EXPECT_EQ(programItemsError(echo::pipeline, batchOf(std::vector<std::string>{"5"}), typeid(std::string)),
+            "jobstream: error: the program gives items of type 'std::string', but the pipeline's first stage, "
+            "'echo::all', takes 'int'\n");
+  using Table = std::map<std::string, std::vector<std::pair<int, std::string>>>;
+  EXPECT_EQ(programItemsError(echo::pipeline, batchOf(std::vector<Table>{}), typeid(Table)),
+            "jobstream: error: the program gives items of type 'std::map<std::string, std::vector<std::pair<int, "
+            "std::string>>>', but the pipeline's first stage, 'echo::all', takes 'int'\n");
+  // A type the pipeline itself uses is named as its source spells it.
+  EXPECT_EQ(programItemsError(scoped::mean::pipeline, batchOf(std::vector<scoped::mean::Sum>{}),
+                              typeid(scoped::mean::Sum)),
+            "jobstream: error: the program gives items of type 'Sum', but the pipeline's first stage, "
+            "'mean::twice', takes 'int'\n");
+  // String literals in braces are `const char*`, the commonest way to get here.
+  EXPECT_EQ(programItemsError(words::pipeline, batchOf(std::vector<const char*>{"a"}), typeid(const char*)),
+            "jobstream: error: the program gives items of type 'const char*', but the pipeline's first stage, "
+            "'words::describe', takes 'std::string' (string literals in braces are 'const char*': pass "
+            "std::vector<std::string>{...})\n");
 }
 
 TEST(CommandLine, MalformedPipelineIsRefused) {
@@ -198,9 +389,25 @@ TEST(CommandLine, MalformedPipelineIsRefused) {
   EXPECT_NE(o.err.find("'bad::job'"), std::string::npos) << o.err;
 }
 
-TEST(Demangle, GivesReadableNames) {
+TEST(Demangle, NamesTypesAsAUserWritesThem) {
   EXPECT_EQ(demangle(typeid(int)), "int");
-  EXPECT_EQ(demangle(typeid(std::vector<int>)), "std::vector<int, std::allocator<int> >");
+  EXPECT_EQ(demangle(typeid(std::vector<int>)), "std::vector<int>");
+  EXPECT_EQ(demangle(typeid(std::string)), "std::string");
+  EXPECT_EQ(demangle(typeid(std::string_view)), "std::string_view");
+  EXPECT_EQ(demangle(typeid(std::vector<std::string>)), "std::vector<std::string>");
+  EXPECT_EQ(demangle(typeid(std::unordered_map<std::string, long>)), "std::unordered_map<std::string, long>");
+  EXPECT_EQ(demangle(typeid(std::map<int, std::set<std::string>>)), "std::map<int, std::set<std::string>>");
+  EXPECT_EQ(demangle(typeid(std::deque<std::list<int>>)), "std::deque<std::list<int>>");
+  EXPECT_EQ(demangle(typeid(std::unique_ptr<int>)), "std::unique_ptr<int>");
+  EXPECT_EQ(demangle(typeid(std::array<int, 3>)), "std::array<int, 3>");
+  EXPECT_EQ(demangle(typeid(const char*)), "const char*");
+  EXPECT_EQ(demangle(typeid(std::pair<const int, double>)), "std::pair<const int, double>");
+  EXPECT_EQ(demangle(typeid(std::optional<std::tuple<int, std::string>>)),
+            "std::optional<std::tuple<int, std::string>>");
+  // What is not the default stays.
+  EXPECT_EQ(demangle(typeid(std::set<int, std::greater<int>>)), "std::set<int, std::greater<int>>");
+  EXPECT_EQ(demangle(typeid(std::vector<int, std::allocator<int>>)), "std::vector<int>");
+  EXPECT_EQ(demangle(typeid(scoped::mean::Sum)), "jstest::scoped::mean::Sum");
 }
 
 }  // namespace

@@ -98,8 +98,14 @@ TEST(LauncherCommandLine, WithoutDashesTheProgramStartsAtItsName) {
 TEST(LauncherCommandLine, MistakesAreUsageErrors) {
   EXPECT_THAT(usageErrorOf([] { parsed({"-n", "2"}); }), HasSubstr("no program to run"));
   EXPECT_THAT(usageErrorOf([] { parsed({"--host", "a", "--hostfile", "f", "--", "p"}); }), HasSubstr("excludes"));
-  EXPECT_THAT(usageErrorOf([] { parsed({"-n", "0", "--", "p"}); }), HasSubstr("-n"));
-  EXPECT_THAT(usageErrorOf([] { parsed({"--retries", "-1", "--", "p"}); }), HasSubstr("--retries"));
+  EXPECT_EQ(usageErrorOf([] { parsed({"-n", "0", "--", "p"}); }), "--np: '0' is not a whole number of ranks from 1 up");
+  EXPECT_EQ(usageErrorOf([] { parsed({"-n", "2.5", "--", "p"}); }),
+            "--np: '2.5' is not a whole number of ranks from 1 up");
+  EXPECT_EQ(usageErrorOf([] { parsed({"--retries", "-1", "--", "p"}); }),
+            "--retries: '-1' is not a whole number of retries from 0 up");
+  EXPECT_EQ(usageErrorOf([] { parsed({"--retry-delay", "soon", "--", "p"}); }),
+            "--retry-delay: 'soon' is not a number of seconds from 0 up");
+  EXPECT_EQ(parsed({"--retry-delay", "0", "--retries", "0", "--", "p"}).retryDelay, 0ms);
   EXPECT_THAT(usageErrorOf([] { parsed({"--hostfile", "/nonexistent/hosts", "--", "p"}); }),
               HasSubstr("cannot read the hostfile '/nonexistent/hosts'"));
 }
@@ -108,7 +114,8 @@ TEST(LauncherEnvironment, ForwardsTheRunsVariablesNotTheShellsOrMpis) {
   const std::vector<std::string> environment = {
       "PATH=/usr/bin", "LD_LIBRARY_PATH=/opt/lib", "JOBSTREAM_CHECKPOINT=run.ckpt", "OMP_NUM_THREADS=1",
       "PWD=/home/me", "SHLVL=2", "HOSTNAME=login1", "_=/usr/bin/jobstream", "OMPI_MCA_btl=self",
-      "PMIX_RANK=0", "BASH_FUNC_module%%=() { :; }", "WEIRD-NAME=1", "PATH=/duplicate"};
+      "PMIX_RANK=0", "BASH_FUNC_module%%=() { :; }", "WEIRD-NAME=1", "PATH=/duplicate", "TMPDIR=/tmp/job42",
+      "XDG_RUNTIME_DIR=/run/user/1000"};
   EXPECT_THAT(jobstream::launcher::forwardedVariables(environment),
               ElementsAre("JOBSTREAM_CHECKPOINT", "LD_LIBRARY_PATH", "OMP_NUM_THREADS", "PATH"));
 }
@@ -136,6 +143,24 @@ TEST(LauncherMpirun, TheCheckpointGoesByEnvironmentAsAnAbsolutePath) {
   EXPECT_THAT(jobstream::launcher::mpirunCommand(options, "mpirun", {"PATH", "JOBSTREAM_CHECKPOINT"}),
               ElementsAre("mpirun", "-n", "2", "--map-by", "node", "--bind-to", "none", "-x", "PATH", "-x",
                           "JOBSTREAM_CHECKPOINT=" + absolute, "./prog", "--", "-3"));
+}
+
+TEST(LauncherMpirun, TheAnnouncementIsTheCommandAPersonTypesAndTheForwardedNames) {
+  Options options;
+  options.ranks = 2;
+  options.program = {"./prog", "a b"};
+  EXPECT_EQ(jobstream::launcher::announcement(options, "mpirun", {"HOME", "PATH"}),
+            "jobstream run: mpirun -n 2 --map-by node --bind-to none ./prog 'a b'\n"
+            "jobstream run: forwarding 2 variables of this environment to every rank (mpirun -x): HOME PATH\n");
+  // The checkpoint is a setting of the command, not a forwarded variable.
+  options.checkpoint = "/data/run.ckpt";
+  EXPECT_EQ(jobstream::launcher::announcement(options, "mpirun", {"JOBSTREAM_CHECKPOINT", "PATH"}),
+            "jobstream run: mpirun -n 2 --map-by node --bind-to none -x JOBSTREAM_CHECKPOINT=/data/run.ckpt "
+            "./prog 'a b'\n"
+            "jobstream run: forwarding 1 variable of this environment to every rank (mpirun -x): PATH\n");
+  EXPECT_EQ(jobstream::launcher::announcement(options, "mpirun", {}),
+            "jobstream run: mpirun -n 2 --map-by node --bind-to none -x JOBSTREAM_CHECKPOINT=/data/run.ckpt "
+            "./prog 'a b'\n");
 }
 
 // Runs the retry loop over scripted outcomes; records the waits.
@@ -166,7 +191,7 @@ TEST(LauncherRetries, ASuccessIsNotRunAgain) {
   Scripted script({Outcome{0, 0}});
   EXPECT_EQ(script(3), 0);
   EXPECT_EQ(script.runs, 1u);
-  EXPECT_EQ(script.log.str(), "jobstream run: mpirun ./prog\n");
+  EXPECT_EQ(script.log.str(), "");  // the caller announced the command
 }
 
 TEST(LauncherRetries, FailuresAreRunAgainWithGrowingWaits) {

@@ -28,6 +28,8 @@
 
 namespace jobstream::detail {
 
+// A type's name as a user writes it: `std::string`, `std::vector<int>`,
+// `const char*` (runtime/src/type_name.cpp).
 std::string demangle(const std::type_info& type);
 
 template <class T>
