@@ -185,16 +185,23 @@ def linear_pipeline(stages: int) -> Case:
     body = "".join(f"[[jobstream::job]] {'Even' if i % 2 else 'Odd'} s{i}"
                    f"(const {'Odd' if i % 2 else 'Even'}& in) {{ return {{in.hops + 1}}; }}\n"
                    for i in range(stages))
-    return Case(f"linear_{stages}", "#include <jobstream/jobstream.hpp>\n\nnamespace linear {\n"
-                "struct Even { int hops = 0; };\nstruct Odd { int hops = 0; };\n" + body +
+    # Items leaving the pipeline go to the default printer: they print.
+    printable = "  friend std::ostream& operator<<(std::ostream& o, const {0}& x) {{ return o << x.hops; }}\n"
+    return Case(f"linear_{stages}", "#include <jobstream/jobstream.hpp>\n\n#include <ostream>\n\n"
+                "namespace linear {\n"
+                "struct Even {\n  int hops = 0;\n" + printable.format("Even") + "};\n"
+                "struct Odd {\n  int hops = 0;\n" + printable.format("Odd") + "};\n" + body +
                 "}  // namespace linear\n", expect="compiles",
                 model=("stage 0 job linear::s0", f"stage {stages - 1} job linear::s{stages - 1}"))
 
 
 def nested_frames(stages: int, depth: int) -> Case:
     """`depth` nested frames with jobs inside, reduces on the way out."""
-    lines = ["#include <jobstream/jobstream.hpp>", "", "#include <span>", "",
-             "namespace frames {", "struct Level { int n = 0; };", "struct Total { long sum = 0; };",
+    lines = ["#include <jobstream/jobstream.hpp>", "", "#include <ostream>", "#include <span>", "",
+             "namespace frames {",
+             "struct Level {", "  int n = 0;",
+             "  friend std::ostream& operator<<(std::ostream& o, const Level& l) { return o << l.n; }", "};",
+             "struct Total { long sum = 0; };",
              "using Multi = jobstream::Multiple<int>;", ""]
     count = 0
 
