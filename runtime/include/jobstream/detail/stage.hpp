@@ -22,7 +22,9 @@
 //   }
 #pragma once
 
+#include <cassert>
 #include <cstddef>
+#include <exception>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -75,7 +77,11 @@ class Output {
   Output(Emitter& emitter, StageIndex stage) : emitter_(emitter), stage_(stage) {}
   Output(const Output&) = delete;
   Output& operator=(const Output&) = delete;
-  ~Output() = default;
+  ~Output() {
+    // A stage function that returns normally has closed its Output: items
+    // left here are dropped only while an exception unwinds the call.
+    assert(!batch_ || batch_->items.empty() || std::uncaught_exceptions() > uncaught_);
+  }
 
   // Delivers what is left.
   void close() {
@@ -115,6 +121,7 @@ class Output {
   Emitter& emitter_;
   StageIndex stage_;
   std::unique_ptr<Batch<T>> batch_;
+  [[maybe_unused]] int uncaught_ = std::uncaught_exceptions();  // read by the assert alone
 };
 
 enum class StageKind : std::uint8_t {
