@@ -19,6 +19,8 @@
 #include <sstream>
 #include <thread>
 
+#include "jobstream/detail/exit_status.hpp"
+
 extern char** environ;
 
 namespace jobstream::launcher {
@@ -66,10 +68,6 @@ std::string describe(const Outcome& outcome) {
   if (outcome.signal != 0) return fmt::format("killed by signal {} ({})", outcome.signal, strsignal(outcome.signal));
   return fmt::format("exit status {}", outcome.status);
 }
-
-// What a jobstream program exits with when its command line is wrong:
-// running it again would only say so again.
-constexpr int kUsageStatus = 2;
 
 bool stoppedByUser(const Outcome& outcome) {
   return outcome.signal == SIGINT || outcome.signal == SIGTERM || outcome.status == 128 + SIGINT ||
@@ -147,9 +145,16 @@ std::vector<Host> parseHosts(std::string_view text, std::string_view origin) {
   return hosts;
 }
 
-Options parseCommandLine(int argc, const char* const* argv, std::string* help) {
+constexpr std::string_view kUsage =
+    "usage: jobstream run [-n N] [--hostfile FILE | --host 'h1,h2 cpus=N'] [-c FILE]\n"
+    "                     [--retries N] [--retry-delay SECONDS] -- PROG ARGS...\n"
+    "       jobstream --version\n"
+    "'jobstream run --help' describes the options.\n";
+
+Command parseCommandLine(int argc, const char* const* argv) {
   CLI::App app("Starts a jobstream program under mpirun, and again after a failure.", "jobstream");
-  app.set_help_flag();
+  app.set_help_flag("-h,--help", "print the usage and exit");
+  app.set_version_flag("--version", "jobstream " JOBSTREAM_VERSION, "print the version and exit");
   CLI::App* run = app.add_subcommand(
       "run", "jobstream run [OPTIONS] -- PROG ARGS...: runs PROG under mpirun, and again after a failure");
   run->set_help_flag("-h,--help", "print this and exit");
@@ -186,8 +191,16 @@ Options parseCommandLine(int argc, const char* const* argv, std::string* help) {
     std::reverse(words.begin(), words.end());  // CLI11 takes them last first
     app.parse(words);
   } catch (const CLI::CallForHelp&) {
-    if (help) *help = run->help();
-    return options;
+    return run->parsed() ? run->help() : std::string(kUsage);
+  } catch (const CLI::CallForVersion& version) {
+    return std::string(version.what()) + "\n";
+  } catch (const CLI::RequiredError&) {
+    if (run->parsed()) throw;
+    throw UsageError("no command given");
+  } catch (const CLI::ExtrasError&) {
+    // Only a first word that is no command is left over at the top level.
+    if (run->parsed()) throw;
+    throw UsageError(fmt::format("unknown command '{}'", argc >= 2 ? argv[1] : ""));
   } catch (const CLI::ParseError& e) {
     throw UsageError(e.what());
   }
@@ -319,7 +332,7 @@ int runWithRetries(const Options& options, const std::vector<std::string>& comma
       return 0;
     }
     const int status = outcome.signal != 0 ? 128 + outcome.signal : outcome.status;
-    if (outcome.status == kUsageStatus) {
+    if (outcome.status == jobstream::detail::exit_status::refused) {
       log << "jobstream run: the program refused its command line or its checkpoint (exit status 2); not "
              "starting it again"
           << std::endl;
@@ -358,37 +371,17 @@ int runWithRetries(const Options& options, const std::vector<std::string>& comma
 }
 
 int main(int argc, const char* const* argv) {
-  constexpr std::string_view kUsage =
-      "usage: jobstream run [-n N] [--hostfile FILE | --host 'h1,h2 cpus=N'] [-c FILE]\n"
-      "                     [--retries N] [--retry-delay SECONDS] -- PROG ARGS...\n"
-      "       jobstream --version\n"
-      "'jobstream run --help' describes the options.\n";
-  const std::string_view first = argc >= 2 ? argv[1] : "";
-  if (first == "--version") {
-    std::cout << "jobstream " << JOBSTREAM_VERSION << '\n';
-    return 0;
-  }
-  if (first == "--help" || first == "-h") {
-    std::cout << kUsage;
-    return 0;
-  }
-  if (first != "run") {
-    if (first.empty()) std::cerr << "jobstream: error: no command given\n";
-    else std::cerr << fmt::format("jobstream: error: unknown command '{}'\n", first);
-    std::cerr << kUsage;
-    return 2;
-  }
   Options options;
   try {
-    std::string help;
-    options = parseCommandLine(argc, argv, &help);
-    if (!help.empty()) {
-      std::cout << help;
+    Command command = parseCommandLine(argc, argv);
+    if (const std::string* text = std::get_if<std::string>(&command)) {
+      std::cout << *text;
       return 0;
     }
+    options = std::move(std::get<Options>(command));
   } catch (const UsageError& e) {
-    std::cerr << "jobstream run: error: " << e.what() << '\n';
-    return 2;
+    std::cerr << "jobstream: error: " << e.what() << "\n'jobstream --help' or 'jobstream run --help' says more.\n";
+    return jobstream::detail::exit_status::refused;
   }
   const char* mpirun = std::getenv("JOBSTREAM_MPIRUN");
   std::vector<std::string> environment;

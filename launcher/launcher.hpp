@@ -17,6 +17,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 namespace jobstream::launcher {
@@ -48,9 +49,14 @@ struct Options {
   std::vector<std::string> program;  // PROG ARGS...
 };
 
-// Parses `jobstream run ...` (argv[0] is the launcher, argv[1] "run").
-// Throws UsageError; `help` is set (and nothing else) for --help.
-Options parseCommandLine(int argc, const char* const* argv, std::string* help);
+// What a command line asks for: a run, or text to print on stdout and exit
+// (--help, --version).
+using Command = std::variant<Options, std::string>;
+
+// Parses the launcher's whole command line (argv[0] is the launcher):
+// `jobstream run ...`, `jobstream --help`, `jobstream --version`. Throws
+// UsageError, also for a missing or unknown command.
+Command parseCommandLine(int argc, const char* const* argv);
 
 // The environment variables forwarded to every rank with `-x`: all but the
 // ones that describe this shell or this host (PWD, SHLVL, HOSTNAME, TMPDIR, ...),

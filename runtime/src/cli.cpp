@@ -14,6 +14,8 @@
 #include <ostream>
 #include <string_view>
 
+#include "jobstream/detail/exit_status.hpp"
+
 namespace jobstream::detail {
 
 namespace {
@@ -196,7 +198,7 @@ std::variant<CommandLine, int> parseCommandLine(const PipelineDef& pipeline, int
   } catch (const CLI::ParseError& error) {
     if (speak)
       err << "jobstream: error: " << error.what() << "\nRun with --help for more information.\n";
-    return 2;
+    return exit_status::refused;
   }
   return line;
 }

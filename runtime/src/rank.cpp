@@ -51,6 +51,8 @@
 #include <stdexcept>
 #include <thread>
 
+#include "jobstream/detail/exit_status.hpp"
+
 namespace jobstream::detail {
 
 void WorkerEmitter::deliver(StageIndex stage, std::unique_ptr<BatchBase> batch) {
@@ -138,8 +140,8 @@ void Rank::endProcess() {
   }
   std::cout.flush();
   std::fflush(nullptr);
-  transport_.abort(1);  // under MPI, MPI_Abort ends every rank and does not return
-  std::_Exit(1);
+  transport_.abort(exit_status::failed);  // under MPI, MPI_Abort ends every rank and does not return
+  std::_Exit(exit_status::failed);
 }
 
 void Rank::work(std::size_t slot) {
@@ -355,7 +357,7 @@ RunResult Rank::run(std::unique_ptr<BatchBase> initialItems) {
       break;
     }
     if (transport_.aborted()) {
-      result_.exitCode = 1;
+      result_.exitCode = exit_status::failed;
       result_.error = "jobstream: error: the run was stopped because another rank failed";
       break;
     }
@@ -385,9 +387,9 @@ RunResult Rank::run(std::unique_ptr<BatchBase> initialItems) {
       std::lock_guard lock(errorMutex_);
       result_.error = error_;
     }
-    result_.exitCode = 1;
+    result_.exitCode = exit_status::failed;
     std::cerr << result_.error << std::endl;
-    transport_.abort(1);  // MPI_Abort does not return; the loopback marks every rank aborted
+    transport_.abort(exit_status::failed);  // MPI_Abort does not return; the loopback marks every rank aborted
   }
   commLoopOver_.store(true);
   queue_.stop();
@@ -398,7 +400,7 @@ RunResult Rank::run(std::unique_ptr<BatchBase> initialItems) {
     if (failed_.load()) {
       std::lock_guard lock(errorMutex_);
       result_.error = error_;
-      result_.exitCode = 1;
+      result_.exitCode = exit_status::failed;
       std::cerr << result_.error << std::endl;
     }
   }

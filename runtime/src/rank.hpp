@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -26,9 +27,10 @@ struct RankOptions {
   // items and no init; rank 0 holds each rank's share (planResume).
   bool resuming = false;
   std::shared_ptr<const std::vector<std::vector<CheckpointSection>>> resume;
-  // For tests of resuming: once this many checkpoints have been written,
-  // rank 0 fails the run as a crash would, leaving the file. 0: never.
-  int crashAfterCheckpoints = 0;
+  // Rank 0: called on the communication thread each time a checkpoint has
+  // been written, with how many this run has written. An exception from it
+  // fails the run (the tests of resuming stop runs there, as a crash would).
+  std::function<void(int written)> checkpointWritten;
 };
 
 struct RunResult {
@@ -37,12 +39,9 @@ struct RunResult {
   std::uint64_t itemsFinished = 0;    // items whose stage ran on this rank
   std::uint64_t itemsReceived = 0;    // items that arrived from other ranks
   std::uint64_t peakQueuedItems = 0;  // most items ever waiting in this rank's queue
-  std::uint64_t messagesSent = 0;
   // Rank 0, with checkpoints: how long each one stopped the work (from the
-  // first pause order to the resume order), and how long writing each took
-  // (in the background, after the run resumed).
+  // first pause order to the resume order).
   std::vector<double> checkpointPauses;
-  std::vector<double> checkpointWrites;
   std::uint64_t checkpointBytes = 0;  // the last one's sections
 };
 

@@ -230,7 +230,6 @@ bool Rank::collectWriter(bool wait) {
     writeError_.clear();
     return true;
   }
-  result_.checkpointWrites.push_back(writeSeconds_);
   ++checkpointsWritten_;
   // One line per checkpoint (every ten minutes by default), as job_stream
   // said "Checkpoint took N ms": a long run shows it is safe, and how much
@@ -240,14 +239,14 @@ bool Rank::collectWriter(bool wait) {
                            checkpointsWritten_, options_.checkpoint, bytesText(result_.checkpointBytes),
                            result_.checkpointPauses.empty() ? 0.0 : result_.checkpointPauses.back(), writeSeconds_)
             << std::endl;
-  if (options_.crashAfterCheckpoints != 0 && checkpointsWritten_ == options_.crashAfterCheckpoints) {
-    {
+  if (options_.checkpointWritten) {
+    try {
+      options_.checkpointWritten(checkpointsWritten_);
+    } catch (const std::exception& e) {
       std::lock_guard lock(errorMutex_);
-      if (error_.empty())
-        error_ = fmt::format("jobstream: error: stopped after {} checkpoints, as the test asked",
-                             checkpointsWritten_);
+      if (error_.empty()) error_ = fmt::format("jobstream: error: rank {}: {}", rank_, e.what());
+      failed_.store(true);
     }
-    failed_.store(true);
   }
   return true;
 }

@@ -13,6 +13,7 @@
 #include "checkpoint_file.hpp"
 #include "cli.hpp"
 #include "context.hpp"
+#include "jobstream/detail/exit_status.hpp"
 #include "jobstream/detail/stage.hpp"
 #include "jobstream/detail/text.hpp"
 #include "loopback_transport.hpp"
@@ -115,7 +116,7 @@ int runProgram(const PipelineDef& pipeline, int argc, char** argv, std::unique_p
     validatePipeline(pipeline);
   } catch (const std::exception& e) {
     std::cerr << e.what() << '\n';
-    return 1;
+    return exit_status::failed;
   }
   // Without mpirun there is no MPI at all: one rank, in this process.
   std::unique_ptr<Transport> transport;
@@ -150,7 +151,7 @@ int runProgram(const PipelineDef& pipeline, int argc, char** argv, std::unique_p
     }
   } catch (const UsageError& e) {
     if (rankZero) std::cerr << "jobstream: error: " << e.what() << '\n';
-    return 2;
+    return exit_status::refused;
   }
 
   // Rank 0 alone reads the checkpoint (it need not be on a file system the
@@ -189,7 +190,7 @@ int runProgram(const PipelineDef& pipeline, int argc, char** argv, std::unique_p
     }
   }
   verdict = transport->sumOverRanks(verdict);
-  if (verdict == kRefused) return 2;
+  if (verdict == kRefused) return exit_status::refused;
 
   // Standard input reaches rank 0 only, so only rank 0 can judge it; an
   // error there must end every rank. A resumed run does not read it again.
@@ -198,8 +199,8 @@ int runProgram(const PipelineDef& pipeline, int argc, char** argv, std::unique_p
       items = readItems(pipeline, in);
     } catch (const UsageError& e) {
       std::cerr << "jobstream: error: " << e.what() << '\n' << std::flush;
-      transport->abort(2);
-      return 2;
+      transport->abort(exit_status::refused);
+      return exit_status::refused;
     }
   }
 
@@ -217,7 +218,7 @@ int runProgram(const PipelineDef& pipeline, int argc, char** argv, std::unique_p
 int runWithItems(std::optional<std::string_view> name, int argc, char** argv,
                  std::unique_ptr<BatchBase> items, const std::type_info& type) {
   const PipelineDef* pipeline = findPipeline(name);
-  if (!pipeline) return 1;
+  if (!pipeline) return detail::exit_status::failed;
   return runProgram(*pipeline, argc, argv, std::move(items), &type, std::cin);
 }
 
@@ -227,13 +228,13 @@ namespace jobstream {
 
 int run(int argc, char** argv) {
   const detail::PipelineDef* pipeline = detail::findPipeline(std::nullopt);
-  if (!pipeline) return 1;
+  if (!pipeline) return detail::exit_status::failed;
   return detail::runProgram(*pipeline, argc, argv, nullptr, nullptr, std::cin);
 }
 
 int run(std::string_view pipeline, int argc, char** argv) {
   const detail::PipelineDef* chosen = detail::findPipeline(pipeline);
-  if (!chosen) return 1;
+  if (!chosen) return detail::exit_status::failed;
   return detail::runProgram(*chosen, argc, argv, nullptr, nullptr, std::cin);
 }
 

@@ -1,7 +1,8 @@
 // Checkpoints taken while a run goes on, and runs resumed from them on the
 // same, fewer or more loopback ranks, after a crash at the k-th checkpoint
-// (RankOptions::crashAfterCheckpoints). Every reduction and frame must end
-// with the value of an uninterrupted run however often the run was stopped.
+// (stopAfter: a RankOptions::checkpointWritten that throws). Every reduction
+// and frame must end with the value of an uninterrupted run however often
+// the run was stopped.
 #include <gmock/gmock.h>
 
 #include <filesystem>
@@ -117,7 +118,7 @@ class CheckpointTest : public testing::Test {
     RankOptions options;
     options.checkpoint = file_;
     options.checkpointInterval = interval;
-    options.crashAfterCheckpoints = crashAfter;
+    options.checkpointWritten = stopAfter(crashAfter);
     std::unique_ptr<BatchBase> items;
     if (resume) {
       const Checkpoint checkpoint = readCheckpoint(file_);

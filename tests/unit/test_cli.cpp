@@ -202,7 +202,7 @@ void leaveCheckpoint(const std::string& file) {
   RankOptions options;
   options.checkpoint = file;
   options.checkpointInterval = 0.02;
-  options.crashAfterCheckpoints = 1;
+  options.checkpointWritten = stopAfter(1);
   ::testing::internal::CaptureStderr();
   runLoopback(slow::pipeline, 1, 1, batchOf(range(0, 300)), {}, 30s, options);
   ::testing::internal::GetCapturedStderr();

@@ -69,9 +69,14 @@ TEST(LauncherHosts, MistakesSayWhereAndWhat) {
   EXPECT_EQ(usageErrorOf([] { parseHosts("# nobody\n", "hostfile 'h'"); }), "hostfile 'h' lists no host");
 }
 
+jobstream::launcher::Command command(std::vector<const char*> words) {
+  words.insert(words.begin(), "jobstream");
+  return jobstream::launcher::parseCommandLine(static_cast<int>(words.size()), words.data());
+}
+
 Options parsed(std::vector<const char*> words) {
-  words.insert(words.begin(), {"jobstream", "run"});
-  return jobstream::launcher::parseCommandLine(static_cast<int>(words.size()), words.data(), nullptr);
+  words.insert(words.begin(), "run");
+  return std::get<Options>(command(words));
 }
 
 TEST(LauncherCommandLine, OptionsThenTheProgram) {
@@ -93,6 +98,15 @@ TEST(LauncherCommandLine, WithoutDashesTheProgramStartsAtItsName) {
   EXPECT_TRUE(defaults.hosts.empty());
   EXPECT_EQ(defaults.retries, 0);
   EXPECT_EQ(defaults.retryDelay, 1000ms);
+}
+
+// One parse of the whole command line answers help, version and commands.
+TEST(LauncherCommandLine, HelpVersionAndCommands) {
+  EXPECT_THAT(std::get<std::string>(command({"--version"})), testing::StartsWith("jobstream "));
+  EXPECT_THAT(std::get<std::string>(command({"--help"})), HasSubstr("usage: jobstream run"));
+  EXPECT_THAT(std::get<std::string>(command({"run", "--help"})), HasSubstr("--retry-delay"));
+  EXPECT_EQ(usageErrorOf([] { command({}); }), "no command given");
+  EXPECT_EQ(usageErrorOf([] { command({"walk", "--", "p"}); }), "unknown command 'walk'");
 }
 
 TEST(LauncherCommandLine, MistakesAreUsageErrors) {
@@ -136,7 +150,7 @@ TEST(LauncherMpirun, OneRankPerHostUnbound) {
 
 TEST(LauncherMpirun, TheCheckpointGoesByEnvironmentAsAnAbsolutePath) {
   const char* argv[] = {"jobstream", "run", "-n", "2", "-c", "run.ckpt", "--", "./prog", "--", "-3"};
-  Options options = jobstream::launcher::parseCommandLine(10, argv, nullptr);
+  Options options = std::get<Options>(jobstream::launcher::parseCommandLine(10, argv));
   const std::string absolute = (std::filesystem::current_path() / "run.ckpt").string();
   EXPECT_EQ(options.checkpoint, absolute);
   // A JOBSTREAM_CHECKPOINT of the shell's is replaced, not forwarded too.

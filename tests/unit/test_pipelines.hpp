@@ -11,6 +11,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <cstdlib>
+#include <functional>
 #include <map>
 #include <iterator>
 #include <memory>
@@ -137,6 +138,15 @@ inline LoopbackRun runLoopback(const PipelineDef& pipeline, int ranks, int threa
   run.ranks = shared->results;
   EXPECT_FALSE(run.timedOut) << "the run hung (watchdog fired)";
   return run;
+}
+
+// For RankOptions::checkpointWritten: stops the run once `count`
+// checkpoints have been written (0: never), leaving the file as a crash would.
+inline std::function<void(int)> stopAfter(int count) {
+  return [count](int written) {
+    if (count != 0 && written == count)
+      throw std::runtime_error("stopped after " + std::to_string(written) + " checkpoints, as the test asked");
+  };
 }
 
 inline bool allSucceeded(const LoopbackRun& run) {

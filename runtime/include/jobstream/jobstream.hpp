@@ -20,12 +20,9 @@
 #include <vector>
 
 #include "jobstream/detail/batch.hpp"
+#include "jobstream/detail/user_templates.hpp"
 
-// A template here is instantiated where the user's code uses it, after the
-// user's globals: g++ -Wshadow would then blame its parameters and locals
-// for sharing a name with any of them.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wshadow"
+JOBSTREAM_TEMPLATES_BEGIN
 
 namespace jobstream {
 
@@ -90,9 +87,9 @@ int run(std::string_view pipeline, int argc, char** argv, std::initializer_list<
 
 }  // namespace jobstream
 
-#pragma GCC diagnostic pop
+JOBSTREAM_TEMPLATES_END
 
-// After the pop, so that it holds for the user's code that follows.
+// After JOBSTREAM_TEMPLATES_END, so that it holds for the user's code that follows.
 #if defined(__clang__)
 #pragma clang diagnostic ignored "-Wunknown-attributes"
 #elif defined(__GNUC__)

@@ -6,24 +6,25 @@
 // per page, which on virtual machines is 10-25 us each: 80 MB took 0.24 s
 // here, twenty times the work done on the items. Large allocations are
 // therefore aligned to and marked for transparent huge pages (a no-op where
-// the kernel does not offer them), which brings that to ~0.01 s.
+// the kernel does not offer them), which brings that to ~0.01 s. That part
+// lives in the library (runtime/src/allocator.cpp), so that no operating
+// system header reaches the user's code.
 #pragma once
 
 #include <cstddef>
-#include <cstdlib>
 #include <new>
 
-#if defined(__linux__)
-#include <sys/mman.h>
-#endif
+#include "jobstream/detail/user_templates.hpp"
 
-// A template here is instantiated where the user's code uses it, after the
-// user's globals: g++ -Wshadow would then blame its parameters and locals
-// for sharing a name with any of them.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wshadow"
+JOBSTREAM_TEMPLATES_BEGIN
 
 namespace jobstream::detail {
+
+// `bytes` (a multiple of kHugePage) aligned to a huge page and marked for
+// huge pages; throws std::bad_alloc. Freed with freeHuge.
+void* allocateHuge(std::size_t bytes);
+void freeHuge(void* memory) noexcept;
+inline constexpr std::size_t kHugePage = std::size_t{2} << 20;
 
 template <class T>
 class ItemAllocator {
@@ -38,18 +39,12 @@ class ItemAllocator {
     if (n > static_cast<std::size_t>(-1) / sizeof(T)) throw std::bad_array_new_length();
     const std::size_t bytes = n * sizeof(T);
     if (!isLarge(bytes)) return static_cast<T*>(::operator new(bytes, std::align_val_t{alignof(T)}));
-    const std::size_t rounded = (bytes + kHugePage - 1) / kHugePage * kHugePage;
-    void* memory = std::aligned_alloc(kHugePage, rounded);
-    if (memory == nullptr) throw std::bad_alloc();
-#if defined(__linux__) && defined(MADV_HUGEPAGE)
-    ::madvise(memory, rounded, MADV_HUGEPAGE);  // advice only: failure changes nothing
-#endif
-    return static_cast<T*>(memory);
+    return static_cast<T*>(allocateHuge((bytes + kHugePage - 1) / kHugePage * kHugePage));
   }
 
   void deallocate(T* pointer, std::size_t n) noexcept {
     if (isLarge(n * sizeof(T))) {
-      std::free(pointer);
+      freeHuge(pointer);
     } else {
       ::operator delete(pointer, std::align_val_t{alignof(T)});
     }
@@ -58,10 +53,9 @@ class ItemAllocator {
   friend bool operator==(const ItemAllocator&, const ItemAllocator&) { return true; }
 
  private:
-  static constexpr std::size_t kHugePage = std::size_t{2} << 20;
   static constexpr bool isLarge(std::size_t bytes) { return bytes >= kHugePage && alignof(T) <= kHugePage; }
 };
 
 }  // namespace jobstream::detail
 
-#pragma GCC diagnostic pop
+JOBSTREAM_TEMPLATES_END

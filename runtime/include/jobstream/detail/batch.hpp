@@ -11,12 +11,9 @@
 #include <vector>
 
 #include "jobstream/detail/allocator.hpp"
+#include "jobstream/detail/user_templates.hpp"
 
-// A template here is instantiated where the user's code uses it, after the
-// user's globals: g++ -Wshadow would then blame its parameters and locals
-// for sharing a name with any of them.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wshadow"
+JOBSTREAM_TEMPLATES_BEGIN
 
 namespace jobstream::detail {
 
@@ -46,4 +43,4 @@ int runWithItems(std::optional<std::string_view> pipeline, int argc, char** argv
 
 }  // namespace jobstream::detail
 
-#pragma GCC diagnostic pop
+JOBSTREAM_TEMPLATES_END

@@ -18,12 +18,9 @@
 #include <vector>
 
 #include "jobstream/detail/batch.hpp"
+#include "jobstream/detail/user_templates.hpp"
 
-// A template here is instantiated where the user's code uses it, after the
-// user's globals: g++ -Wshadow would then blame its parameters and locals
-// for sharing a name with any of them.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wshadow"
+JOBSTREAM_TEMPLATES_BEGIN
 
 namespace jobstream::detail {
 
@@ -192,4 +189,4 @@ inline const ItemType itemTypeOf{&typeid(T), &makeBatch<T>, &appendItems<T>, &sa
 
 }  // namespace jobstream::detail
 
-#pragma GCC diagnostic pop
+JOBSTREAM_TEMPLATES_END

@@ -38,11 +38,3 @@
 #include "jobstream/detail/stage.hpp"
 #include "jobstream/detail/text.hpp"
 #include "jobstream/jobstream.hpp"
-
-// A template here is instantiated where the user's code uses it, after the
-// user's globals: g++ -Wshadow would then blame its parameters and locals
-// for sharing a name with any of them.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wshadow"
-
-#pragma GCC diagnostic pop

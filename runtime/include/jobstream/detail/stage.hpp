@@ -36,13 +36,10 @@
 
 #include "jobstream/detail/batch.hpp"
 #include "jobstream/detail/codec.hpp"
+#include "jobstream/detail/user_templates.hpp"
 #include "jobstream/jobstream.hpp"
 
-// A template here is instantiated where the user's code uses it, after the
-// user's globals: g++ -Wshadow would then blame its parameters and locals
-// for sharing a name with any of them.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wshadow"
+JOBSTREAM_TEMPLATES_BEGIN
 
 namespace jobstream::detail {
 
@@ -216,4 +213,4 @@ void registerPipeline(const PipelineDef& pipeline);
 
 }  // namespace jobstream::detail
 
-#pragma GCC diagnostic pop
+JOBSTREAM_TEMPLATES_END

@@ -19,12 +19,9 @@
 
 #include "jobstream/detail/batch.hpp"
 #include "jobstream/detail/stage.hpp"
+#include "jobstream/detail/user_templates.hpp"
 
-// A template here is instantiated where the user's code uses it, after the
-// user's globals: g++ -Wshadow would then blame its parameters and locals
-// for sharing a name with any of them.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wshadow"
+JOBSTREAM_TEMPLATES_BEGIN
 
 namespace jobstream::detail {
 
@@ -167,4 +164,4 @@ constexpr auto parserFor() -> bool (*)(std::string_view, BatchBase&) {
 
 }  // namespace jobstream::detail
 
-#pragma GCC diagnostic pop
+JOBSTREAM_TEMPLATES_END
