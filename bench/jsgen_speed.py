@@ -135,8 +135,8 @@ class Source:
 
 
 SOURCES = (
-    Source("word_average", "tests/e2e/word_average.cpp: the contract's example, 5 stages",
-           lambda _: ROOT / "tests/e2e/word_average.cpp"),
+    Source("word_average", "examples/wordlen.cpp: the contract's example, 5 stages",
+           lambda _: ROOT / "examples/wordlen.cpp"),
     Source("primes", "examples/primes.cpp: one job, a struct with operator>>",
            lambda _: ROOT / "examples/primes.cpp"),
     Source("heavy_includes", f"{len(STD_HEADERS)} standard headers, 3 jobs (generated)",

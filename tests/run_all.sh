@@ -14,10 +14,11 @@ jobs=$(nproc)
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 export OMPI_MCA_rmaps_base_oversubscribe=1 OMPI_MCA_btl=self,vader
 
+# Every tree is built with warnings as errors (a plain build only shows them).
 build_tree() {  # dir, extra cmake args...
   local dir=$1; shift
   echo "== building $dir"
-  cmake -S . -B "$dir" -G Ninja "$@" >/dev/null && cmake --build "$dir" -- -j"$jobs" >/dev/null ||
+  cmake -S . -B "$dir" -G Ninja -DJOBSTREAM_WERROR=ON "$@" >/dev/null && cmake --build "$dir" -- -j"$jobs" >/dev/null ||
     { echo "FAILED: building $dir" >&2; cmake --build "$dir" -- -j1 2>&1 | tail -40; return 1; }
 }
 
@@ -54,7 +55,8 @@ done
 # tests compile are not the point here).
 dir="$build-jsgen-address"
 echo "== building $dir (jsgen)"
-if cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DJOBSTREAM_SANITIZE=address,undefined \
+if cmake -S . -B "$dir" -G Ninja -DJOBSTREAM_WERROR=ON -DCMAKE_BUILD_TYPE=Debug \
+     -DJOBSTREAM_SANITIZE=address,undefined \
      -DJOBSTREAM_BUILD_EXAMPLES=OFF -DJOBSTREAM_BUILD_BENCH=OFF >/dev/null &&
    cmake --build "$dir" --target jsgen -- -j"$jobs" >/dev/null; then
   echo "== lit (jsgen under address,undefined sanitizers)"
