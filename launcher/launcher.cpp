@@ -194,14 +194,14 @@ Command parseCommandLine(int argc, const char* const* argv) {
     return run->parsed() ? run->help() : std::string(kUsage);
   } catch (const CLI::CallForVersion& version) {
     return std::string(version.what()) + "\n";
-  } catch (const CLI::RequiredError&) {
-    if (run->parsed()) throw;
-    throw UsageError("no command given");
-  } catch (const CLI::ExtrasError&) {
-    // Only a first word that is no command is left over at the top level.
-    if (run->parsed()) throw;
-    throw UsageError(fmt::format("unknown command '{}'", argc >= 2 ? argv[1] : ""));
   } catch (const CLI::ParseError& e) {
+    // At the top level, the only words CLI11 does not take are a first word
+    // that is no command, or none at all.
+    if (!run->parsed() && (e.get_name() == "RequiredError" || e.get_name() == "ExtrasError")) {
+      const std::string_view first = argc >= 2 ? argv[1] : "--";
+      if (first == "--") throw UsageError("no command given");
+      throw UsageError(fmt::format("unknown {} '{}'", first[0] == '-' ? "option" : "command", first));
+    }
     throw UsageError(e.what());
   }
   options.program = run->remaining();
