@@ -124,13 +124,13 @@ void dumpStage(std::size_t index, const Stage& stage, bool linear, std::ostream&
     out << '\n';
   }
   const Structure& structure = stage.structure;
-  if (structure.region != kNoStage && !linear) {
+  if (structure.regionStart != kNoStage && !linear) {
     out << "    scope ";
     if (structure.frame == kNoStage)
       out << "top";
     else
       out << "frame " << structure.frame;
-    out << " region " << structure.region << '\n';
+    out << " region " << structure.regionStart << '\n';
   }
   if (structure.partner != kNoStage) out << "    pairs with " << structure.partner << '\n';
   if (structure.recursTo != kNoStage) out << "    recurs to " << structure.recursTo << '\n';
