@@ -10,6 +10,7 @@
 
 namespace jsgen::model {
 
+// In contract order, the order of kAttributeSpellings (attribute_spellings.hpp).
 enum class StageKind : std::uint8_t { init, job, frame, frame_end, reduce, emit, result, finish };
 
 // The attribute spelling without its namespace: "job", "frame_end", ...
