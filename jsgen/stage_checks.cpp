@@ -10,15 +10,6 @@
 
 namespace jsgen {
 
-std::string stageName(const clang::FunctionDecl& function) {
-  std::string name;
-  llvm::raw_string_ostream out(name);
-  clang::PrintingPolicy policy = function.getASTContext().getPrintingPolicy();
-  policy.SuppressUnwrittenScope = true;
-  function.printQualifiedName(out, policy);
-  return name;
-}
-
 clang::SourceLocation returnLocation(const clang::FunctionDecl& function) {
   clang::SourceLocation at = function.getReturnTypeSourceRange().getBegin();
   return at.isValid() ? at : function.getLocation();

@@ -31,8 +31,6 @@ struct Product {
 };
 Product productOf(const FoundStage& stage);
 
-// "ns::f", for messages.
-std::string stageName(const clang::FunctionDecl& function);
 // Where a stage's return type is written (for notes about what it produces).
 clang::SourceLocation returnLocation(const clang::FunctionDecl& function);
 
