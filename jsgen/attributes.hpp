@@ -3,9 +3,8 @@
 #pragma once
 
 #include <optional>
-#include <span>
-#include <string_view>
 
+#include "attribute_spellings.hpp"
 #include "model.hpp"
 
 namespace clang {
@@ -14,12 +13,6 @@ class SourceLocation;
 }  // namespace clang
 
 namespace jsgen {
-
-inline constexpr std::string_view kAttributeNamespace = "jobstream";
-
-// Every attribute name jsgen knows: the stage kinds in contract order
-// ("init", "job", ...), then the markers ("not_thread_safe").
-std::span<const std::string_view> attributeNames();
 
 // The stage kind a declaration is marked with, and where the attribute is;
 // nullopt when the declaration carries no jobstream attribute.

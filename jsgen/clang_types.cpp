@@ -85,6 +85,15 @@ model::Type describe(clang::QualType type, const clang::ASTContext& context) {
   return {spelledName(type, context), qualifiedName(type, context)};
 }
 
+std::string stageName(const clang::FunctionDecl& function) {
+  std::string name;
+  llvm::raw_string_ostream out(name);
+  clang::PrintingPolicy policy = function.getASTContext().getPrintingPolicy();
+  policy.SuppressUnwrittenScope = true;
+  function.printQualifiedName(out, policy);
+  return name;
+}
+
 clang::QualType itemOf(clang::QualType parameter) {
   return parameter.getNonReferenceType().getUnqualifiedType();
 }

@@ -1,6 +1,6 @@
 // Questions about Clang types that the front end, the checks and the
-// serialisation walk all ask: how to spell a type, what item a stage takes or
-// returns, whether two items are the same.
+// serialisation walk all ask: how to spell a type or a stage's name, what
+// item a stage takes or returns, whether two items are the same.
 #pragma once
 
 #include <optional>
@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "clang/AST/ASTContext.h"
+#include "clang/AST/Decl.h"
 #include "clang/AST/Type.h"
 #include "model.hpp"
 
@@ -18,6 +19,9 @@ std::string spelledName(clang::QualType type, const clang::ASTContext& context);
 // From the global namespace, usable anywhere in generated code: "::std::string".
 std::string qualifiedName(clang::QualType type, const clang::ASTContext& context);
 model::Type describe(clang::QualType type, const clang::ASTContext& context);
+// A stage function's qualified name without unwritten scopes (anonymous
+// namespaces), for messages and the model: "ns::f".
+std::string stageName(const clang::FunctionDecl& function);
 
 // The item a parameter of this type takes: references and cv removed.
 clang::QualType itemOf(clang::QualType parameter);

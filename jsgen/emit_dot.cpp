@@ -59,10 +59,7 @@ class DotWriter {
   // their own cluster, everything else in the body that holds it.
   std::size_t clusterOf(std::size_t index) const {
     const Stage& stage = pipeline_.stages[index];
-    if (stage.kind == StageKind::frame) return index;
-    if (stage.kind == StageKind::frame_end && stage.structure.partner != kNoStage)
-      return stage.structure.partner;
-    return stage.structure.frame;
+    return stage.kind == StageKind::frame ? index : stage.structure.owner;
   }
 
   // The nodes of the cluster of `frame` (kNoStage: the pipeline's top level),
@@ -93,8 +90,7 @@ class DotWriter {
 
   void writeEdges() {
     const std::vector<Stage>& stages = pipeline_.stages;
-    std::size_t entry = 0;
-    while (entry != stages.size() && stages[entry].kind == StageKind::init) ++entry;
+    const std::size_t entry = pipeline_.entry;
     for (std::size_t i = 0; i != stages.size(); ++i) {
       const Stage& stage = stages[i];
       if (stage.kind == StageKind::init) {

@@ -56,7 +56,7 @@ model::Type leavingType(const Stage& stage) {
 struct Layout {
   std::vector<Stage> stages;
   bool printer = false;
-  std::size_t entry = 0;                // first stage that is not init
+  std::size_t entry = 0;                // Pipeline::entry
   std::vector<std::size_t> segmentEnd;  // per stage: last stage fused with it
 };
 
@@ -75,13 +75,12 @@ Layout layOut(const model::Pipeline& pipeline) {
     print.kind = StageKind::result;  // StageKind::print in the table; see kindOf()
     print.name = "jobstream::print";
     print.input = leaving;
+    print.structure.region = pipeline.exitRegion;
     layout.stages.push_back(print);
     layout.printer = true;
   }
-  while (layout.entry != layout.stages.size() &&
-         layout.stages[layout.entry].kind == StageKind::init) {
-    ++layout.entry;
-  }
+  // With init stages only, the entry is where the printer now is.
+  layout.entry = pipeline.entry;
   const std::size_t count = layout.stages.size();
   layout.segmentEnd.assign(count, 0);
   for (std::size_t start = 0; start != count;) {
@@ -114,26 +113,6 @@ const Stage* emitBelow(const Layout& layout, std::size_t index) {
   const std::size_t next = index + 1;
   if (next == layout.stages.size() || layout.stages[next].kind != StageKind::emit) return nullptr;
   return &layout.stages[next];
-}
-
-// The frame whose body holds the items delivered to a stage (a frame_end's
-// items are in its own frame's body); kNoStage for the top level.
-std::size_t ownerOf(const Layout& layout, std::size_t index) {
-  const Stage& stage = layout.stages[index];
-  if (stage.kind == StageKind::init || isPrinter(layout, index)) return kNoStage;
-  return stage.kind == StageKind::frame_end ? stage.structure.partner : stage.structure.frame;
-}
-
-// The region of its owner's scope that a stage is in: the reduces directly in
-// that scope above it. A reduce is in the region it closes.
-std::size_t regionOf(const Layout& layout, std::size_t index) {
-  if (layout.stages[index].kind == StageKind::init) return 0;
-  const std::size_t owner = ownerOf(layout, index);
-  std::size_t region = 0;
-  for (std::size_t k = 0; k != index; ++k) {
-    if (layout.stages[k].kind == StageKind::reduce && ownerOf(layout, k) == owner) ++region;
-  }
-  return region;
 }
 
 std::string stageIndex(std::size_t index) {
@@ -420,8 +399,8 @@ void emitStageRow(const Layout& layout, std::size_t index, std::ostream& out) {
         break;
     }
   }
-  out << ", .owner = " << stageIndex(ownerOf(layout, index))
-      << ", .region = " << regionOf(layout, index)
+  out << ", .owner = " << stageIndex(stage.structure.owner)
+      << ", .region = " << stage.structure.region
       << ", .partner = " << stageIndex(stage.structure.partner);
   switch (stage.kind) {
     case StageKind::reduce:

@@ -392,7 +392,7 @@ class PipelineConsumer : public clang::ASTConsumer {
         pipeline.stages.push_back(describeStage(found[i], context));
         if (!spliced.splices[i].empty()) pipeline.stages.back().group = spliced.splices[i].back().group;
       }
-      const std::vector<StructureProblem> problems = layOutScopes(pipeline.stages);
+      const std::vector<StructureProblem> problems = layOutScopes(pipeline);
       // A pipeline with errors is still described (for --dump-model), but
       // its types are not planned: no code is generated after an error.
       bool valid;
@@ -403,7 +403,7 @@ class PipelineConsumer : public clang::ASTConsumer {
                                              [](const auto& chain) { return !chain.empty(); });
         std::optional<SpliceNotes> notes;
         if (spliceNotes) notes.emplace(diagnostics, spliced);
-        valid = checkPipeline(found, pipeline.stages, problems, sema);
+        valid = checkPipeline(found, pipeline, problems, sema);
         if (notes) notes->replay();
       }
       valid = valid && checkUnique(name, found.front(), diagnostics);

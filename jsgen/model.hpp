@@ -10,6 +10,7 @@
 
 namespace jsgen::model {
 
+// In contract order, the order of kAttributeSpellings (attribute_spellings.hpp).
 enum class StageKind : std::uint8_t { init, job, frame, frame_end, reduce, emit, result, finish };
 
 // The attribute spelling without its namespace: "job", "frame_end", ...
@@ -47,7 +48,8 @@ struct Location {
 inline constexpr std::size_t kNoStage = static_cast<std::size_t>(-1);
 
 // Where a stage sits among the frames and reductions; all indices are into
-// Pipeline::stages. Filled in by layOutScopes (scopes.hpp).
+// Pipeline::stages. Filled in by layOutScopes (scopes.hpp), the one place
+// that works it out; the emitters only print it.
 //
 // A scope is the top level or the body of one frame (frame instance). Inside
 // a scope, each reduce closes a region: the stages from the scope's first
@@ -55,13 +57,20 @@ inline constexpr std::size_t kNoStage = static_cast<std::size_t>(-1);
 // that reduce. frame and frame_end belong to the scope around their body; an
 // emit belongs with the reduce or frame_end above it.
 struct Structure {
-  std::size_t frame = kNoStage;    // the frame whose body holds the stage; kNoStage: top level
-  std::size_t region = kNoStage;   // first stage of its region; kNoStage for init stages
-  std::size_t partner = kNoStage;  // frame: its frame_end; frame_end: its frame
+  std::size_t frame = kNoStage;        // the frame whose body holds the stage; kNoStage: top level
+  std::size_t regionStart = kNoStage;  // first stage of its region; kNoStage for init stages
+  std::size_t partner = kNoStage;      // frame: its frame_end; frame_end: its frame
   // reduce, frame, frame_end: the stage what they return re-enters. A reduce's
   // returns re-enter its region's first stage; a frame's and a frame_end's
   // the frame body's first stage (the frame_end itself for an empty body).
   std::size_t recursTo = kNoStage;
+  // The numbering the runtime uses (StageDef::owner and ::region). owner: the
+  // frame whose body holds the items delivered to the stage, which for a
+  // frame_end is its own frame; kNoStage for the top level and init stages.
+  // region: how many reduces of that owner's scope come before the stage (a
+  // reduce is in the region it closes, its emit in the next); 0 for init.
+  std::size_t owner = kNoStage;
+  std::size_t region = 0;
 };
 
 struct Stage {
@@ -126,6 +135,12 @@ struct Pipeline {
   std::string name;    // the namespace, "a::b"; empty for the global namespace
   std::string source;  // absolute path of the file that defines it
   std::vector<Stage> stages;
+  // Filled in by layOutScopes with the stages' structure. entry: the first
+  // stage that is not init, which every init feeds (stages.size() when all
+  // are init). exitRegion: the top-level region of the items that leave the
+  // pipeline, where the default printer sits when there is one.
+  std::size_t entry = 0;
+  std::size_t exitRegion = 0;
 };
 
 struct Program {

@@ -38,30 +38,14 @@
 // and reduces is one region at the top level; its stages print no scope line.
 #include <ostream>
 
+#include "attribute_spellings.hpp"
 #include "model.hpp"
 
 namespace jsgen::model {
 
 const char* kindName(StageKind kind) {
-  switch (kind) {
-    case StageKind::init:
-      return "init";
-    case StageKind::job:
-      return "job";
-    case StageKind::frame:
-      return "frame";
-    case StageKind::frame_end:
-      return "frame_end";
-    case StageKind::reduce:
-      return "reduce";
-    case StageKind::emit:
-      return "emit";
-    case StageKind::result:
-      return "result";
-    case StageKind::finish:
-      return "finish";
-  }
-  return "?";
+  const auto index = static_cast<std::size_t>(kind);
+  return index < kStageKindCount ? kAttributeNames[index].data() : "?";
 }
 
 const char* passingName(Passing passing) {
@@ -124,13 +108,13 @@ void dumpStage(std::size_t index, const Stage& stage, bool linear, std::ostream&
     out << '\n';
   }
   const Structure& structure = stage.structure;
-  if (structure.region != kNoStage && !linear) {
+  if (structure.regionStart != kNoStage && !linear) {
     out << "    scope ";
     if (structure.frame == kNoStage)
       out << "top";
     else
       out << "frame " << structure.frame;
-    out << " region " << structure.region << '\n';
+    out << " region " << structure.regionStart << '\n';
   }
   if (structure.partner != kNoStage) out << "    pairs with " << structure.partner << '\n';
   if (structure.recursTo != kNoStage) out << "    recurs to " << structure.recursTo << '\n';

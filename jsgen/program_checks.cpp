@@ -3,7 +3,7 @@
 #include <memory>
 #include <string>
 
-#include "attributes.hpp"
+#include "attribute_spellings.hpp"
 #include "clang/Basic/Diagnostic.h"
 #include "clang/Basic/DiagnosticOptions.h"
 #include "clang/Basic/FileManager.h"

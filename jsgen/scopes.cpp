@@ -5,30 +5,37 @@ namespace jsgen {
 using model::kNoStage;
 using model::StageKind;
 
-std::vector<StructureProblem> layOutScopes(std::vector<model::Stage>& stages) {
+std::vector<StructureProblem> layOutScopes(model::Pipeline& pipeline) {
+  std::vector<model::Stage>& stages = pipeline.stages;
   std::vector<StructureProblem> problems;
   std::size_t entry = 0;
   while (entry != stages.size() && stages[entry].kind == StageKind::init) ++entry;
+  pipeline.entry = entry;
 
   // The open scopes, innermost last: the frame that opened each (kNoStage for
-  // the top level) and the first stage of its current region.
+  // the top level), the first stage of its current region and how many
+  // reduces it has closed so far (the runtime's number of that region).
   struct Scope {
     std::size_t frame;
-    std::size_t region;
+    std::size_t regionStart;
+    std::size_t reduces;
   };
-  std::vector<Scope> open = {{kNoStage, entry}};
+  std::vector<Scope> open = {{kNoStage, entry, 0}};
 
   for (std::size_t i = entry; i != stages.size(); ++i) {
     model::Stage& stage = stages[i];
     Scope& scope = open.back();
     stage.structure.frame = scope.frame;
-    stage.structure.region = scope.region;
+    stage.structure.regionStart = scope.regionStart;
+    // A frame_end's items are in its own frame's body: the scope still open.
+    stage.structure.owner = scope.frame;
+    stage.structure.region = scope.reduces;
     switch (stage.kind) {
       case StageKind::frame:
         // The body starts right after the frame; an empty body "starts" at
         // the frame_end, which then receives what the frame returns.
         stage.structure.recursTo = i + 1 != stages.size() ? i + 1 : kNoStage;
-        open.push_back({i, i + 1});
+        open.push_back({i, i + 1, 0});
         break;
       case StageKind::frame_end:
         if (open.size() == 1) {
@@ -40,12 +47,13 @@ std::vector<StructureProblem> layOutScopes(std::vector<model::Stage>& stages) {
         stages[scope.frame].structure.partner = i;
         open.pop_back();
         stage.structure.frame = open.back().frame;
-        stage.structure.region = open.back().region;
+        stage.structure.regionStart = open.back().regionStart;
         break;
       case StageKind::reduce: {
-        stage.structure.recursTo = scope.region;
+        stage.structure.recursTo = scope.regionStart;
         const bool emits = i + 1 != stages.size() && stages[i + 1].kind == StageKind::emit;
-        scope.region = i + (emits ? 2 : 1);
+        scope.regionStart = i + (emits ? 2 : 1);
+        ++scope.reduces;
         break;
       }
       case StageKind::emit: {
@@ -60,6 +68,10 @@ std::vector<StructureProblem> layOutScopes(std::vector<model::Stage>& stages) {
           stage.structure = stages[i - 1].structure;
           stage.structure.partner = kNoStage;
           stage.structure.recursTo = kNoStage;
+          // Its items are those that left the reduce or frame_end: they are
+          // in the scope around it, after it.
+          stage.structure.owner = open.back().frame;
+          stage.structure.region = open.back().reduces;
         }
         break;
       }
@@ -69,10 +81,15 @@ std::vector<StructureProblem> layOutScopes(std::vector<model::Stage>& stages) {
           problems.push_back({StructureProblem::Kind::last_in_frame, i, scope.frame});
         break;
       case StageKind::init:
+        // Misplaced (reported elsewhere); an init is in no frame or region.
+        stage.structure.owner = kNoStage;
+        stage.structure.region = 0;
+        break;
       case StageKind::job:
         break;
     }
   }
+  pipeline.exitRegion = open.front().reduces;
   for (std::size_t depth = 1; depth < open.size(); ++depth)
     problems.push_back({StructureProblem::Kind::frame_without_end, open[depth].frame});
 

@@ -28,7 +28,8 @@ struct StructureProblem {
 };
 
 // Fills in Stage::structure and Stage::leaves (which needs Stage::store and
-// the emit's Stage::item) for every stage; returns what does not nest.
-std::vector<StructureProblem> layOutScopes(std::vector<model::Stage>& stages);
+// the emit's Stage::item) for every stage, and the pipeline's entry and
+// exitRegion; returns what does not nest.
+std::vector<StructureProblem> layOutScopes(model::Pipeline& pipeline);
 
 }  // namespace jsgen

@@ -331,13 +331,8 @@ bool SerialisationPlanner::addItem(clang::QualType item, const clang::FunctionDe
 }
 
 void SerialisationPlanner::noteCarryingStage() {
-  std::string name;
-  llvm::raw_string_ostream out(name);
-  clang::PrintingPolicy policy = context_.getPrintingPolicy();
-  policy.SuppressUnwrittenScope = true;
-  stage_->printQualifiedName(out, policy);
   reportNote(diagnostics_, stage_->getLocation(), "the type travels between stages at '%0'")
-      << name;
+      << stageName(*stage_);
 }
 
 bool SerialisationPlanner::refuse(const Site& site, clang::QualType offending,

@@ -10,15 +10,6 @@
 
 namespace jsgen {
 
-std::string stageName(const clang::FunctionDecl& function) {
-  std::string name;
-  llvm::raw_string_ostream out(name);
-  clang::PrintingPolicy policy = function.getASTContext().getPrintingPolicy();
-  policy.SuppressUnwrittenScope = true;
-  function.printQualifiedName(out, policy);
-  return name;
-}
-
 clang::SourceLocation returnLocation(const clang::FunctionDecl& function) {
   clang::SourceLocation at = function.getReturnTypeSourceRange().getBegin();
   return at.isValid() ? at : function.getLocation();
@@ -475,8 +466,7 @@ class PipelineChecker {
 
 }  // namespace
 
-bool checkPipeline(const std::vector<FoundStage>& stages,
-                   const std::vector<model::Stage>& described,
+bool checkPipeline(const std::vector<FoundStage>& stages, const model::Pipeline& described,
                    const std::vector<StructureProblem>& problems, clang::Sema& sema) {
   clang::DiagnosticsEngine& diagnostics = sema.getDiagnostics();
   PipelineChecker checker(sema.getASTContext(), diagnostics);
@@ -487,8 +477,7 @@ bool checkPipeline(const std::vector<FoundStage>& stages,
   if (!signaturesOk || !problems.empty()) return false;
   if (!checker.checkOrder(stages)) return false;
   // Every init feeds the first other stage; every other stage feeds the next.
-  std::size_t entry = 0;
-  while (entry != stages.size() && stages[entry].kind == StageKind::init) ++entry;
+  const std::size_t entry = described.entry;
   const unsigned errorsBefore = diagnostics.getNumErrors();
   if (entry != stages.size()) {
     for (std::size_t i = 0; i != entry; ++i) checker.checkFlow(stages[i], stages[entry]);
@@ -497,7 +486,7 @@ bool checkPipeline(const std::vector<FoundStage>& stages,
     checker.checkFlow(stages[i - 1], stages[i]);
   for (std::size_t i = entry; i < stages.size(); ++i) {
     const FoundStage& stage = stages[i];
-    const model::Structure& structure = described[i].structure;
+    const model::Structure& structure = described.stages[i].structure;
     if (stage.kind == StageKind::emit) checker.checkEmitStore(stages[i - 1], stage);
     if (stage.kind == StageKind::frame_end)
       checker.checkSameStore(stages[structure.partner], stage);

@@ -31,16 +31,13 @@ struct Product {
 };
 Product productOf(const FoundStage& stage);
 
-// "ns::f", for messages.
-std::string stageName(const clang::FunctionDecl& function);
 // Where a stage's return type is written (for notes about what it produces).
 clang::SourceLocation returnLocation(const clang::FunctionDecl& function);
 
 // Reports every rule the pipeline breaks; true when it breaks none.
-// `described` is the model of the same stages with their structure laid out,
+// `described` is the model of the same pipeline with its structure laid out,
 // and `problems` what layOutScopes found.
-bool checkPipeline(const std::vector<FoundStage>& stages,
-                   const std::vector<model::Stage>& described,
+bool checkPipeline(const std::vector<FoundStage>& stages, const model::Pipeline& described,
                    const std::vector<StructureProblem>& problems, clang::Sema& sema);
 
 }  // namespace jsgen

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <string>
 
-#include "attributes.hpp"
+#include "attribute_spellings.hpp"
 #include "clang/Lex/Lexer.h"
 #include "diagnostics.hpp"
 
@@ -22,7 +22,7 @@ bool isSkipped(const clang::SourceManager& sources, const std::vector<clang::Sou
 }
 
 bool isKnown(llvm::StringRef name) {
-  for (std::string_view known : attributeNames()) {
+  for (std::string_view known : kAttributeNames) {
     if (name == llvm::StringRef(known.data(), known.size())) return true;
   }
   return false;
@@ -32,7 +32,7 @@ bool isKnown(llvm::StringRef name) {
 std::string closestName(llvm::StringRef name) {
   std::string best;
   unsigned bestDistance = std::max<unsigned>(2, static_cast<unsigned>(name.size() / 3)) + 1;
-  for (std::string_view known : attributeNames()) {
+  for (std::string_view known : kAttributeNames) {
     unsigned distance = name.edit_distance(llvm::StringRef(known.data(), known.size()));
     if (distance < bestDistance) {
       bestDistance = distance;
@@ -45,7 +45,7 @@ std::string closestName(llvm::StringRef name) {
 // "init, job, ...", from the list jsgen registers.
 std::string knownNames() {
   std::string names;
-  for (std::string_view known : attributeNames()) {
+  for (std::string_view known : kAttributeNames) {
     if (!names.empty()) names += ", ";
     names += known;
   }
