@@ -58,6 +58,7 @@ inline void stage0(BatchBase& in_, std::size_t begin, std::size_t end, Emitter& 
     std::this_thread::sleep_for(1ms);
     out.push(in[i]);
   }
+  out.close();
 }
 
 inline const StageDef stages[] = {
