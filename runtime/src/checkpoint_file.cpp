@@ -13,7 +13,7 @@
 #include <filesystem>
 #include <limits>
 
-#include "jobstream/detail/codec.hpp"
+#include "archive.hpp"
 
 namespace jobstream::detail {
 namespace {
@@ -37,17 +37,16 @@ std::uint32_t crcOf(const char* data, std::size_t size) {
   return crcOf(static_cast<std::uint32_t>(crc32(0, Z_NULL, 0)), data, size);
 }
 
-void putString(ByteWriter& out, std::string_view text) {
-  out.put(static_cast<std::uint32_t>(text.size()));
-  out.write(text.data(), text.size());
+// The header's fields (archive.hpp); `sections`: how many follow it.
+template <class Archive>
+void describeHeader(Archive& ar, Checkpoint& checkpoint, std::uint32_t& sections) {
+  ar(checkpoint.pipeline, checkpoint.fingerprint, checkpoint.ranks, checkpoint.writtenAt, sections);
 }
 
-std::string getString(ByteReader& in) {
-  const auto size = in.get<std::uint32_t>();
-  if (size > in.remaining()) throw std::runtime_error("truncated");
-  std::string text(in.current(), size);
-  in.skip(size);
-  return text;
+// What precedes a section's checksum: its name, rank and payload size.
+template <class Archive>
+void describeRecord(Archive& ar, CheckpointSection& section, std::uint64_t& size) {
+  ar(section.name, section.rank, size);
 }
 
 std::string errorText(int error) { return std::strerror(error); }
@@ -99,12 +98,9 @@ void encodePieces(const Checkpoint& checkpoint, Sink&& sink) {
   out.put(kByteOrder);
   out.put(kCheckpointFormat);
   std::vector<char> header;
-  ByteWriter head(header);
-  putString(head, checkpoint.pipeline);
-  putString(head, checkpoint.fingerprint);
-  head.put(checkpoint.ranks);
-  head.put(checkpoint.writtenAt);
-  head.put(static_cast<std::uint32_t>(checkpoint.sections.size()));
+  SaveArchive head(header);
+  auto sections = static_cast<std::uint32_t>(checkpoint.sections.size());
+  describeHeader(head, const_cast<Checkpoint&>(checkpoint), sections);  // saving only reads
   out.put(static_cast<std::uint32_t>(header.size()));
   out.write(header.data(), header.size());
   out.put(crcOf(header.data(), header.size()));
@@ -112,9 +108,9 @@ void encodePieces(const Checkpoint& checkpoint, Sink&& sink) {
 
   for (const CheckpointSection& section : checkpoint.sections) {
     small.clear();
-    putString(out, section.name);
-    out.put(section.rank);
-    out.put(static_cast<std::uint64_t>(section.bytes.size()));
+    SaveArchive record(small);
+    std::uint64_t size = section.bytes.size();
+    describeRecord(record, const_cast<CheckpointSection&>(section), size);  // saving only reads
     const std::uint32_t crc = crcOf(crcOf(small.data(), small.size()), section.bytes.data(), section.bytes.size());
     out.put(crc);
     emit(small.data(), small.size());
@@ -161,23 +157,21 @@ Checkpoint decodeCheckpoint(const std::vector<char>& bytes, const std::string& p
     in.skip(headerSize);
     if (in.get<std::uint32_t>() != crcOf(headerStart, headerSize))
       throw refuse("is corrupt: the checksum of its header does not match");
-    ByteReader head(headerStart, headerSize);
+    LoadArchive head(headerStart, headerSize);
     Checkpoint checkpoint;
-    checkpoint.pipeline = getString(head);
-    checkpoint.fingerprint = getString(head);
-    checkpoint.ranks = head.get<std::uint32_t>();
-    checkpoint.writtenAt = head.get<std::int64_t>();
-    const auto sections = head.get<std::uint32_t>();
+    std::uint32_t sections = 0;
+    describeHeader(head, checkpoint, sections);
     if (head.remaining() != 0) throw refuse("is corrupt: its header is longer than its fields");
 
     for (std::uint32_t i = 0; i != sections; ++i) {
       where = fmt::format("section {} of {}", i + 1, sections);
       const char* start = in.current();
       CheckpointSection section;
-      section.name = getString(in);
-      section.rank = in.get<std::uint32_t>();
+      std::uint64_t size = 0;
+      LoadArchive record(start, in.remaining());
+      describeRecord(record, section, size);
+      in.skip(in.remaining() - record.remaining());
       where = fmt::format("section '{}' of rank {}", section.name, section.rank);
-      const auto size = in.get<std::uint64_t>();
       std::uint32_t crc = crcOf(start, static_cast<std::size_t>(in.current() - start));
       const auto stored = in.get<std::uint32_t>();
       if (size > in.remaining()) throw std::runtime_error("truncated");

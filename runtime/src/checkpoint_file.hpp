@@ -10,11 +10,11 @@
 //   byte order      u32 0x01020304
 //   format          u32 kCheckpointFormat
 //   header size     u32 H
-//   header          H bytes: pipeline (u32 size + bytes), fingerprint (the
+//   header          H bytes: pipeline (u64 size + bytes), fingerprint (the
 //                   same), ranks u32, written-at i64 (Unix seconds), section
 //                   count u32
 //   header check    u32 CRC-32 of the header
-//   sections        per section: name (u32 size + bytes), rank u32, size u64,
+//   sections        per section: name (u64 size + bytes), rank u32, size u64,
 //                   CRC-32 u32 of everything before it in the section and of
 //                   the payload, then the payload
 //   end             8 bytes "JSCKEND\0", then the file's size u64
@@ -32,7 +32,8 @@
 
 namespace jobstream::detail {
 
-inline constexpr std::uint32_t kCheckpointFormat = 1;
+// 2: sections and strings as archive.hpp writes them (u64 counts).
+inline constexpr std::uint32_t kCheckpointFormat = 2;
 
 // Every refusal: the message says which file and what is wrong with it.
 // It starts with "jobstream: ".

@@ -333,7 +333,7 @@ RunResult Rank::run(std::unique_ptr<BatchBase> initialItems) {
       if (!plan || plan->size() != static_cast<std::size_t>(size_))
         throw std::logic_error("jobstream: resuming without a share for every rank");
       for (int r = 1; r != size_; ++r)
-        send(r, MessageKind::restore, encodeSections((*plan)[static_cast<std::size_t>(r)]));
+        send(r, MessageKind::restore, encode((*plan)[static_cast<std::size_t>(r)]));
       applyRestore((*plan)[0]);
       restoreAcksPending_ = static_cast<std::size_t>(size_ - 1);
     } else {

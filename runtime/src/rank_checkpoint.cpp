@@ -92,7 +92,7 @@ void Rank::beginPauseRound(std::uint32_t round) {
   pauseSums_ = PauseReply{round, 0, 0};
   pauseRepliesPending_ = children_.size();
   if (!children_.empty()) {
-    const std::vector<char> bytes = encodePause(round);
+    const std::vector<char> bytes = encode(PauseOrder{round});
     for (int child : children_) send(child, MessageKind::pause, bytes);
   }
 }
@@ -110,7 +110,7 @@ bool Rank::maybeAnswerPause() {
   reply.sent += taskMessagesSent_;
   reply.received += taskMessagesReceived_;
   if (rank_ != 0) {
-    send(parentOf(rank_), MessageKind::pauseReply, encodePauseReply(reply));
+    send(parentOf(rank_), MessageKind::pauseReply, encode(reply));
     return true;
   }
   if (reply.sent == reply.received) {
@@ -146,14 +146,14 @@ RankState Rank::liveState() {
 
 void Rank::takeSnapshot() {
   if (rank_ != 0 && pause_ != Pause::still) throw std::runtime_error("jobstream: checkpoint out of step (snapshot)");
-  for (int child : children_) send(child, MessageKind::snapshot, encodeSignal());
+  for (int child : children_) send(child, MessageKind::snapshot, encode(Signal{}));
   std::vector<CheckpointSection> sections =
       encodeRankState(pipeline_, static_cast<std::uint32_t>(rank_), liveState(), lastStateBytes_);
   pause_ = Pause::snapshotTaken;
   lastStateBytes_ = sections.empty() ? 0 : sections.front().bytes.size();
   if (rank_ != 0) {
-    send(0, MessageKind::snapshotTaken, encodeSignal());
-    send(0, MessageKind::snapshotData, encodeSections(sections));
+    send(0, MessageKind::snapshotTaken, encode(Signal{}));
+    send(0, MessageKind::snapshotData, encode(sections));
     return;
   }
   GlobalState global;
@@ -161,10 +161,7 @@ void Rank::takeSnapshot() {
     if (collectors_[i]) global.finished.emplace_back(i, borrow(collectors_[i].get()));
   global.wave = wave_;
   global.next = nextActions_;
-  {
-    ByteWriter out(global.tracker);
-    tracker_->save(out);
-  }
+  global.tracker = tracker_->save();
   for (CheckpointSection& section : encodeGlobalState(pipeline_, global)) sections.push_back(std::move(section));
   gathered_ = std::move(sections);
   takenPending_ = static_cast<std::size_t>(size_ - 1);
@@ -175,7 +172,7 @@ void Rank::takeSnapshot() {
 
 // Rank 0: every rank's state is encoded, so the run goes on.
 void Rank::snapshotTaken() {
-  for (int child : children_) send(child, MessageKind::resume, encodeSignal());
+  for (int child : children_) send(child, MessageKind::resume, encode(Signal{}));
   resumeWork();
   result_.checkpointPauses.push_back(secondsSince(pauseStartedAt_));
   nextCheckpointAt_ = Clock::now() + checkpointInterval();
@@ -291,8 +288,7 @@ void Rank::applyRestore(const std::vector<CheckpointSection>& sections) {
   GlobalState global = decodeGlobalState(pipeline_, sections);
   for (auto& [stage, batch] : global.finished)
     pipeline_.stages[stage].input->append(*collectors_[stage], *batch, 0, batch->size());
-  ByteReader in(global.tracker.data(), global.tracker.size());
-  tracker_->load(in);
+  tracker_->load(global.tracker);
   wave_ = global.wave;
   nextActions_ = std::move(global.next);
 }

@@ -57,7 +57,7 @@ bool Rank::sendOutbox() {
   for (std::size_t i = 0; i != outgoing.size(); ++i) {
     tasks.push_back(std::move(outgoing[i].task));
     if (i + 1 == outgoing.size() || outgoing[i + 1].dest != outgoing[i].dest) {
-      send(outgoing[i].dest, MessageKind::work, encodeTasks(pipeline_, tasks));
+      send(outgoing[i].dest, MessageKind::work, encode(tasks, pipeline_));
       ++taskMessagesSent_;
       tasks.clear();
     }
@@ -69,7 +69,7 @@ void Rank::handle(Message& message) {
   switch (static_cast<MessageKind>(message.tag)) {
     case MessageKind::work:
     case MessageKind::stolen: {
-      std::vector<Task> tasks = decodeTasks(pipeline_, message.bytes);
+      std::vector<Task> tasks = decode<std::vector<Task>>(message.bytes, pipeline_);
       for (const Task& task : tasks) {
         const StageDef& stage = pipeline_.stages[task.stage];
         const int required = requiredRank(stage, task.scope, size_);
@@ -88,21 +88,21 @@ void Rank::handle(Message& message) {
       break;
     }
     case MessageKind::stealRequest:
-      decodeSignal(message.bytes);
+      decode<Signal>(message.bytes);
       answerSteal(message.source);
       break;
     case MessageKind::stealRefused:
-      decodeSignal(message.bytes);
+      decode<Signal>(message.bytes);
       stealOutstanding_ = false;
       nextStealAt_ = Clock::now() + stealBackoff_;
       stealBackoff_ = std::min(stealBackoff_ * 2, kMaxStealBackoff);
       break;
     case MessageKind::waveRequest:
       if (rank_ == 0 || waveActive_) throw std::runtime_error("jobstream: termination wave out of step");
-      beginWave(decodeWaveRequest(pipeline_, message.bytes));
+      beginWave(decode<WaveRequest>(message.bytes, pipeline_));
       break;
     case MessageKind::waveReply: {
-      WaveReply reply = decodeWaveReply(pipeline_, request_.actions.fires, message.bytes);
+      WaveReply reply = decode<WaveReply>(message.bytes, pipeline_, request_.actions.fires);
       if (!waveActive_ || reply.wave != wave_ || waveRepliesPending_ == 0)
         throw std::runtime_error("jobstream: termination wave out of step");
       for (const auto& [key, counts] : reply.counts) {
@@ -124,25 +124,25 @@ void Rank::handle(Message& message) {
       break;
     }
     case MessageKind::stop:
-      decodeSignal(message.bytes);
+      decode<Signal>(message.bytes);
       beginStop();
       break;
     case MessageKind::stopAck:
-      decodeSignal(message.bytes);
+      decode<Signal>(message.bytes);
       if (stopAcksPending_ == 0) throw std::runtime_error("jobstream: unexpected stop acknowledgement");
       --stopAcksPending_;
       break;
     case MessageKind::exit:
-      decodeSignal(message.bytes);
-      for (int child : children_) send(child, MessageKind::exit, encodeSignal());
+      decode<Signal>(message.bytes);
+      for (int child : children_) send(child, MessageKind::exit, encode(Signal{}));
       exit_ = true;
       break;
     case MessageKind::pause:
       if (rank_ == 0) throw std::runtime_error("jobstream: checkpoint out of step (rank 0 asked to pause)");
-      beginPauseRound(decodePause(message.bytes));
+      beginPauseRound(decode<PauseOrder>(message.bytes).round);
       break;
     case MessageKind::pauseReply: {
-      const PauseReply reply = decodePauseReply(message.bytes);
+      const PauseReply reply = decode<PauseReply>(message.bytes);
       if (reply.round != pauseRound_ || pauseRepliesPending_ == 0)
         throw std::runtime_error("jobstream: checkpoint out of step (pause reply)");
       pauseSums_.sent += reply.sent;
@@ -151,33 +151,33 @@ void Rank::handle(Message& message) {
       break;
     }
     case MessageKind::snapshot:
-      decodeSignal(message.bytes);
+      decode<Signal>(message.bytes);
       if (rank_ == 0) throw std::runtime_error("jobstream: checkpoint out of step (rank 0 asked for a snapshot)");
       takeSnapshot();
       break;
     case MessageKind::snapshotTaken:
-      decodeSignal(message.bytes);
+      decode<Signal>(message.bytes);
       if (rank_ != 0 || pause_ != Pause::snapshotTaken || takenPending_ == 0)
         throw std::runtime_error("jobstream: checkpoint out of step (snapshot taken)");
       if (--takenPending_ == 0) snapshotTaken();
       break;
     case MessageKind::snapshotData:
-      gathered(decodeSections(message.bytes));
+      gathered(decode<std::vector<CheckpointSection>>(message.bytes));
       break;
     case MessageKind::resume:
-      decodeSignal(message.bytes);
-      for (int child : children_) send(child, MessageKind::resume, encodeSignal());
+      decode<Signal>(message.bytes);
+      for (int child : children_) send(child, MessageKind::resume, encode(Signal{}));
       resumeWork();
       break;
     case MessageKind::restore:
       if (!awaitingRestore_) throw std::runtime_error("jobstream: received a share of a checkpoint twice");
-      applyRestore(decodeSections(message.bytes));
+      applyRestore(decode<std::vector<CheckpointSection>>(message.bytes));
       awaitingRestore_ = false;
       startWorkers();
-      send(0, MessageKind::restored, encodeSignal());
+      send(0, MessageKind::restored, encode(Signal{}));
       break;
     case MessageKind::restored:
-      decodeSignal(message.bytes);
+      decode<Signal>(message.bytes);
       if (rank_ != 0 || restoreAcksPending_ == 0) throw std::runtime_error("jobstream: unexpected restore acknowledgement");
       if (--restoreAcksPending_ == 0) wavesAllowed_ = true;
       break;
@@ -194,7 +194,7 @@ void Rank::maybeSteal() {
   if (queue_.queuedChunks(sizer_) >= 2 * static_cast<std::size_t>(threads_)) return;
   int victim = static_cast<int>(random_() % static_cast<std::uint64_t>(size_ - 1));
   if (victim >= rank_) ++victim;
-  send(victim, MessageKind::stealRequest, encodeSignal());
+  send(victim, MessageKind::stealRequest, encode(Signal{}));
   stealOutstanding_ = true;
 }
 
@@ -210,12 +210,14 @@ void Rank::answerSteal(int thief) {
     if (give != 0) given = queue_.giveAway(give);
   }
   if (given.empty()) {
-    send(thief, MessageKind::stealRefused, encodeSignal());
+    send(thief, MessageKind::stealRefused, encode(Signal{}));
     return;
   }
   std::size_t items = 0;
   for (const Task& task : given) items += task.size();
-  std::vector<char> bytes = encodeTasks(pipeline_, given, static_cast<std::size_t>(bytesPerItem_ * static_cast<double>(items)) + 64);
+  std::vector<char> bytes;
+  bytes.reserve(static_cast<std::size_t>(bytesPerItem_ * static_cast<double>(items)) + 64);
+  encodeInto(bytes, given, pipeline_);
   bytesPerItem_ = std::max(1.0, static_cast<double>(bytes.size()) / static_cast<double>(items));
   send(thief, MessageKind::stolen, std::move(bytes));
   ++taskMessagesSent_;
@@ -251,7 +253,7 @@ void Rank::beginWave(WaveRequest request) {
     sums_.fires.push_back(FireResult{false, pipeline_.stages[fire.reduce].store->make()});
   counters_.retire(request_.actions.retires);
   if (!children_.empty()) {
-    const std::vector<char> bytes = encodeWaveRequest(request_);
+    const std::vector<char> bytes = encode(request_, pipeline_);
     for (int child : children_) send(child, MessageKind::waveRequest, bytes);
   }
   for (const std::uint64_t id : request_.actions.recalls)
@@ -322,7 +324,7 @@ void Rank::finishWave() {
   }
   counters_.addTo(sums_.counts);
   if (rank_ != 0) {
-    send(parentOf(rank_), MessageKind::waveReply, encodeWaveReply(pipeline_, request_.actions.fires, sums_));
+    send(parentOf(rank_), MessageKind::waveReply, encode(sums_, pipeline_, request_.actions.fires));
     waveActive_ = false;
     return;
   }
@@ -386,17 +388,17 @@ void Rank::beginStop() {
   if (stopping_) throw std::runtime_error("jobstream: stopped twice");
   stopping_ = true;
   stopAcksPending_ = children_.size();
-  for (int child : children_) send(child, MessageKind::stop, encodeSignal());
+  for (int child : children_) send(child, MessageKind::stop, encode(Signal{}));
 }
 
 void Rank::maybeAcknowledgeStop() {
   if (!stopping_ || stopAcknowledged_ || stopAcksPending_ != 0 || stealOutstanding_) return;
   stopAcknowledged_ = true;
   if (rank_ == 0) {
-    for (int child : children_) send(child, MessageKind::exit, encodeSignal());
+    for (int child : children_) send(child, MessageKind::exit, encode(Signal{}));
     exit_ = true;
   } else {
-    send(parentOf(rank_), MessageKind::stopAck, encodeSignal());
+    send(parentOf(rank_), MessageKind::stopAck, encode(Signal{}));
   }
 }
 

@@ -4,6 +4,8 @@
 #include <map>
 #include <stdexcept>
 
+#include "archive.hpp"
+
 namespace jobstream::detail {
 
 ScopeTracker::ScopeTracker(const PipelineDef& pipeline) {
@@ -140,74 +142,33 @@ void ScopeTracker::judge(std::uint64_t id, Scope& scope, std::uint64_t wave,
   ++pending_;
 }
 
-void ScopeTracker::save(ByteWriter& out) const {
-  if (done_) throw std::logic_error("jobstream: a checkpoint of a run that is over");
-  out.put(static_cast<std::uint64_t>(pending_));
-  out.put(static_cast<std::uint64_t>(retires_.size()));
-  for (const Retire& retire : retires_) {
-    out.put(retire.scope);
-    out.put(retire.gen);
-    out.put(retire.upTo);
-  }
-  out.put(static_cast<std::uint64_t>(scopes_.size()));
-  for (const auto& [id, scope] : scopes_) {
-    out.put(id);
-    out.put(static_cast<std::uint32_t>(scope.owner));
-    out.put(static_cast<std::uint8_t>((scope.ended ? 1 : 0) | (scope.pending ? 2 : 0)));
-    out.put(scope.validFrom);
-    out.put(static_cast<std::uint64_t>(scope.fired.size()));
-    for (const auto& [gen, regions] : scope.fired) {
-      out.put(gen);
-      out.put(regions);
-    }
-  }
-  out.put(static_cast<std::uint64_t>(lastFinished_.size()));
-  for (const auto& [key, finished] : lastFinished_) {
-    putScopeKey(out, key);
-    out.put(finished);
-  }
+template <class Archive>
+void ScopeTracker::describe(Archive& ar) {
+  ar(retires_, scopes_, lastFinished_);
 }
 
-void ScopeTracker::load(ByteReader& in) {
-  const auto count = [&](std::size_t minBytesEach) {
-    const auto n = in.get<std::uint64_t>();
-    if (n > in.remaining() / minBytesEach) throw std::runtime_error("jobstream: corrupt scope tracker state");
-    return n;
-  };
-  scopes_.clear();
-  lastFinished_.clear();
-  retires_.clear();
-  const auto pending = in.get<std::uint64_t>();
-  for (auto n = count(16); n != 0; --n) {
-    Retire retire;
-    retire.scope = in.get<std::uint64_t>();
-    retire.gen = in.get<std::uint32_t>();
-    retire.upTo = in.get<std::uint32_t>();
-    retires_.push_back(retire);
+std::vector<char> ScopeTracker::save() const {
+  if (done_) throw std::logic_error("jobstream: a checkpoint of a run that is over");
+  std::vector<char> bytes;
+  SaveArchive ar(bytes);
+  const_cast<ScopeTracker*>(this)->describe(ar);  // saving only reads
+  return bytes;
+}
+
+void ScopeTracker::load(const std::vector<char>& bytes) {
+  try {
+    LoadArchive ar(bytes);
+    describe(ar);
+    ar.end();
+    if (!scopes_.contains(0)) throw std::runtime_error("no top level");
+  } catch (const std::exception& e) {
+    throw std::runtime_error(std::string("jobstream: corrupt scope tracker state: ") + e.what());
   }
-  std::uint64_t pendingScopes = 0;
-  for (auto n = count(29); n != 0; --n) {
-    const auto id = in.get<std::uint64_t>();
-    Scope& scope = scopes_[id];
-    scope.owner = in.get<std::uint32_t>();
+  pending_ = 0;
+  for (const auto& [id, scope] : scopes_) {
     reducesOf(scope.owner);  // throws for a stage that is not a frame
-    const auto flags = in.get<std::uint8_t>();
-    scope.ended = (flags & 1) != 0;
-    scope.pending = (flags & 2) != 0;
-    pendingScopes += scope.pending ? 1 : 0;
-    scope.validFrom = in.get<std::uint64_t>();
-    for (auto f = count(8); f != 0; --f) {
-      const auto gen = in.get<std::uint32_t>();
-      scope.fired[gen] = in.get<std::uint32_t>();
-    }
+    pending_ += scope.pending ? 1 : 0;
   }
-  for (auto n = count(24); n != 0; --n) {
-    const ScopeKey key = getScopeKey(in);
-    lastFinished_[key] = in.get<std::uint64_t>();
-  }
-  if (!scopes_.contains(0)) throw std::runtime_error("jobstream: corrupt scope tracker state (no top level)");
-  if (pending != pendingScopes) throw std::runtime_error("jobstream: corrupt scope tracker state (pending actions)");
-  pending_ = static_cast<std::size_t>(pending);
   done_ = false;
 }
 

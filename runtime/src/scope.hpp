@@ -32,19 +32,10 @@ struct ScopeKey {
   bool operator==(const ScopeKey&) const = default;
 };
 
-// A key as messages and checkpoints hold it: scope u64, gen u32, region u32.
-inline void putScopeKey(ByteWriter& out, const ScopeKey& key) {
-  out.put(key.scope);
-  out.put(key.gen);
-  out.put(key.region);
-}
-
-inline ScopeKey getScopeKey(ByteReader& in) {
-  ScopeKey key;
-  key.scope = in.get<std::uint64_t>();
-  key.gen = in.get<std::uint32_t>();
-  key.region = in.get<std::uint32_t>();
-  return key;
+// How messages and checkpoints hold a key (archive.hpp).
+template <class Archive>
+void describe(Archive& ar, ScopeKey& key) {
+  ar(key.scope, key.gen, key.region);
 }
 
 struct ScopeKeyHash {
@@ -95,6 +86,11 @@ struct Counts {
   std::uint64_t finished = 0;
 };
 
+template <class Archive>
+void describe(Archive& ar, Counts& counts) {
+  ar(counts.created, counts.finished);
+}
+
 using CountsMap = std::unordered_map<ScopeKey, Counts, ScopeKeyHash>;
 
 // Keys no item of which exists anywhere any more, which ranks may forget:
@@ -105,6 +101,11 @@ struct Retire {
   std::uint32_t gen = 0;
   std::uint32_t upTo = 0;
 };
+
+template <class Archive>
+void describe(Archive& ar, Retire& retire) {
+  ar(retire.scope, retire.gen, retire.upTo);
+}
 
 // A rank's counters per key. Both only grow while a key lives; a key is
 // dropped only once rank 0 has retired it (no item of it exists anywhere).
@@ -169,6 +170,11 @@ struct FireOrder {
   StageIndex reduce{};  // the reduce that closes it
 };
 
+template <class Archive>
+void describe(Archive& ar, FireOrder& fire) {
+  ar(fire.key, fire.reduce);
+}
+
 struct Actions {
   std::vector<FireOrder> fires;
   std::vector<std::uint64_t> recalls;  // quiet frame instances: call the frame function again
@@ -214,8 +220,8 @@ class ScopeTracker {
   // has asked for and not yet heard of (they travel with the next wave, and
   // are checkpointed with it). load() replaces the state with what save()
   // wrote and throws std::runtime_error on bytes it cannot have written.
-  void save(ByteWriter& out) const;
-  void load(ByteReader& in);
+  std::vector<char> save() const;
+  void load(const std::vector<char>& bytes);
 
  private:
   struct Scope {
@@ -224,7 +230,15 @@ class ScopeTracker {
     bool pending = false;
     bool ended = false;
     std::uint64_t validFrom = 0;
+
+    template <class Archive>
+    friend void describe(Archive& ar, Scope& scope) {
+      ar(scope.owner, scope.fired, scope.pending, scope.ended, scope.validFrom);
+    }
   };
+  // What save() writes (archive.hpp); pending_ is the scopes marked pending.
+  template <class Archive>
+  void describe(Archive& ar);
   // Region r of a scope owned by `owner` is closed by reducesOf(owner)[r].
   const std::vector<StageIndex>& reducesOf(StageIndex owner) const;
   void judge(std::uint64_t id, Scope& scope, std::uint64_t wave,

@@ -15,214 +15,132 @@ namespace jobstream::detail {
 
 namespace {
 
-// A count, checked against what is left so that a bad one cannot make a
-// huge allocation.
-std::uint64_t getCount(ByteReader& in, std::size_t minBytesEach) {
-  const auto count = in.get<std::uint64_t>();
-  if (count > in.remaining() / minBytesEach) throw std::runtime_error("a count larger than its bytes");
-  return count;
-}
-
-void expectEnd(const ByteReader& in, std::string_view section) {
-  if (in.remaining() != 0) throw std::runtime_error(fmt::format("bytes left over after section '{}'", section));
-}
-
-std::shared_ptr<BatchBase> loadBatch(const ItemType& type, ByteReader& in) {
-  std::unique_ptr<BatchBase> batch = type.make();
-  type.load(in, *batch);
-  return batch;
-}
-
 const StageDef& stageAt(const PipelineDef& pipeline, StageIndex index, StageKind kind, std::string_view what) {
   if (index >= pipeline.stages.size() || pipeline.stages[index].kind != kind)
     throw std::runtime_error(fmt::format("{} names stage {}, which is not one", what, index));
   return pipeline.stages[index];
 }
 
-
-const CheckpointSection* findSection(const std::vector<CheckpointSection>& sections, std::string_view name,
-                                     std::uint32_t rank) {
-  for (const CheckpointSection& section : sections)
-    if (section.name == name && section.rank == rank) return &section;
-  return nullptr;
+template <class Archive>
+void describe(Archive& ar, SavedStores& entry, const PipelineDef& pipeline) {
+  ar(entry.key, entry.reduce);
+  const StageDef& reduce = stageAt(pipeline, entry.reduce, StageKind::reduce, "a reduction store");
+  if (reduce.region != entry.key.region || reduce.owner != instance_id::ownerOf(entry.key.scope))
+    throw std::runtime_error("a reduction store under the key of another reduce");
+  ar.batch(*reduce.store, entry.stores);
+  if (Archive::loading && entry.stores->size() == 0) throw std::runtime_error("an empty reduction store entry");
 }
 
-const CheckpointSection& needSection(const std::vector<CheckpointSection>& sections, std::string_view name,
-                                     std::uint32_t rank) {
-  const CheckpointSection* section = findSection(sections, name, rank);
-  if (!section) throw std::runtime_error(fmt::format("no section '{}' for rank {}", name, rank));
-  return *section;
+template <class Archive>
+void describe(Archive& ar, SavedInstance& instance, const PipelineDef& pipeline) {
+  ar(instance.id, instance.frame);
+  const StageDef& frame = stageAt(pipeline, instance.frame, StageKind::frame, "a frame instance");
+  if (instance.id == 0 || instance_id::frame(instance.id) != instance.frame)
+    throw std::runtime_error("a frame instance whose id names another frame");
+  ar(instance.parent, instance.maxGen);
+  ar.batch(*frame.store, instance.store);
+  ar.batch(*frame.input, instance.first);
+  if (Archive::loading && (instance.store->size() != 1 || instance.first->size() != 1))
+    throw std::runtime_error("a frame instance without its store or its first item");
+}
+
+// The sections of a rank's state, in order: `section(name, sizeHint, body)`
+// for each, where body(ar) saves or loads its fields. `sizeHint` is for the
+// tasks, which hold most of the bytes.
+template <class Section>
+void rankSections(RankState& state, const PipelineDef& pipeline, std::size_t sizeHint, Section&& section) {
+  section("tasks", sizeHint, [&](auto& ar) { describe(ar, state.tasks, pipeline); });
+  section("stores", 0, [&](auto& ar) {
+    ar.sequence(state.stores, [&](SavedStores& entry) { describe(ar, entry, pipeline); });
+  });
+  section("instances", 0, [&](auto& ar) {
+    ar(state.nextInstance);
+    ar.sequence(state.instances, [&](SavedInstance& instance) { describe(ar, instance, pipeline); });
+  });
+  section("counters", 0, [&](auto& ar) { ar(state.counters); });
+}
+
+// Rank 0's global sections, likewise.
+template <class Section>
+void globalSections(GlobalState& state, const PipelineDef& pipeline, Section&& section) {
+  section("finish", 0, [&](auto& ar) {
+    ar.sequence(state.finished, [&](std::pair<StageIndex, std::shared_ptr<BatchBase>>& entry) {
+      ar(entry.first);
+      ar.batch(*stageAt(pipeline, entry.first, StageKind::finish, "collected items").input, entry.second);
+    });
+  });
+  section("tracker", 0, [&](auto& ar) {
+    ar(state.wave);
+    describe(ar, state.next, pipeline);
+    ar(state.tracker);
+  });
+}
+
+// Adds each section to `sections`, under `rank`.
+auto saveSections(std::vector<CheckpointSection>& sections, std::uint32_t rank) {
+  return [&sections, rank](std::string_view name, std::size_t sizeHint, auto&& body) {
+    CheckpointSection section{std::string(name), rank, {}};
+    section.bytes.reserve(sizeHint);
+    SaveArchive ar(section.bytes);
+    body(ar);
+    sections.push_back(std::move(section));
+  };
+}
+
+// Reads each section of `rank` from `sections`; a wrong one is refused
+// naming it.
+auto loadSections(const std::vector<CheckpointSection>& sections, std::uint32_t rank) {
+  return [&sections, rank](std::string_view name, std::size_t, auto&& body) {
+    const auto found = std::find_if(sections.begin(), sections.end(), [&](const CheckpointSection& section) {
+      return section.name == name && section.rank == rank;
+    });
+    if (found == sections.end()) throw std::runtime_error(fmt::format("no section '{}' for rank {}", name, rank));
+    try {
+      LoadArchive ar(found->bytes);
+      body(ar);
+      ar.end();
+    } catch (const std::exception& e) {
+      throw std::runtime_error(fmt::format("section '{}' of rank {}: {}", name, rank, withoutPrefix(e.what())));
+    }
+  };
 }
 
 }  // namespace
 
 std::vector<CheckpointSection> encodeRankState(const PipelineDef& pipeline, std::uint32_t rank,
                                                const RankState& state, std::size_t sizeHint) {
-  std::vector<CheckpointSection> sections;
   std::size_t taskHint = 64;
   for (const Task& task : state.tasks) taskHint += task.size() * 8;
-  taskHint = std::max(taskHint, sizeHint);
-  sections.push_back({"tasks", rank, encodeTasks(pipeline, state.tasks, taskHint)});
-
-  CheckpointSection stores{"stores", rank, {}};
-  {
-    ByteWriter out(stores.bytes);
-    out.put(static_cast<std::uint64_t>(state.stores.size()));
-    for (const SavedStores& entry : state.stores) {
-      putScopeKey(out, entry.key);
-      out.put(static_cast<std::uint32_t>(entry.reduce));
-      pipeline.stages[entry.reduce].store->save(*entry.stores, 0, entry.stores->size(), out);
-    }
-  }
-  sections.push_back(std::move(stores));
-
-  CheckpointSection instances{"instances", rank, {}};
-  {
-    ByteWriter out(instances.bytes);
-    out.put(state.nextInstance);
-    out.put(static_cast<std::uint64_t>(state.instances.size()));
-    for (const SavedInstance& instance : state.instances) {
-      const StageDef& frame = pipeline.stages[instance.frame];
-      out.put(instance.id);
-      out.put(static_cast<std::uint32_t>(instance.frame));
-      putScopeKey(out, instance.parent);
-      out.put(instance.maxGen);
-      frame.store->save(*instance.store, 0, 1, out);
-      frame.input->save(*instance.first, 0, 1, out);
-    }
-  }
-  sections.push_back(std::move(instances));
-
-  CheckpointSection counters{"counters", rank, {}};
-  {
-    ByteWriter out(counters.bytes);
-    out.put(static_cast<std::uint64_t>(state.counters.size()));
-    for (const auto& [key, counts] : state.counters) {
-      putScopeKey(out, key);
-      out.put(counts.created);
-      out.put(counts.finished);
-    }
-  }
-  sections.push_back(std::move(counters));
+  std::vector<CheckpointSection> sections;
+  rankSections(const_cast<RankState&>(state), pipeline, std::max(taskHint, sizeHint),  // saving only reads
+               saveSections(sections, rank));
   return sections;
 }
 
 std::vector<CheckpointSection> encodeGlobalState(const PipelineDef& pipeline, const GlobalState& state) {
   std::vector<CheckpointSection> sections;
-  CheckpointSection finished{"finish", 0, {}};
-  {
-    ByteWriter out(finished.bytes);
-    out.put(static_cast<std::uint64_t>(state.finished.size()));
-    for (const auto& [stage, batch] : state.finished) {
-      out.put(static_cast<std::uint32_t>(stage));
-      pipeline.stages[stage].input->save(*batch, 0, batch->size(), out);
-    }
-  }
-  sections.push_back(std::move(finished));
-  CheckpointSection tracker{"tracker", 0, {}};
-  {
-    ByteWriter out(tracker.bytes);
-    out.put(state.wave);
-    const std::vector<char> next = encodeWaveRequest(WaveRequest{state.wave + 1, state.next});
-    out.put(static_cast<std::uint64_t>(next.size()));
-    out.write(next.data(), next.size());
-    out.write(state.tracker.data(), state.tracker.size());
-  }
-  sections.push_back(std::move(tracker));
+  globalSections(const_cast<GlobalState&>(state), pipeline, saveSections(sections, 0));  // saving only reads
   return sections;
 }
 
 RankState decodeRankState(const PipelineDef& pipeline, std::uint32_t rank,
                           const std::vector<CheckpointSection>& sections) {
   RankState state;
-  state.tasks = decodeTasks(pipeline, needSection(sections, "tasks", rank).bytes);
+  rankSections(state, pipeline, 0, loadSections(sections, rank));
   for (const Task& task : state.tasks) {
     const StageKind kind = pipeline.stages[task.stage].kind;
     if (kind == StageKind::emit) throw std::runtime_error("queued items for an emit stage");
     if (pipeline.stages[task.stage].owner != instance_id::ownerOf(task.scope))
       throw std::runtime_error("queued items in a scope their stage is not in");
   }
-
-  {
-    const std::vector<char>& bytes = needSection(sections, "stores", rank).bytes;
-    ByteReader in(bytes.data(), bytes.size());
-    for (auto n = getCount(in, 36); n != 0; --n) {
-      SavedStores entry;
-      entry.key = getScopeKey(in);
-      entry.reduce = in.get<std::uint32_t>();
-      const StageDef& reduce = stageAt(pipeline, entry.reduce, StageKind::reduce, "a reduction store");
-      if (reduce.region != entry.key.region || reduce.owner != instance_id::ownerOf(entry.key.scope))
-        throw std::runtime_error("a reduction store under the key of another reduce");
-      entry.stores = loadBatch(*reduce.store, in);
-      if (entry.stores->size() == 0) throw std::runtime_error("an empty reduction store entry");
-      state.stores.push_back(std::move(entry));
-    }
-    expectEnd(in, "stores");
-  }
-
-  {
-    const std::vector<char>& bytes = needSection(sections, "instances", rank).bytes;
-    ByteReader in(bytes.data(), bytes.size());
-    state.nextInstance = in.get<std::uint64_t>();
-    for (auto n = getCount(in, 60); n != 0; --n) {
-      SavedInstance instance;
-      instance.id = in.get<std::uint64_t>();
-      instance.frame = in.get<std::uint32_t>();
-      const StageDef& frame = stageAt(pipeline, instance.frame, StageKind::frame, "a frame instance");
-      if (instance.id == 0 || instance_id::frame(instance.id) != instance.frame)
-        throw std::runtime_error("a frame instance whose id names another frame");
-      instance.parent = getScopeKey(in);
-      instance.maxGen = in.get<std::uint32_t>();
-      instance.store = loadBatch(*frame.store, in);
-      instance.first = loadBatch(*frame.input, in);
-      if (instance.store->size() != 1 || instance.first->size() != 1)
-        throw std::runtime_error("a frame instance without its store or its first item");
-      state.instances.push_back(std::move(instance));
-    }
-    expectEnd(in, "instances");
-  }
-
-  {
-    const std::vector<char>& bytes = needSection(sections, "counters", rank).bytes;
-    ByteReader in(bytes.data(), bytes.size());
-    for (auto n = getCount(in, 32); n != 0; --n) {
-      const ScopeKey key = getScopeKey(in);
-      Counts& counts = state.counters[key];
-      counts.created += in.get<std::uint64_t>();
-      counts.finished += in.get<std::uint64_t>();  // may exceed created: items move between ranks
-    }
-    expectEnd(in, "counters");
-  }
   return state;
 }
 
 GlobalState decodeGlobalState(const PipelineDef& pipeline, const std::vector<CheckpointSection>& sections) {
   GlobalState state;
-  {
-    const std::vector<char>& bytes = needSection(sections, "finish", 0).bytes;
-    ByteReader in(bytes.data(), bytes.size());
-    for (auto n = getCount(in, 20); n != 0; --n) {
-      const auto stage = in.get<std::uint32_t>();
-      const StageDef& finish = stageAt(pipeline, stage, StageKind::finish, "collected items");
-      state.finished.emplace_back(stage, loadBatch(*finish.input, in));
-    }
-    expectEnd(in, "finish");
-  }
-  {
-    const std::vector<char>& bytes = needSection(sections, "tracker", 0).bytes;
-    ByteReader in(bytes.data(), bytes.size());
-    state.wave = in.get<std::uint64_t>();
-    const auto nextSize = in.get<std::uint64_t>();
-    if (nextSize > in.remaining()) throw std::runtime_error("a truncated tracker section");
-    state.next = decodeWaveRequest(pipeline, std::vector<char>(in.current(), in.current() + nextSize)).actions;
-    in.skip(nextSize);
-    state.tracker.assign(in.current(), in.current() + in.remaining());
-    // Checked now, so that a bad one is refused before anything runs.
-    ScopeTracker check(pipeline);
-    ByteReader trackerIn(state.tracker.data(), state.tracker.size());
-    check.load(trackerIn);
-    expectEnd(trackerIn, "tracker");
-  }
+  globalSections(state, pipeline, loadSections(sections, 0));
+  // Checked now, so that a bad one is refused before anything runs.
+  ScopeTracker(pipeline).load(state.tracker);
   return state;
 }
 

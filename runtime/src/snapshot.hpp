@@ -3,23 +3,19 @@
 // flight, as named sections, and how that state is spread over the ranks of
 // the run that resumes it, however many there are.
 //
-// Sections of rank r (the writer's rank number):
+// Sections of rank r (the writer's rank number), each laid out by one
+// describe function in snapshot.cpp (archive.hpp):
 //   tasks      queued work, as a work message holds it (wire.hpp)
-//   stores     partial reduction stores: u64 count; per entry the key
-//              (scope u64, gen u32, region u32), the reduce u32 and a batch
-//              of one or more stores (ItemType::save)
-//   instances  frame instances homed on r: u64 next instance counter, u64
-//              count; per instance id u64, frame u32, parent key, newest
-//              generation u32, then its store and its first item as
-//              batches of one
-//   counters   created and finished items per key: u64 count; per key
-//              scope u64, gen u32, region u32, created u64, finished u64
+//   stores     partial reduction stores: per entry its key, its reduce and a
+//              batch of one or more stores
+//   instances  frame instances homed on r: the next instance counter; per
+//              instance its id, frame, parent key, newest generation, store
+//              and first item
+//   counters   created and finished items per key
 // and of rank 0 only:
-//   finish     what reached each finish stage: u64 count; per stage its
-//              index u32 and a batch of its input
-//   tracker    the termination wave number u64, the actions for the next
-//              wave (u64 size, then a wave request as wire.hpp has it) and
-//              ScopeTracker::save
+//   finish     what reached each finish stage: per stage a batch of its input
+//   tracker    the termination wave number, the actions for the next wave
+//              and ScopeTracker::save
 //
 // Only sums of counters matter to termination, and any rank may hold any
 // partial store (a fire merges them all), so resuming on N ranks puts every

@@ -1,33 +1,21 @@
 // What ranks say to each other. The transport tag is the message kind; the
-// bytes start with a magic byte and a format version, so a stray or
-// mismatched message is refused instead of misread.
+// bytes are a magic byte, the wire version and the message's fields as its
+// describe function below lists them (archive.hpp says how each travels), so
+// a stray or mismatched message is refused instead of misread.
 //
-// work / stolen:  magic u8, version u8, task count u32, then per task
-//                 stage u32, scope u64, gen u32 and the items as ItemType::save
-//                 writes them (u64 count, u64 bytes, payload: raw bytes for
-//                 trivially copyable items, cereal binary otherwise).
-// wave request:   magic, version, wave u64, then rank 0's actions: fires
-//                 (u32 count; per fire scope u64, gen u32, region u32,
-//                 reduce u32), recalls (u32 count; scope u64 each) and
-//                 retirements (u32 count; scope u64, gen u32, upTo u32).
-// wave reply:     magic, version, wave u64, counts (u32 count; per key scope
-//                 u64, gen u32, region u32, created u64, finished u64), per
-//                 fire of the request recurred u8 and the merged store as
-//                 ItemType::save writes a batch of 0 or 1 stores, recall
-//                 results (u32 count; scope u64, ended u8).
-// pause:          magic, version, round u32.
-// pause reply:    magic, version, round u32, work and stolen messages sent
-//                 u64 and received u64 by the subtree.
-// snapshot data,
-// restore:        magic, version, u64 section count, per section name (u32
-//                 size + bytes), rank u32, size u64 and the bytes
-//                 (snapshot.hpp says what they hold).
-// other kinds:    magic, version.
+//   kind                          message
+//   work, stolen                  std::vector<Task>
+//   waveRequest / waveReply       WaveRequest / WaveReply
+//   pause / pauseReply            PauseOrder / PauseReply
+//   snapshotData, restore         std::vector<CheckpointSection>
+//   the others                    Signal
 #pragma once
 
 #include <cstdint>
+#include <string_view>
 #include <vector>
 
+#include "archive.hpp"
 #include "checkpoint_file.hpp"
 #include "jobstream/detail/stage.hpp"
 #include "scope.hpp"
@@ -36,33 +24,66 @@
 namespace jobstream::detail {
 
 enum class MessageKind : int {
-  work = 1,          // items bound for a stage on the receiver (rank-0 stages)
-  stolen = 2,        // items given in answer to a steal request
+  work = 1,    // items bound for a stage on the receiver (rank-0 stages)
+  stolen = 2,  // items given in answer to a steal request
   stealRequest = 3,
   stealRefused = 4,
-  waveRequest = 5,   // termination wave, down the tree
-  waveReply = 6,     // its sums, up the tree
-  stop = 7,          // the run is over: down the tree
-  stopAck = 8,       // subtree has quiesced its own requests: up the tree
-  exit = 9,          // everyone acknowledged: leave, down the tree
+  waveRequest = 5,  // termination wave, down the tree
+  waveReply = 6,    // its sums, up the tree
+  stop = 7,         // the run is over: down the tree
+  stopAck = 8,      // subtree has quiesced its own requests: up the tree
+  exit = 9,         // everyone acknowledged: leave, down the tree
   // Checkpoints (rank_checkpoint.cpp).
-  pause = 10,         // stop running work; a new round of counting: down the tree
-  pauseReply = 11,    // subtree is still and these are its message counts: up
-  snapshot = 12,      // nothing is in flight: describe your state, down the tree
-  snapshotData = 13,  // a rank's state, to rank 0
-  resume = 14,        // the checkpoint is taken: go on, down the tree
-  restore = 15,       // a resumed run: a rank's share of the checkpoint, from rank 0
-  restored = 16,      // that share is in place, to rank 0
-  snapshotTaken = 17, // a rank's state is encoded (the bytes follow as snapshotData), to rank 0
+  pause = 10,          // stop running work; a new round of counting: down the tree
+  pauseReply = 11,     // subtree is still and these are its message counts: up
+  snapshot = 12,       // nothing is in flight: describe your state, down the tree
+  snapshotData = 13,   // a rank's state, to rank 0
+  resume = 14,         // the checkpoint is taken: go on, down the tree
+  restore = 15,        // a resumed run: a rank's share of the checkpoint, from rank 0
+  restored = 16,       // that share is in place, to rank 0
+  snapshotTaken = 17,  // a rank's state is encoded (the bytes follow as snapshotData), to rank 0
 };
 
 inline constexpr std::uint8_t kWireMagic = 0xB5;
-inline constexpr std::uint8_t kWireVersion = 3;
+inline constexpr std::uint8_t kWireVersion = 4;
+
+// The stage types a message's stage numbers must name; each throws
+// std::runtime_error for a number that names no such stage.
+const ItemType& inputTypeOf(const PipelineDef& pipeline, StageIndex stage);
+const ItemType& storeTypeOf(const PipelineDef& pipeline, StageIndex reduce);
+
+// Queued items: their stage, scope and generation, and the range of their
+// batch as the stage's input type saves it (a checkpoint's tasks section too).
+template <class Archive>
+void describe(Archive& ar, Task& task, const PipelineDef& pipeline) {
+  ar(task.stage, task.scope, task.gen);
+  ar.batch(inputTypeOf(pipeline, task.stage), task.batch, task.begin, task.end);
+}
+
+template <class Archive>
+void describe(Archive& ar, std::vector<Task>& tasks, const PipelineDef& pipeline) {
+  ar.sequence(tasks, [&](Task& task) { describe(ar, task, pipeline); });
+}
+
+// Rank 0's actions; every fire must name a reduce.
+template <class Archive>
+void describe(Archive& ar, Actions& actions, const PipelineDef& pipeline) {
+  ar(actions.fires, actions.recalls, actions.retires);
+  if constexpr (Archive::loading)
+    for (const FireOrder& fire : actions.fires) storeTypeOf(pipeline, fire.reduce);
+}
 
 struct WaveRequest {
+  static constexpr std::string_view kName = "wave request";
   std::uint64_t wave = 0;
   Actions actions;
 };
+
+template <class Archive>
+void describe(Archive& ar, WaveRequest& request, const PipelineDef& pipeline) {
+  ar(request.wave);
+  describe(ar, request.actions, pipeline);
+}
 
 struct FireResult {
   bool recurred = false;              // merging returned work into the region
@@ -70,41 +91,122 @@ struct FireResult {
 };
 
 struct WaveReply {
+  static constexpr std::string_view kName = "wave reply";
   std::uint64_t wave = 0;
   CountsMap counts;
-  std::vector<FireResult> fires;  // one per fire of the request, in its order
+  std::vector<FireResult> fires;                        // one per fire of the request, in its order
   std::vector<std::pair<std::uint64_t, bool>> recalls;  // instance, ended
 };
 
-// `sizeHint`: the expected size, reserved up front so a large message is
-// written without regrowing its buffer.
-std::vector<char> encodeTasks(const PipelineDef& pipeline, const std::vector<Task>& tasks,
-                              std::size_t sizeHint = 0);
-std::vector<Task> decodeTasks(const PipelineDef& pipeline, const std::vector<char>& bytes);
-
-std::vector<char> encodeWaveRequest(const WaveRequest& request);
-WaveRequest decodeWaveRequest(const PipelineDef& pipeline, const std::vector<char>& bytes);
 // `fires`: the request the reply answers, which says each store's type.
-std::vector<char> encodeWaveReply(const PipelineDef& pipeline, const std::vector<FireOrder>& fires,
-                                  const WaveReply& reply);
-WaveReply decodeWaveReply(const PipelineDef& pipeline, const std::vector<FireOrder>& fires,
-                          const std::vector<char>& bytes);
+template <class Archive>
+void describe(Archive& ar, WaveReply& reply, const PipelineDef& pipeline,
+              const std::vector<FireOrder>& fires) {
+  ar(reply.wave, reply.counts);
+  if constexpr (Archive::loading) {
+    reply.fires.resize(fires.size());
+  } else if (reply.fires.size() != fires.size()) {
+    throw std::logic_error("jobstream: a wave reply without its fires");
+  }
+  for (std::size_t i = 0; i != fires.size(); ++i) {
+    FireResult& result = reply.fires[i];
+    ar(result.recurred);
+    ar.batch(storeTypeOf(pipeline, fires[i].reduce), result.stores);
+    if (Archive::loading && result.stores->size() > 1)
+      throw std::runtime_error("several stores for one fire");
+  }
+  ar(reply.recalls);
+}
+
+// Checkpoints: a new round of counting, and a subtree's answer to it.
+struct PauseOrder {
+  static constexpr std::string_view kName = "pause";
+  std::uint32_t round = 0;
+};
+
+template <class Archive>
+void describe(Archive& ar, PauseOrder& order) {
+  ar(order.round);
+}
 
 struct PauseReply {
+  static constexpr std::string_view kName = "pause reply";
   std::uint32_t round = 0;
-  std::uint64_t sent = 0;      // work and stolen messages
+  std::uint64_t sent = 0;  // work and stolen messages
   std::uint64_t received = 0;
 };
 
-std::vector<char> encodePause(std::uint32_t round);
-std::uint32_t decodePause(const std::vector<char>& bytes);
-std::vector<char> encodePauseReply(const PauseReply& reply);
-PauseReply decodePauseReply(const std::vector<char>& bytes);
+template <class Archive>
+void describe(Archive& ar, PauseReply& reply) {
+  ar(reply.round, reply.sent, reply.received);
+}
 
-std::vector<char> encodeSections(const std::vector<CheckpointSection>& sections);
-std::vector<CheckpointSection> decodeSections(const std::vector<char>& bytes);
+// A rank's state (snapshotData) or its share of a checkpoint (restore).
+template <class Archive>
+void describe(Archive& ar, CheckpointSection& section) {
+  ar(section.name, section.rank, section.bytes);
+}
 
-std::vector<char> encodeSignal();
-void decodeSignal(const std::vector<char>& bytes);
+// A message that is only its kind.
+struct Signal {
+  static constexpr std::string_view kName = "signal";
+};
+
+template <class Archive>
+void describe(Archive&, Signal&) {}
+
+// For messages that say what they are.
+template <class Message>
+inline constexpr std::string_view kMessageName = Message::kName;
+template <>
+inline constexpr std::string_view kMessageName<std::vector<Task>> = "work";
+template <>
+inline constexpr std::string_view kMessageName<std::vector<CheckpointSection>> = "state";
+
+// Appends `message` to `bytes` (reserve first for a large one).
+// `context`: what the message's describe needs besides it (the pipeline;
+// for a wave reply, the fires of its request too).
+template <class Message, class... Context>
+void encodeInto(std::vector<char>& bytes, const Message& message, const Context&... context) {
+  SaveArchive ar(bytes);
+  ar(kWireMagic, kWireVersion);
+  if constexpr (sizeof...(Context) == 0) {
+    ar(message);
+  } else {
+    describe(ar, const_cast<Message&>(message), context...);  // saving only reads
+  }
+}
+
+template <class Message, class... Context>
+std::vector<char> encode(const Message& message, const Context&... context) {
+  std::vector<char> bytes;
+  encodeInto(bytes, message, context...);
+  return bytes;
+}
+
+// Checks the magic and the version; throws std::runtime_error.
+void checkHeader(LoadArchive& ar);
+
+// Why a message of `name` was refused, as an exception to throw.
+std::runtime_error corruptMessage(std::string_view name, const std::exception& why);
+
+// Reads what encode wrote; throws std::runtime_error saying what is wrong.
+template <class Message, class... Context>
+Message decode(const std::vector<char>& bytes, const Context&... context) {
+  LoadArchive ar(bytes);
+  checkHeader(ar);
+  Message message;
+  try {
+    if constexpr (sizeof...(Context) == 0) {
+      ar(message);
+    } else {
+      describe(ar, message, context...);
+    }
+    ar.end();
+  } catch (const std::exception& e) {
+    throw corruptMessage(kMessageName<Message>, e);
+  }
+  return message;
+}
 
 }  // namespace jobstream::detail

@@ -1,8 +1,9 @@
 // The checkpoint file container: what is written is read back exactly, the
 // write is atomic, and every file it cannot vouch for is refused with a
 // message that says what is wrong, leaving the file as it was.
-#include <gmock/gmock.h>
 #include <fcntl.h>
+#include <fmt/format.h>
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/file.h>
@@ -188,10 +189,16 @@ TEST_F(CheckpointFile, AnotherFormatIsRefusedWithBothVersions) {
   put(path("newer.ckpt"), bytes);
   const std::string message = refusal(path("newer.ckpt"));
   EXPECT_THAT(message, HasSubstr("has format 7, written by a newer jobstream"));
-  EXPECT_THAT(message, HasSubstr("reads format 1 only"));
+  EXPECT_THAT(message, HasSubstr("reads format " + std::to_string(jobstream::detail::kCheckpointFormat) + " only"));
   bytes[12] = 0;
   put(path("older.ckpt"), bytes);
   EXPECT_THAT(refusal(path("older.ckpt")), HasSubstr("written by an older jobstream"));
+  // The format before this one, whose sections this program cannot read.
+  bytes[12] = static_cast<char>(jobstream::detail::kCheckpointFormat - 1);
+  put(path("previous.ckpt"), bytes);
+  EXPECT_THAT(refusal(path("previous.ckpt")),
+              HasSubstr(fmt::format("has format {}, written by an older jobstream; this program reads format {} only",
+                                    jobstream::detail::kCheckpointFormat - 1, jobstream::detail::kCheckpointFormat)));
 }
 
 TEST_F(CheckpointFile, AnotherByteOrderIsRefused) {

@@ -101,5 +101,21 @@ TEST(Codec, TruncatedOrCorruptDataIsRefused) {
   EXPECT_THROW(itemTypeOf<int>.load(in, *into), std::runtime_error);
 }
 
+// A corrupt count is refused before anything is allocated for it: for raw
+// items, even one whose size in bytes wraps around to the payload's.
+TEST(Codec, AbsurdCountsAreRefusedWithoutAllocating) {
+  for (const ItemType* type : {&itemTypeOf<int>, &itemTypeOf<std::string>}) {
+    for (const std::uint64_t count : {std::uint64_t{1} << 62, ~std::uint64_t{0}}) {
+      std::vector<char> bytes;
+      ByteWriter out(bytes);
+      out.put<std::uint64_t>(count);
+      out.put<std::uint64_t>(0);
+      ByteReader in(bytes.data(), bytes.size());
+      auto into = type->make();
+      EXPECT_THROW(type->load(in, *into), std::runtime_error) << count;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace jstest

@@ -6,6 +6,7 @@
 
 #include <cereal/archives/binary.hpp>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <istream>
@@ -164,7 +165,8 @@ void loadItems(ByteReader& in, BatchBase& into) {
   const auto bytes = in.get<std::uint64_t>();
   if (bytes > in.remaining()) throw std::runtime_error("jobstream: truncated batch");
   if constexpr (travels_as_bytes<T>::value) {
-    if (bytes != count * sizeof(T)) throw std::runtime_error("jobstream: corrupt batch");
+    // Divided, not multiplied: a corrupt count must not wrap around to match.
+    if (bytes % sizeof(T) != 0 || count != bytes / sizeof(T)) throw std::runtime_error("jobstream: corrupt batch");
     const std::size_t at = items.size();
     items.resize(at + count);
     in.read(items.data() + at, bytes);
@@ -172,7 +174,7 @@ void loadItems(ByteReader& in, BatchBase& into) {
     SpanStreamBuf source(in.current(), bytes);
     std::istream stream(&source);
     cereal::BinaryInputArchive archive(stream);
-    items.reserve(items.size() + count);
+    items.reserve(items.size() + std::min(count, bytes));  // not more than the bytes could hold
     for (std::uint64_t i = 0; i != count; ++i) {
       T item{};
       archive(item);
