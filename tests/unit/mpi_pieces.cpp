@@ -6,7 +6,7 @@
 #include <cstdio>
 #include <vector>
 
-#include "mpi_transport.hpp"
+#include "transport/mpi_transport.hpp"
 
 namespace {
 

@@ -11,10 +11,10 @@
 #include <thread>
 #include <unistd.h>
 
-#include "checkpoint_file.hpp"
+#include "checkpoint/checkpoint_file.hpp"
 #include "scope_pipelines.hpp"
-#include "snapshot.hpp"
-#include "wire.hpp"
+#include "checkpoint/state.hpp"
+#include "messages/wire.hpp"
 
 namespace jstest {
 namespace {

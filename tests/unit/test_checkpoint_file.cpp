@@ -17,7 +17,7 @@
 #include <string>
 #include <vector>
 
-#include "checkpoint_file.hpp"
+#include "checkpoint/checkpoint_file.hpp"
 
 namespace jstest {
 namespace {

@@ -16,9 +16,9 @@
 #include <tuple>
 #include <unordered_map>
 
-#include "checkpoint_file.hpp"
-#include "cli.hpp"
-#include "program.hpp"
+#include "checkpoint/checkpoint_file.hpp"
+#include "program/cli.hpp"
+#include "program/program.hpp"
 #include "scope_pipelines.hpp"
 #include "test_pipelines.hpp"
 

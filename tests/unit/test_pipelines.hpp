@@ -23,8 +23,8 @@
 #include <vector>
 
 #include "jobstream/detail/generated.hpp"
-#include "loopback_transport.hpp"
-#include "rank.hpp"
+#include "transport/loopback_transport.hpp"
+#include "rank/rank.hpp"
 
 namespace jstest {
 

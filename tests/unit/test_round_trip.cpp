@@ -7,7 +7,7 @@
 #include <sstream>
 #include <string>
 
-#include "program.hpp"
+#include "program/program.hpp"
 #include "test_pipelines.hpp"
 
 namespace jstest {

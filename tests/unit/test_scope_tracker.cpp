@@ -6,7 +6,7 @@
 #include <tuple>
 #include <vector>
 
-#include "scope.hpp"
+#include "termination/scope_tracker.hpp"
 #include "scope_pipelines.hpp"
 
 namespace jstest {

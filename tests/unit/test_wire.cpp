@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "scope_pipelines.hpp"
-#include "wire.hpp"
+#include "messages/wire.hpp"
 
 namespace jstest {
 namespace {

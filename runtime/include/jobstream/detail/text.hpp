@@ -26,7 +26,7 @@ JOBSTREAM_TEMPLATES_BEGIN
 namespace jobstream::detail {
 
 // A type's name as a user writes it: `std::string`, `std::vector<int>`,
-// `const char*` (runtime/src/type_name.cpp).
+// `const char*` (runtime/src/program/type_name.cpp).
 std::string demangle(const std::type_info& type);
 
 template <class T>

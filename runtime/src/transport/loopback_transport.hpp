@@ -14,7 +14,7 @@
 #include <random>
 #include <vector>
 
-#include "transport.hpp"
+#include "transport/transport.hpp"
 
 namespace jobstream::detail {
 

@@ -1,4 +1,4 @@
-#include "wire.hpp"
+#include "messages/wire.hpp"
 
 #include <string>
 

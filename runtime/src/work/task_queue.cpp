@@ -1,4 +1,4 @@
-#include "task_queue.hpp"
+#include "work/task_queue.hpp"
 
 #include <algorithm>
 

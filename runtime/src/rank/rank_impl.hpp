@@ -11,7 +11,6 @@
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <random>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -19,31 +18,23 @@
 #include <unordered_map>
 #include <vector>
 
-#include "chunk_sizer.hpp"
-#include "context.hpp"
-#include "rank.hpp"
-#include "scope.hpp"
-#include "snapshot.hpp"
-#include "stage_exit.hpp"
-#include "task_queue.hpp"
-#include "wire.hpp"
+#include "work/chunk_sizer.hpp"
+#include "program/context.hpp"
+#include "rank/rank.hpp"
+#include "stealing/stealing.hpp"
+#include "termination/scope_tracker.hpp"
+#include "termination/shutdown.hpp"
+#include "termination/waves.hpp"
+#include "transport/tree.hpp"
+#include "checkpoint/state.hpp"
+#include "program/stage_exit.hpp"
+#include "work/task_queue.hpp"
+#include "messages/wire.hpp"
 
 namespace jobstream::detail {
 
 using Clock = std::chrono::steady_clock;
 using std::chrono::microseconds;
-
-// Binomial tree rooted at 0: a rank's parent clears its lowest set bit; its
-// children add each smaller power of two. Depth log2(N), so a wave costs
-// 2(N-1) messages and 2 log2(N) hops.
-inline int parentOf(int rank) { return rank & (rank - 1); }
-
-inline std::vector<int> childrenOf(int rank, int size) {
-  std::vector<int> children;
-  const int limit = rank == 0 ? size : (rank & -rank);
-  for (int step = 1; step < limit && rank + step < size; step <<= 1) children.push_back(rank + step);
-  return children;
-}
 
 inline StageRules rulesOf(const PipelineDef& pipeline) {
   StageRules rules;
@@ -119,7 +110,7 @@ struct Outgoing {
   Task task;
 };
 
-class Rank final : StageExitSink {
+class Rank final : StageExitSink, WaveParticipant {
  public:
   Rank(const PipelineDef& pipeline, Transport& transport, RankOptions options)
       : pipeline_(pipeline),
@@ -131,15 +122,16 @@ class Rank final : StageExitSink {
         rules_(rulesOf(pipeline)),
         queue_(rules_, doorbell_),
         sizer_(pipeline.stages.size()),
-        children_(childrenOf(rank_, size_)),
-        random_(static_cast<std::uint64_t>(rank_) * 0x9E3779B97F4A7C15ull + 1) {
+        tree_(transport),
+        stealing_(tree_, queue_, pipeline, threads_, tally_),
+        waves_(tree_, pipeline, *this),
+        shutdown_(tree_) {
     if (static_cast<std::uint64_t>(size_) > instance_id::kMaxRanks)
       throw std::runtime_error(fmt::format("jobstream: at most {} ranks are supported", instance_id::kMaxRanks));
     for (int i = 0; i <= threads_; ++i) slots_.push_back(std::make_unique<StoreSlot>());
     for (const StageDef& stage : pipeline.stages)
       serialLocks_.push_back(stage.serial ? std::make_unique<std::mutex>() : nullptr);
     if (rank_ == 0) {
-      tracker_.emplace(pipeline);
       for (const StageDef& stage : pipeline.stages)
         collectors_.push_back(stage.kind == StageKind::finish ? stage.input->make() : nullptr);
     }
@@ -208,20 +200,20 @@ class Rank final : StageExitSink {
     return static_cast<std::uint64_t>(owner) << 32 | region;
   }
 
+  // The communication thread (communication.cpp).
   bool communicate();  // one pass of the loop; true if anything happened
   void handle(Message& message);
-  void send(int dest, MessageKind kind, std::vector<char> bytes);
+  void receiveWork(const Message& message);
+  void stopIfOver();
   bool sendOutbox();
-  void maybeSteal();
-  void answerSteal(int thief);
-  bool maybeStartWave();
-  void beginWave(WaveRequest request);
-  void recall(std::uint64_t id);
-  void finishWave();
-  void completeWave();
-  void beginStop();
-  void maybeAcknowledgeStop();
-  std::size_t stealLimit() const { return static_cast<std::size_t>(std::max(1.0, kStealBytes / bytesPerItem_)); }
+  bool stealingAllowed() const { return !shutdown_.stopping() && pause_ == Pause::running; }
+
+  // A termination wave's work on this rank (waves.hpp; reductions.cpp and
+  // frames.cpp).
+  void arrived(const Actions& actions, WaveReply& sums) override;
+  bool departing(const Actions& actions, WaveReply& sums) override;
+  bool concluding(const Actions& actions, WaveReply& sums) override;
+  void recall(std::uint64_t id, WaveReply& sums);
   bool locallyIdle() { return queue_.queuedItems() == 0 && queue_.idleWorkers() == threads_; }
   std::size_t commSlot() const { return static_cast<std::size_t>(threads_); }
   std::mutex* serialLockOf(StageIndex stage) const { return isSerial(stage) ? serialLocks_[stage].get() : nullptr; }
@@ -290,29 +282,14 @@ class Rank final : StageExitSink {
   std::unordered_map<std::uint64_t, StageIndex> reduceOf_;  // regionId(owner, region) -> its reduce
   std::vector<std::thread> workers_;
 
-  // Communication-thread state only.
-  const std::vector<int> children_;
-  std::mt19937_64 random_;
+  // Communication-thread state only: the protocols, each with its own.
+  Tree tree_;
+  WorkTally tally_;
+  Stealing stealing_;
+  Waves waves_;
+  Shutdown shutdown_;
   RunResult result_;
-  bool stealOutstanding_ = false;
-  double bytesPerItem_ = 8;  // on the wire, as measured by the last steal answer
-  microseconds stealBackoff_{kMinStealBackoff};
-  Clock::time_point nextStealAt_{};
-  bool wavesAllowed_ = false;
-  bool waveActive_ = false;
-  std::uint64_t wave_ = 0;
-  WaveRequest request_;  // the wave under way
-  WaveReply sums_;       // its sums so far: this rank's subtree
-  std::size_t waveRepliesPending_ = 0;
-  std::optional<ScopeTracker> tracker_;  // rank 0
-  Actions nextActions_;                  // rank 0: for the next wave
-  Clock::time_point nextWaveAt_{};
-  microseconds waveInterval_{kMinWaveInterval};
-  bool wasIdle_ = false;  // rank 0 was locally idle at the last look
-  bool stopping_ = false;
-  bool stopAcknowledged_ = false;
-  std::size_t stopAcksPending_ = 0;
-  bool exit_ = false;
+  bool wavesAllowed_ = false;  // rank 0: every rank's share of a resumed checkpoint is in place
 
   // Checkpoints: communication-thread state. A checkpoint is a pause (rank 0
   // holds every queue and counts work messages over rounds until all that
@@ -321,32 +298,25 @@ class Rank final : StageExitSink {
   enum class Pause : std::uint8_t { running, quiescing, still, snapshotTaken };
   Pause pause_ = Pause::running;
   std::uint32_t pauseRound_ = 0;
-  std::size_t pauseRepliesPending_ = 0;
+  Pending pauseReplies_{"checkpoint pause"};
   bool pauseAnswered_ = false;
   PauseReply pauseSums_;  // this round, the subtree's replies so far
-  std::uint64_t taskMessagesSent_ = 0;      // work and stolen
-  std::uint64_t taskMessagesReceived_ = 0;
   bool awaitingRestore_ = false;           // a resumed run, other ranks: until rank 0's share arrives
-  std::size_t restoreAcksPending_ = 0;     // rank 0: shares not yet in place
+  Pending restoreAcks_{"resume"};        // rank 0: shares not yet in place
   std::size_t lastStateBytes_ = 0;         // this rank's last snapshot: the next one's buffer size
   // Rank 0.
   Clock::time_point nextCheckpointAt_{};
   Clock::time_point pauseStartedAt_{};
   std::vector<CheckpointSection> gathered_;
-  std::size_t takenPending_ = 0;      // ranks whose state is not yet encoded: the pause goes on
-  std::size_t snapshotsPending_ = 0;  // ranks whose encoded state has not arrived: the write waits
+  Pending taken_{"checkpoint snapshot"};      // ranks whose state is not yet encoded: the pause goes on
+  Pending snapshots_{"checkpoint snapshot"};  // ranks whose encoded state has not arrived: the write waits
   int checkpointsWritten_ = 0;
   std::thread writer_;
   std::atomic<bool> writing_{false};
   std::string writeError_;    // set by the writer before `writing_` drops
   double writeSeconds_ = 0;   // likewise
 
-  static constexpr double kStealBytes = 512 * 1024;  // per steal answer, about
-  static constexpr microseconds kMinStealBackoff{50};
-  static constexpr microseconds kMaxStealBackoff{5000};
   static constexpr microseconds kMaxSleep{250};
-  static constexpr microseconds kMinWaveInterval{100};
-  static constexpr microseconds kMaxWaveInterval{2000};
 };
 
 }  // namespace jobstream::detail

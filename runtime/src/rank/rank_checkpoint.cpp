@@ -38,7 +38,7 @@
 #include <iostream>
 #include <stdexcept>
 
-#include "rank_impl.hpp"
+#include "rank/rank_impl.hpp"
 
 namespace jobstream::detail {
 
@@ -70,7 +70,7 @@ Rank::~Rank() {
 bool Rank::maybeCheckpoint() {
   if (rank_ != 0 || options_.checkpoint.empty()) return false;
   if (writer_.joinable() && !writing_.load()) collectWriter(false);
-  if (pause_ != Pause::running || stopping_ || waveActive_ || restoreAcksPending_ != 0 || snapshotsPending_ != 0 ||
+  if (pause_ != Pause::running || shutdown_.stopping() || waves_.active() || !restoreAcks_.none() || !snapshots_.none() ||
       writer_.joinable() || failed_.load())
     return false;
   if (Clock::now() < nextCheckpointAt_) return false;
@@ -81,36 +81,33 @@ bool Rank::maybeCheckpoint() {
 
 void Rank::beginPauseRound(std::uint32_t round) {
   if (round == 1) {
-    if (pause_ != Pause::running) throw std::runtime_error("jobstream: checkpoint out of step (paused twice)");
+    if (pause_ != Pause::running) throw std::runtime_error("checkpoint out of step (paused twice)");
     pause_ = Pause::quiescing;
     queue_.hold();
   } else if (pause_ != Pause::still) {
-    throw std::runtime_error("jobstream: checkpoint out of step (a counting round before the pause)");
+    throw std::runtime_error("checkpoint out of step (a counting round before the pause)");
   }
   pauseRound_ = round;
   pauseAnswered_ = false;
   pauseSums_ = PauseReply{round, 0, 0};
-  pauseRepliesPending_ = children_.size();
-  if (!children_.empty()) {
-    const std::vector<char> bytes = encode(PauseOrder{round});
-    for (int child : children_) send(child, MessageKind::pause, bytes);
-  }
+  pauseReplies_.expect(tree_.children().size());
+  if (!tree_.children().empty()) tree_.toChildren(MessageKind::pause, encode(PauseOrder{round}));
 }
 
 // Answers the round once this rank is still and its subtree has answered;
 // on rank 0, judges the round.
 bool Rank::maybeAnswerPause() {
-  if ((pause_ != Pause::quiescing && pause_ != Pause::still) || pauseAnswered_ || pauseRepliesPending_ != 0 ||
-      stealOutstanding_ || queue_.idleWorkers() != threads_)
+  if ((pause_ != Pause::quiescing && pause_ != Pause::still) || pauseAnswered_ || !pauseReplies_.none() ||
+      stealing_.outstanding() || queue_.idleWorkers() != threads_)
     return false;
   sendOutbox();  // what the last chunks made for other ranks
   pause_ = Pause::still;
   pauseAnswered_ = true;
   PauseReply reply = pauseSums_;
-  reply.sent += taskMessagesSent_;
-  reply.received += taskMessagesReceived_;
+  reply.sent += tally_.sent;
+  reply.received += tally_.received;
   if (rank_ != 0) {
-    send(parentOf(rank_), MessageKind::pauseReply, encode(reply));
+    tree_.toParent(MessageKind::pauseReply, encode(reply));
     return true;
   }
   if (reply.sent == reply.received) {
@@ -145,44 +142,44 @@ RankState Rank::liveState() {
 }
 
 void Rank::takeSnapshot() {
-  if (rank_ != 0 && pause_ != Pause::still) throw std::runtime_error("jobstream: checkpoint out of step (snapshot)");
-  for (int child : children_) send(child, MessageKind::snapshot, encode(Signal{}));
+  if (rank_ != 0 && pause_ != Pause::still) throw std::runtime_error("checkpoint out of step (snapshot)");
+  tree_.toChildren(MessageKind::snapshot, encode(Signal{}));
   std::vector<CheckpointSection> sections =
       encodeRankState(pipeline_, static_cast<std::uint32_t>(rank_), liveState(), lastStateBytes_);
   pause_ = Pause::snapshotTaken;
   lastStateBytes_ = sections.empty() ? 0 : sections.front().bytes.size();
   if (rank_ != 0) {
-    send(0, MessageKind::snapshotTaken, encode(Signal{}));
-    send(0, MessageKind::snapshotData, encode(sections));
+    tree_.send(0, MessageKind::snapshotTaken, encode(Signal{}));
+    tree_.send(0, MessageKind::snapshotData, encode(sections));
     return;
   }
   GlobalState global;
   for (StageIndex i = 0; i != collectors_.size(); ++i)
     if (collectors_[i]) global.finished.emplace_back(i, borrow(collectors_[i].get()));
-  global.wave = wave_;
-  global.next = nextActions_;
-  global.tracker = tracker_->save();
+  global.wave = waves_.number();
+  global.next = waves_.nextActions();
+  global.tracker = waves_.tracker().save();
   for (CheckpointSection& section : encodeGlobalState(pipeline_, global)) sections.push_back(std::move(section));
   gathered_ = std::move(sections);
-  takenPending_ = static_cast<std::size_t>(size_ - 1);
-  snapshotsPending_ = static_cast<std::size_t>(size_ - 1);
-  if (takenPending_ == 0) snapshotTaken();
-  if (snapshotsPending_ == 0) finishCheckpoint();
+  taken_.expect(static_cast<std::size_t>(size_ - 1));
+  snapshots_.expect(static_cast<std::size_t>(size_ - 1));
+  if (taken_.none()) snapshotTaken();
+  if (snapshots_.none()) finishCheckpoint();
 }
 
 // Rank 0: every rank's state is encoded, so the run goes on.
 void Rank::snapshotTaken() {
-  for (int child : children_) send(child, MessageKind::resume, encode(Signal{}));
+  tree_.toChildren(MessageKind::resume, encode(Signal{}));
   resumeWork();
   result_.checkpointPauses.push_back(secondsSince(pauseStartedAt_));
   nextCheckpointAt_ = Clock::now() + checkpointInterval();
 }
 
 void Rank::gathered(std::vector<CheckpointSection> sections) {
-  if (rank_ != 0 || snapshotsPending_ == 0)
-    throw std::runtime_error("jobstream: checkpoint out of step (a snapshot nobody asked for)");
+  if (rank_ != 0) throw std::runtime_error("checkpoint out of step (a snapshot sent to another rank than 0)");
+  const bool last = snapshots_.arrived();
   for (CheckpointSection& section : sections) gathered_.push_back(std::move(section));
-  if (--snapshotsPending_ == 0) finishCheckpoint();
+  if (last) finishCheckpoint();
 }
 
 // Rank 0 has every rank's state: write it in the background.
@@ -210,11 +207,10 @@ void Rank::finishCheckpoint() {
 }
 
 void Rank::resumeWork() {
-  if (pause_ != Pause::snapshotTaken) throw std::runtime_error("jobstream: checkpoint out of step (resume)");
+  if (pause_ != Pause::snapshotTaken) throw std::runtime_error("checkpoint out of step (resume)");
   pause_ = Pause::running;
   queue_.release();
-  stealBackoff_ = kMinStealBackoff;
-  nextStealAt_ = Clock::now();
+  stealing_.restart();
 }
 
 // Rank 0: joins the writer (waiting for it if `wait`). A write that failed
@@ -288,9 +284,8 @@ void Rank::applyRestore(const std::vector<CheckpointSection>& sections) {
   GlobalState global = decodeGlobalState(pipeline_, sections);
   for (auto& [stage, batch] : global.finished)
     pipeline_.stages[stage].input->append(*collectors_[stage], *batch, 0, batch->size());
-  tracker_->load(global.tracker);
-  wave_ = global.wave;
-  nextActions_ = std::move(global.next);
+  waves_.tracker().load(global.tracker);
+  waves_.restore(global.wave, std::move(global.next));
 }
 
 // Rank 0, after a run that succeeded: its checkpoint is of no more use.

@@ -15,34 +15,14 @@
 #include <string_view>
 #include <vector>
 
-#include "archive.hpp"
-#include "checkpoint_file.hpp"
+#include "messages/archive.hpp"
+#include "messages/message_kind.hpp"
+#include "checkpoint/checkpoint_file.hpp"
 #include "jobstream/detail/stage.hpp"
-#include "scope.hpp"
-#include "task_queue.hpp"
+#include "termination/scope_tracker.hpp"
+#include "work/task_queue.hpp"
 
 namespace jobstream::detail {
-
-enum class MessageKind : int {
-  work = 1,    // items bound for a stage on the receiver (rank-0 stages)
-  stolen = 2,  // items given in answer to a steal request
-  stealRequest = 3,
-  stealRefused = 4,
-  waveRequest = 5,  // termination wave, down the tree
-  waveReply = 6,    // its sums, up the tree
-  stop = 7,         // the run is over: down the tree
-  stopAck = 8,      // subtree has quiesced its own requests: up the tree
-  exit = 9,         // everyone acknowledged: leave, down the tree
-  // Checkpoints (rank_checkpoint.cpp).
-  pause = 10,          // stop running work; a new round of counting: down the tree
-  pauseReply = 11,     // subtree is still and these are its message counts: up
-  snapshot = 12,       // nothing is in flight: describe your state, down the tree
-  snapshotData = 13,   // a rank's state, to rank 0
-  resume = 14,         // the checkpoint is taken: go on, down the tree
-  restore = 15,        // a resumed run: a rank's share of the checkpoint, from rank 0
-  restored = 16,       // that share is in place, to rank 0
-  snapshotTaken = 17,  // a rank's state is encoded (the bytes follow as snapshotData), to rank 0
-};
 
 inline constexpr std::uint8_t kWireMagic = 0xB5;
 inline constexpr std::uint8_t kWireVersion = 4;

@@ -1,4 +1,4 @@
-#include "loopback_transport.hpp"
+#include "transport/loopback_transport.hpp"
 
 #include <stdexcept>
 

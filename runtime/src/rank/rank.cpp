@@ -6,41 +6,18 @@
 // rank-0 stages), and wake it through the Doorbell. This needs only
 // MPI_THREAD_FUNNELED and keeps MPI off the workers' hot path.
 //
-// Termination: Mattern's four-counter method, counting items rather than
-// messages, per scope key (scope.hpp), with control waves over a binomial
-// tree rooted at rank 0. Each rank keeps two monotonic counters per key:
+// Termination (termination/waves.hpp says why it is right): each rank
+// keeps two monotonic counters per scope key:
 //   created  - items handed to deliver(), counted *before* the batch becomes
 //              visible to any other thread or rank (and initial items);
 //   finished - items of a chunk, counted *after* the stage's function
 //              returned, so after everything it produced was counted created.
 //              An item that starts a frame instance is finished only when
 //              the instance ends.
-// Wave k reads every rank's counters (request down the tree, sums up) giving
-// C_k and F_k per key. Rank 0 starts wave k+1 only after wave k has
-// completed, so there is a moment t between them with, for every key,
-//     F_k <= F(t) <= C(t) <= C_{k+1}
-// (counters only grow; an item is created before it can be finished). If
-// F_k == C_{k+1}, then F(t) == C(t): at t every item of that key ever created
-// had been finished, and the same t serves every key at once. Items in
-// transit, or moved between ranks by stealing, are created and not finished
-// wherever they are, so they cannot fool the test. Which keys being quiet at
-// t means that a reduction, a frame instance or the run is over is
-// ScopeTracker's business (scope.hpp).
 //
-// Reductions. Each worker folds the items of a reduce into its own partial
-// store per key. When rank 0 finds a region over, the next wave request
-// carries a fire order; on the way back up the tree every rank merges its
-// workers' partial stores and its children's merged ones with one call of
-// the reduce (through `others`) and sends one store to its parent. Rank 0
-// calls leave() on the last one, so what the reduce emits enters the next
-// region. Merging costs log2(N) steps of one store each, not N.
-//
-// Frames. An item reaching a frame starts an instance on the rank that runs
-// it (its home): the instance's store, its first item and its frame_end calls
-// live there, and items for its frame_end travel there. When rank 0 finds an
-// instance quiet, the next wave asks its home to call the frame function
-// again, which recurs a new generation or ends the instance.
-#include "rank_impl.hpp"
+// Reductions (reductions.cpp) and frames (frames.cpp) are explained where
+// they are done.
+#include "rank/rank_impl.hpp"
 
 #include <fmt/format.h>
 
@@ -204,88 +181,6 @@ std::size_t Rank::runChunk(const StageDef& stage, Task& chunk, WorkerEmitter& em
   }
 }
 
-BatchBase& Rank::partialStore(const StageDef& stage, const ScopeKey& key, std::size_t slotIndex) {
-  // Only this thread adds to its slot; the communication thread takes a
-  // key's store only once the key is quiet, so none is in use then.
-  StoreSlot& slot = *slots_[slotIndex];
-  std::lock_guard lock(slot.mutex);
-  std::unique_ptr<BatchBase>& partial = slot.stores[key];
-  if (!partial) partial = stage.newStore();
-  return *partial;
-}
-
-void Rank::reduceNow(StageIndex index, BatchBase& batch, WorkerEmitter& emitter) {
-  const StageDef& stage = pipeline_.stages[index];
-  const ScopeKey key{emitter.scope, emitter.gen, stage.region};
-  const std::size_t items = batch.size();
-  counters_.created(key, items);
-  emitter.current = index;
-  BatchBase& store = partialStore(stage, key, emitter.slot);
-  {
-    SerialCall call(serialLockOf(index), &emitter);
-    stage.reduce(store, batch, 0, items, emitter);
-  }
-  counters_.finished(key, items);  // after what it returned was counted created
-}
-
-std::size_t Rank::enterFrames(const StageDef& stage, Task& chunk, WorkerEmitter& emitter) {
-  std::size_t kept = 0;
-  const ScopeKey parent{chunk.scope, chunk.gen, stage.region};
-  for (std::size_t i = chunk.begin; i != chunk.end; ++i) {
-    auto instance = std::make_unique<Instance>();
-    instance->frame = chunk.stage;
-    instance->parent = parent;
-    instance->store = stage.newStore();
-    instance->first = stage.input->make();
-    stage.input->append(*instance->first, *chunk.batch, i, i + 1);
-    const std::uint64_t id = instance_id::make(rank_, chunk.stage, nextInstance_.fetch_add(1));
-    Instance& entered = *instance;
-    {
-      // Registered first: what the frame function returns may reach the
-      // frame_end on another worker before the call has returned.
-      std::lock_guard lock(instancesMutex_);
-      instances_.emplace(id, std::move(instance));
-    }
-    bool recurred;
-    {
-      std::lock_guard lock(entered.mutex);
-      emitter.scope = id;
-      emitter.gen = 0;
-      emitter.current = chunk.stage;
-      SerialCall call(serialLockOf(chunk.stage), &emitter);
-      recurred = stage.enter(*entered.store, *entered.first, emitter);
-    }
-    if (recurred) {
-      ++kept;
-    } else {
-      endInstance(id, emitter, false);  // the chunk counts its item finished
-    }
-  }
-  emitter.scope = chunk.scope;
-  emitter.gen = chunk.gen;
-  return kept;
-}
-
-void Rank::endInstance(std::uint64_t id, WorkerEmitter& emitter, bool countParent) {
-  std::unique_ptr<Instance> instance;
-  {
-    std::lock_guard lock(instancesMutex_);
-    const auto it = instances_.find(id);
-    if (it == instances_.end()) throw std::logic_error("jobstream: ended a frame instance twice");
-    instance = std::move(it->second);
-    instances_.erase(it);
-  }
-  const StageIndex end = pipeline_.stages[instance->frame].partner;
-  emitter.scope = instance->parent.scope;
-  emitter.gen = instance->parent.gen;
-  emitter.current = end;
-  {
-    SerialCall call(leaveLockOf(end), &emitter);
-    pipeline_.stages[end].leave(*instance->store, emitter);
-  }
-  if (countParent) counters_.finished(instance->parent, 1);
-}
-
 void Rank::runInits(std::unique_ptr<BatchBase> initialItems) {
   WorkerEmitter emitter(*this, commSlot());
   for (StageIndex i = 0; i != pipeline_.stages.size() && !failed_.load(); ++i) {
@@ -333,9 +228,9 @@ RunResult Rank::run(std::unique_ptr<BatchBase> initialItems) {
       if (!plan || plan->size() != static_cast<std::size_t>(size_))
         throw std::logic_error("jobstream: resuming without a share for every rank");
       for (int r = 1; r != size_; ++r)
-        send(r, MessageKind::restore, encode((*plan)[static_cast<std::size_t>(r)]));
+        tree_.send(r, MessageKind::restore, encode((*plan)[static_cast<std::size_t>(r)]));
       applyRestore((*plan)[0]);
-      restoreAcksPending_ = static_cast<std::size_t>(size_ - 1);
+      restoreAcks_.expect(static_cast<std::size_t>(size_ - 1));
     } else {
       awaitingRestore_ = true;
     }
@@ -344,14 +239,14 @@ RunResult Rank::run(std::unique_ptr<BatchBase> initialItems) {
   }
   // Waves start only once all initial work is counted (see the proof above)
   // and, when resuming, every rank's share is in place.
-  wavesAllowed_ = rank_ == 0 && restoreAcksPending_ == 0;
+  wavesAllowed_ = rank_ == 0 && restoreAcks_.none();
   nextCheckpointAt_ = Clock::now() + checkpointInterval();
 
   if (!awaitingRestore_) startWorkers();
 
   microseconds sleep{10};
   bool failedHere = false;
-  while (!exit_) {
+  while (!shutdown_.over()) {
     if (failed_.load()) {
       failedHere = true;
       break;

@@ -1,10 +1,10 @@
-#include "scope.hpp"
+#include "termination/scope_tracker.hpp"
 
 #include <algorithm>
 #include <map>
 #include <stdexcept>
 
-#include "archive.hpp"
+#include "messages/archive.hpp"
 
 namespace jobstream::detail {
 

@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
-#include "checkpoint_file.hpp"
+#include "checkpoint/checkpoint_file.hpp"
 #include "jobstream/detail/stage.hpp"
-#include "transport.hpp"
+#include "transport/transport.hpp"
 
 namespace jobstream::detail {
 

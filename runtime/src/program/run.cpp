@@ -10,17 +10,17 @@
 #include <string_view>
 #include <vector>
 
-#include "checkpoint_file.hpp"
-#include "cli.hpp"
-#include "context.hpp"
+#include "checkpoint/checkpoint_file.hpp"
+#include "program/cli.hpp"
+#include "program/context.hpp"
 #include "jobstream/detail/exit_status.hpp"
 #include "jobstream/detail/stage.hpp"
 #include "jobstream/detail/text.hpp"
-#include "loopback_transport.hpp"
-#include "mpi_transport.hpp"
-#include "program.hpp"
-#include "rank.hpp"
-#include "snapshot.hpp"
+#include "transport/loopback_transport.hpp"
+#include "transport/mpi_transport.hpp"
+#include "program/program.hpp"
+#include "rank/rank.hpp"
+#include "checkpoint/state.hpp"
 
 namespace jobstream::detail {
 

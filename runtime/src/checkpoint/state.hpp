@@ -4,8 +4,8 @@
 // the run that resumes it, however many there are.
 //
 // Sections of rank r (the writer's rank number), each laid out by one
-// describe function in snapshot.cpp (archive.hpp):
-//   tasks      queued work, as a work message holds it (wire.hpp)
+// describe function in state.cpp (messages/archive.hpp):
+//   tasks      queued work, as a work message holds it (messages/wire.hpp)
 //   stores     partial reduction stores: per entry its key, its reduce and a
 //              batch of one or more stores
 //   instances  frame instances homed on r: the next instance counter; per
@@ -32,10 +32,10 @@
 #include <string>
 #include <vector>
 
-#include "checkpoint_file.hpp"
+#include "checkpoint/checkpoint_file.hpp"
 #include "jobstream/detail/stage.hpp"
-#include "scope.hpp"
-#include "task_queue.hpp"
+#include "termination/scope_tracker.hpp"
+#include "work/task_queue.hpp"
 
 namespace jobstream::detail {
 
@@ -82,6 +82,16 @@ std::vector<CheckpointSection> encodeGlobalState(const PipelineDef& pipeline, co
 RankState decodeRankState(const PipelineDef& pipeline, std::uint32_t rank,
                           const std::vector<CheckpointSection>& sections);
 GlobalState decodeGlobalState(const PipelineDef& pipeline, const std::vector<CheckpointSection>& sections);
+
+// The state of a checkpoint, decoded: per writer rank, and rank 0's global.
+struct DecodedCheckpoint {
+  std::vector<RankState> ranks;
+  GlobalState global;
+};
+
+// Decodes every section of `checkpoint`. Throws CheckpointError naming
+// `path` when the contents do not fit the pipeline.
+DecodedCheckpoint decodeCheckpoint(const PipelineDef& pipeline, const Checkpoint& checkpoint, const std::string& path);
 
 // The state of `checkpoint` spread over `ranks` ranks: per new rank its
 // sections, rank 0's with the global ones. Throws CheckpointError naming

@@ -1,4 +1,4 @@
-#include "checkpoint_file.hpp"
+#include "checkpoint/checkpoint_file.hpp"
 
 #include <fcntl.h>
 #include <fmt/format.h>
@@ -13,7 +13,7 @@
 #include <filesystem>
 #include <limits>
 
-#include "archive.hpp"
+#include "messages/archive.hpp"
 
 namespace jobstream::detail {
 namespace {

@@ -1,4 +1,4 @@
-#include "cli.hpp"
+#include "program/cli.hpp"
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>

@@ -1,4 +1,4 @@
-#include "context.hpp"
+#include "program/context.hpp"
 
 #include <sched.h>
 

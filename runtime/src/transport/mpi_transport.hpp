@@ -4,7 +4,7 @@
 #include <cstddef>
 #include <memory>
 
-#include "transport.hpp"
+#include "transport/transport.hpp"
 
 namespace jobstream::detail {
 

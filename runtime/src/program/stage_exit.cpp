@@ -1,4 +1,4 @@
-#include "stage_exit.hpp"
+#include "program/stage_exit.hpp"
 
 #include <cstdlib>
 #include <mutex>

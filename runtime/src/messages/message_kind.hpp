@@ -1,0 +1,28 @@
+// The kinds of message ranks exchange: the transport tag of each. Which
+// protocol sends each kind, and what its bytes hold, is in wire.hpp.
+#pragma once
+
+namespace jobstream::detail {
+
+enum class MessageKind : int {
+  work = 1,    // items bound for a stage on the receiver (rank-0 stages)
+  stolen = 2,  // items given in answer to a steal request
+  stealRequest = 3,
+  stealRefused = 4,
+  waveRequest = 5,  // termination wave, down the tree
+  waveReply = 6,    // its sums, up the tree
+  stop = 7,         // the run is over: down the tree
+  stopAck = 8,      // subtree has quiesced its own requests: up the tree
+  exit = 9,         // everyone acknowledged: leave, down the tree
+  // Checkpoints (checkpoint/coordinator.cpp).
+  pause = 10,          // stop running work; a new round of counting: down the tree
+  pauseReply = 11,     // subtree is still and these are its message counts: up
+  snapshot = 12,       // nothing is in flight: describe your state, down the tree
+  snapshotData = 13,   // a rank's state, to rank 0
+  resume = 14,         // the checkpoint is taken: go on, down the tree
+  restore = 15,        // a resumed run: a rank's share of the checkpoint, from rank 0
+  restored = 16,       // that share is in place, to rank 0
+  snapshotTaken = 17,  // a rank's state is encoded (the bytes follow as snapshotData), to rank 0
+};
+
+}  // namespace jobstream::detail

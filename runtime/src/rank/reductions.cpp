@@ -1,0 +1,105 @@
+// Reductions. Each worker folds the items of a reduce into its own partial
+// store per key (partialStore), at once when a job hands them on
+// (WorkerEmitter::deliver, reduceNow) or as a queued chunk. When rank 0 finds
+// a region over, the next termination wave carries a fire order; on the way
+// back up the tree every rank merges its workers' partial stores and its
+// children's merged ones with one call of the reduce (through `others`) and
+// sends one store to its parent (departing). Rank 0 calls leave() on the last
+// one (concluding), so what the reduce emits enters the next region. Merging
+// costs log2(N) steps of one store each, not N.
+#include "rank/rank_impl.hpp"
+
+namespace jobstream::detail {
+
+BatchBase& Rank::partialStore(const StageDef& stage, const ScopeKey& key, std::size_t slotIndex) {
+  // Only this thread adds to its slot; the communication thread takes a
+  // key's store only once the key is quiet, so none is in use then.
+  StoreSlot& slot = *slots_[slotIndex];
+  std::lock_guard lock(slot.mutex);
+  std::unique_ptr<BatchBase>& partial = slot.stores[key];
+  if (!partial) partial = stage.newStore();
+  return *partial;
+}
+
+void Rank::reduceNow(StageIndex index, BatchBase& batch, WorkerEmitter& emitter) {
+  const StageDef& stage = pipeline_.stages[index];
+  const ScopeKey key{emitter.scope, emitter.gen, stage.region};
+  const std::size_t items = batch.size();
+  counters_.created(key, items);
+  emitter.current = index;
+  BatchBase& store = partialStore(stage, key, emitter.slot);
+  {
+    SerialCall call(serialLockOf(index), &emitter);
+    stage.reduce(store, batch, 0, items, emitter);
+  }
+  counters_.finished(key, items);  // after what it returned was counted created
+}
+
+// Every child has replied to the wave: merge the stores of the fired
+// reductions, add this rank's counts; the wave passes the sums up.
+bool Rank::departing(const Actions& actions, WaveReply& sums) {
+  for (std::size_t i = 0; i != actions.fires.size(); ++i) {
+    const FireOrder& fire = actions.fires[i];
+    const StageDef& stage = pipeline_.stages[fire.reduce];
+    FireResult& result = sums.fires[i];
+    for (const std::unique_ptr<StoreSlot>& slot : slots_) {
+      std::unique_ptr<BatchBase> partial;
+      {
+        std::lock_guard lock(slot->mutex);
+        const auto it = slot->stores.find(fire.key);
+        if (it == slot->stores.end()) continue;
+        partial = std::move(it->second);
+        slot->stores.erase(it);
+      }
+      stage.store->append(*result.stores, *partial, 0, partial->size());
+    }
+    if (result.stores->size() < 2) continue;
+    WorkerEmitter emitter(*this, commSlot());
+    emitter.scope = fire.key.scope;
+    emitter.gen = fire.key.gen;
+    emitter.current = fire.reduce;
+    if (!guarded(emitter.current, [&] {
+          SerialCall call(serialLockOf(fire.reduce), &emitter);
+          stage.merge(*result.stores, emitter);
+        }))
+      return false;
+    if (emitter.delivered != 0) result.recurred = true;
+    std::unique_ptr<BatchBase> merged = stage.store->make();
+    stage.store->append(*merged, *result.stores, 0, 1);
+    result.stores = std::move(merged);
+  }
+  counters_.addTo(sums.counts);
+  return true;
+}
+
+// Rank 0, the wave complete: a fired reduction whose merge made more work for
+// its region is not over after all, and its merged store waits here for the
+// rest; the others end, and what they emit enters the next region.
+bool Rank::concluding(const Actions& actions, WaveReply& sums) {
+  for (std::size_t i = 0; i != actions.fires.size(); ++i) {
+    const FireOrder& fire = actions.fires[i];
+    const StageDef& stage = pipeline_.stages[fire.reduce];
+    FireResult& result = sums.fires[i];
+    if (result.recurred) {
+      if (result.stores->size() != 0) {
+        StoreSlot& slot = *slots_[commSlot()];
+        std::lock_guard lock(slot.mutex);
+        slot.stores[fire.key] = std::move(result.stores);
+      }
+      continue;
+    }
+    std::unique_ptr<BatchBase> store = result.stores->size() != 0 ? std::move(result.stores) : stage.newStore();
+    WorkerEmitter emitter(*this, commSlot());
+    emitter.scope = fire.key.scope;
+    emitter.gen = fire.key.gen;
+    emitter.current = fire.reduce;
+    if (!guarded(emitter.current, [&] {
+          SerialCall call(leaveLockOf(fire.reduce), &emitter);
+          stage.leave(*store, emitter);
+        }))
+      return false;
+  }
+  return true;
+}
+
+}  // namespace jobstream::detail

@@ -1,0 +1,69 @@
+// Stealing: how work moves between ranks. A rank whose queue runs low asks
+// one random other rank for work, one request outstanding at a time, with
+// exponential backoff after a refusal. The victim's communication thread
+// gives about half of its stealable items from the back of its queue (the
+// work furthest from being needed there), splitting a task's range if needed,
+// in pieces of bounded size; never items for stages pinned to a rank.
+//
+// The messages: stealRequest (thief to victim), then stolen (the items) or
+// stealRefused. A stolen message's items are queued by whoever receives it
+// (Rank::receiveWork), which then tells this object.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <random>
+
+#include "jobstream/detail/stage.hpp"
+#include "transport/tree.hpp"
+#include "work/chunk_sizer.hpp"
+#include "work/task_queue.hpp"
+
+namespace jobstream::detail {
+
+// Messages that carry work (work and stolen), sent and received by one rank:
+// a checkpoint's pause counts them until nothing is in flight.
+struct WorkTally {
+  std::uint64_t sent = 0;
+  std::uint64_t received = 0;
+};
+
+class Stealing {
+ public:
+  using Clock = std::chrono::steady_clock;
+
+  Stealing(Tree& tree, TaskQueue& queue, const PipelineDef& pipeline, int threads, WorkTally& tally);
+
+  // Asks a random other rank for work if this one runs low, no request is
+  // outstanding and the backoff has passed. `allowed`: false while the run
+  // stops or a checkpoint pauses it.
+  void maybeAsk(const ChunkSizer& sizer, bool allowed);
+  // `thief` asked: give it about half of what can be stolen here, or refuse.
+  void answer(int thief, bool allowed);
+  void refused();
+  // A stolen message arrived (its items are queued already).
+  void received();
+  bool outstanding() const { return outstanding_; }
+  // After a pause: ask again at once.
+  void restart();
+
+ private:
+  std::size_t limit() const;
+
+  Tree& tree_;
+  TaskQueue& queue_;
+  const PipelineDef& pipeline_;
+  const int threads_;
+  WorkTally& tally_;
+  std::mt19937_64 random_;
+  bool outstanding_ = false;
+  double bytesPerItem_ = 8;  // on the wire, as measured by the last answer
+  std::chrono::microseconds backoff_{kMinBackoff};
+  Clock::time_point nextAt_{};
+
+  static constexpr double kAnswerBytes = 512 * 1024;  // per answer, about
+  static constexpr std::chrono::microseconds kMinBackoff{50};
+  static constexpr std::chrono::microseconds kMaxBackoff{5000};
+};
+
+}  // namespace jobstream::detail

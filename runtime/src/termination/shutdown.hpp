@@ -1,0 +1,39 @@
+// The end of a run, once rank 0's waves found it over: rank 0 sends stop down
+// the tree. A rank stops asking for work and waits for the answer to its own
+// outstanding steal request, then sends stopAck up once its subtree has
+// acknowledged. When all have, rank 0 sends exit down the tree. So no
+// message is in flight when a rank leaves its loop.
+#pragma once
+
+#include "transport/tree.hpp"
+
+namespace jobstream::detail {
+
+class Shutdown {
+ public:
+  explicit Shutdown(Tree& tree) : tree_(tree) {}
+
+  // Rank 0 once the run is over; the others on the stop message.
+  void begin();
+  void onStop();
+  void onAcknowledged();
+  void onExit();
+  // Acknowledges once the subtree has and this rank is `quiet` (no request
+  // of its own awaits an answer).
+  void maybeAcknowledge(bool quiet);
+
+  bool stopping() const { return stopping_; }
+  // This rank may leave its loop: no message to it is in flight.
+  bool over() const { return over_; }
+
+ private:
+  void leave();
+
+  Tree& tree_;
+  bool stopping_ = false;
+  bool acknowledged_ = false;
+  bool over_ = false;
+  Pending acks_{"stop"};
+};
+
+}  // namespace jobstream::detail
