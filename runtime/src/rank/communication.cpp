@@ -2,7 +2,7 @@
 // transport. It moves work that workers made for other ranks, receives work,
 // and hands every other message to the protocol it belongs to: stealing
 // (stealing/), termination waves and the stop (termination/), checkpoints
-// (rank_checkpoint.cpp).
+// (checkpoint/coordinator.hpp).
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -22,15 +22,16 @@ bool Rank::communicate() {
   }
   stopIfOver();
   progress |= sendOutbox();
-  progress |= maybeAnswerPause();
+  progress |= checkpoints_.maybeAnswer();
   stealing_.maybeAsk(sizer_, stealingAllowed());
   // A due checkpoint goes before the next wave: waves can follow each other
   // without a gap for as long as the scope tracker has orders to send.
-  progress |= maybeCheckpoint();
+  progress |= checkpoints_.maybeStart(!shutdown_.stopping() && !waves_.active() && !failed_.load());
   // No wave either while a checkpoint's bytes are still on their way to
   // rank 0: the run must not end before they have arrived (their senders
   // wait for that before they leave).
-  const bool wavesNow = wavesAllowed_ && !shutdown_.stopping() && pause_ == Pause::running && snapshots_.none();
+  const bool wavesNow = checkpoints_.sharesInPlace() && !shutdown_.stopping() && checkpoints_.running() &&
+                        !checkpoints_.bytesInFlight();
   progress |= waves_.maybeStart(wavesNow, locallyIdle());
   stopIfOver();
   shutdown_.maybeAcknowledge(!stealing_.outstanding());
@@ -115,46 +116,28 @@ void Rank::handle(Message& message) {
       shutdown_.onExit();
       break;
     case MessageKind::pause:
-      if (rank_ == 0) throw std::runtime_error("checkpoint out of step (rank 0 asked to pause)");
-      beginPauseRound(decode<PauseOrder>(message.bytes).round);
+      checkpoints_.onPause(message);
       break;
-    case MessageKind::pauseReply: {
-      const PauseReply reply = decode<PauseReply>(message.bytes);
-      if (reply.round != pauseRound_) throw std::runtime_error("checkpoint out of step (pause reply)");
-      pauseReplies_.arrived();
-      pauseSums_.sent += reply.sent;
-      pauseSums_.received += reply.received;
+    case MessageKind::pauseReply:
+      checkpoints_.onPauseReply(message);
       break;
-    }
     case MessageKind::snapshot:
-      decode<Signal>(message.bytes);
-      if (rank_ == 0) throw std::runtime_error("checkpoint out of step (rank 0 asked for a snapshot)");
-      takeSnapshot();
+      checkpoints_.onSnapshot(message);
       break;
     case MessageKind::snapshotTaken:
-      decode<Signal>(message.bytes);
-      if (rank_ != 0 || pause_ != Pause::snapshotTaken) throw std::runtime_error("checkpoint out of step (snapshot taken)");
-      if (taken_.arrived()) snapshotTaken();
+      checkpoints_.onSnapshotTaken(message);
       break;
     case MessageKind::snapshotData:
-      gathered(decode<std::vector<CheckpointSection>>(message.bytes));
+      checkpoints_.onSnapshotData(message);
       break;
     case MessageKind::resume:
-      decode<Signal>(message.bytes);
-      tree_.toChildren(MessageKind::resume, encode(Signal{}));
-      resumeWork();
+      checkpoints_.onResume(message);
       break;
     case MessageKind::restore:
-      if (!awaitingRestore_) throw std::runtime_error("received a share of a checkpoint twice");
-      applyRestore(decode<std::vector<CheckpointSection>>(message.bytes));
-      awaitingRestore_ = false;
-      startWorkers();
-      tree_.send(0, MessageKind::restored, encode(Signal{}));
+      checkpoints_.onRestore(message);
       break;
     case MessageKind::restored:
-      decode<Signal>(message.bytes);
-      if (rank_ != 0) throw std::runtime_error("resume out of step (a share acknowledged to another rank than 0)");
-      if (restoreAcks_.arrived()) wavesAllowed_ = true;
+      checkpoints_.onRestored(message);
       break;
     default:
       throw std::runtime_error(fmt::format("received a message of unknown kind {}", message.tag));

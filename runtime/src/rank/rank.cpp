@@ -221,28 +221,22 @@ RunResult Rank::run(std::unique_ptr<BatchBase> initialItems) {
   ContextScope scope(&context_);
   if (options_.resuming) {
     // Init is not run again and the initial items were not read: the
-    // checkpoint holds what they made.
+    // checkpoint holds what they made. A rank starts its workers once its
+    // share is in place (restore); rank 0 starts waves once every rank's is.
     if (rank_ == 0) {
       // Held only until every share is sent: the whole state, in bytes.
       const auto plan = std::move(options_.resume);
-      if (!plan || plan->size() != static_cast<std::size_t>(size_))
-        throw std::logic_error("jobstream: resuming without a share for every rank");
-      for (int r = 1; r != size_; ++r)
-        tree_.send(r, MessageKind::restore, encode((*plan)[static_cast<std::size_t>(r)]));
-      applyRestore((*plan)[0]);
-      restoreAcks_.expect(static_cast<std::size_t>(size_ - 1));
+      if (!plan) throw std::logic_error("resuming without a share for every rank");
+      checkpoints_.sendShares(*plan);
     } else {
-      awaitingRestore_ = true;
+      checkpoints_.awaitShare();
     }
-  } else if (rank_ == 0) {
-    runInits(std::move(initialItems));
+  } else {
+    // Waves start only once all initial work is counted (see the proof in
+    // termination/waves.hpp): the inits run before the loop.
+    if (rank_ == 0) runInits(std::move(initialItems));
+    startWorkers();
   }
-  // Waves start only once all initial work is counted (see the proof above)
-  // and, when resuming, every rank's share is in place.
-  wavesAllowed_ = rank_ == 0 && restoreAcks_.none();
-  nextCheckpointAt_ = Clock::now() + checkpointInterval();
-
-  if (!awaitingRestore_) startWorkers();
 
   microseconds sleep{10};
   bool failedHere = false;
@@ -276,7 +270,7 @@ RunResult Rank::run(std::unique_ptr<BatchBase> initialItems) {
   }
 
   if (failedHere) {
-    collectWriter(true);  // whatever it writes is whole; the previous checkpoint stays if it fails
+    checkpoints_.collectWriter(true);  // whatever it writes is whole; the previous checkpoint stays if it fails
     if (stageCalledExit_.load()) endProcess();
     {
       std::lock_guard lock(errorMutex_);
@@ -300,9 +294,9 @@ RunResult Rank::run(std::unique_ptr<BatchBase> initialItems) {
     }
   }
   if (result_.exitCode == 0) {
-    removeCheckpoint();
+    checkpoints_.removeFile();
   } else {
-    collectWriter(true);
+    checkpoints_.collectWriter(true);
   }
   while (!transport_.flushed()) std::this_thread::yield();
   result_.itemsFinished = counters_.total().finished;

@@ -1,5 +1,5 @@
 // The parts of one rank (rank.cpp): its worker threads' side there, its
-// communication thread's side in rank_comm.cpp. Internal to libjobstream.
+// communication thread's side in communication.cpp. Internal to libjobstream.
 #pragma once
 
 #include <fmt/format.h>
@@ -26,6 +26,7 @@
 #include "termination/shutdown.hpp"
 #include "termination/waves.hpp"
 #include "transport/tree.hpp"
+#include "checkpoint/coordinator.hpp"
 #include "checkpoint/state.hpp"
 #include "program/stage_exit.hpp"
 #include "work/task_queue.hpp"
@@ -110,7 +111,7 @@ struct Outgoing {
   Task task;
 };
 
-class Rank final : StageExitSink, WaveParticipant {
+class Rank final : StageExitSink, WaveParticipant, CheckpointParticipant {
  public:
   Rank(const PipelineDef& pipeline, Transport& transport, RankOptions options)
       : pipeline_(pipeline),
@@ -125,7 +126,8 @@ class Rank final : StageExitSink, WaveParticipant {
         tree_(transport),
         stealing_(tree_, queue_, pipeline, threads_, tally_),
         waves_(tree_, pipeline, *this),
-        shutdown_(tree_) {
+        shutdown_(tree_),
+        checkpoints_(tree_, pipeline, *this, options_.checkpoint, options_.checkpointInterval, result_) {
     if (static_cast<std::uint64_t>(size_) > instance_id::kMaxRanks)
       throw std::runtime_error(fmt::format("jobstream: at most {} ranks are supported", instance_id::kMaxRanks));
     for (int i = 0; i <= threads_; ++i) slots_.push_back(std::make_unique<StoreSlot>());
@@ -140,7 +142,6 @@ class Rank final : StageExitSink, WaveParticipant {
   }
   Rank(const Rank&) = delete;
   Rank& operator=(const Rank&) = delete;
-  ~Rank();
 
   RunResult run(std::unique_ptr<BatchBase> initialItems);
   void deliver(StageIndex stage, std::unique_ptr<BatchBase> batch, std::uint64_t scope, std::uint32_t gen);
@@ -182,20 +183,16 @@ class Rank final : StageExitSink, WaveParticipant {
 
   void startWorkers();
 
-  // Checkpoints (rank_checkpoint.cpp).
-  bool maybeCheckpoint();
-  void beginPauseRound(std::uint32_t round);
-  bool maybeAnswerPause();
-  void takeSnapshot();
-  RankState liveState();
-  void gathered(std::vector<CheckpointSection> sections);
-  void snapshotTaken();
-  void finishCheckpoint();
-  void resumeWork();
-  bool collectWriter(bool wait);
-  void applyRestore(const std::vector<CheckpointSection>& sections);
-  void removeCheckpoint();
-  Clock::duration checkpointInterval() const;
+  // A checkpoint's work on this rank (saved_state.cpp; the protocol is
+  // checkpoint/coordinator.hpp).
+  void hold() override;
+  bool still() override;
+  WorkTally settle() override;
+  RankState state() override;
+  GlobalState globalState() override;
+  void resume() override;
+  void restore(const std::vector<CheckpointSection>& sections) override;
+  void written(int count) override;
   static std::uint64_t regionId(StageIndex owner, std::uint32_t region) {
     return static_cast<std::uint64_t>(owner) << 32 | region;
   }
@@ -206,7 +203,7 @@ class Rank final : StageExitSink, WaveParticipant {
   void receiveWork(const Message& message);
   void stopIfOver();
   bool sendOutbox();
-  bool stealingAllowed() const { return !shutdown_.stopping() && pause_ == Pause::running; }
+  bool stealingAllowed() const { return !shutdown_.stopping() && checkpoints_.running(); }
 
   // A termination wave's work on this rank (waves.hpp; reductions.cpp and
   // frames.cpp).
@@ -289,32 +286,7 @@ class Rank final : StageExitSink, WaveParticipant {
   Waves waves_;
   Shutdown shutdown_;
   RunResult result_;
-  bool wavesAllowed_ = false;  // rank 0: every rank's share of a resumed checkpoint is in place
-
-  // Checkpoints: communication-thread state. A checkpoint is a pause (rank 0
-  // holds every queue and counts work messages over rounds until all that
-  // were sent have arrived), a snapshot (each rank's state to rank 0) and a
-  // resume; rank 0 writes the file in the background meanwhile.
-  enum class Pause : std::uint8_t { running, quiescing, still, snapshotTaken };
-  Pause pause_ = Pause::running;
-  std::uint32_t pauseRound_ = 0;
-  Pending pauseReplies_{"checkpoint pause"};
-  bool pauseAnswered_ = false;
-  PauseReply pauseSums_;  // this round, the subtree's replies so far
-  bool awaitingRestore_ = false;           // a resumed run, other ranks: until rank 0's share arrives
-  Pending restoreAcks_{"resume"};        // rank 0: shares not yet in place
-  std::size_t lastStateBytes_ = 0;         // this rank's last snapshot: the next one's buffer size
-  // Rank 0.
-  Clock::time_point nextCheckpointAt_{};
-  Clock::time_point pauseStartedAt_{};
-  std::vector<CheckpointSection> gathered_;
-  Pending taken_{"checkpoint snapshot"};      // ranks whose state is not yet encoded: the pause goes on
-  Pending snapshots_{"checkpoint snapshot"};  // ranks whose encoded state has not arrived: the write waits
-  int checkpointsWritten_ = 0;
-  std::thread writer_;
-  std::atomic<bool> writing_{false};
-  std::string writeError_;    // set by the writer before `writing_` drops
-  double writeSeconds_ = 0;   // likewise
+  Checkpoints checkpoints_;
 
   static constexpr microseconds kMaxSleep{250};
 };

@@ -185,7 +185,7 @@ struct Actions {
 // Rank 0's view of every scope, fed with the sums of each completed wave.
 //
 // Quiet: a key is quiet when the finished sum of the previous wave equals the
-// created sum of this one (Mattern's four counters, per key; rank.cpp has the
+// created sum of this one (Mattern's four counters, per key; waves.hpp has the
 // argument). Then:
 //   - region r of generation g of scope s is over when every key of s with a
 //     lower generation is quiet and every region of those generations has

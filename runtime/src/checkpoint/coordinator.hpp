@@ -1,0 +1,156 @@
+// Checkpoints while a run goes on: a consistent snapshot of every rank,
+// taken while nothing runs and nothing is in flight, and a run resumed from
+// one on any number of ranks.
+//
+// Taking one (rank 0 decides, between termination waves; the actions the
+// next wave is to carry are part of the checkpoint):
+//   1. pause, round 1, down the tree: each rank holds its queue (workers
+//      finish the chunk they run, then wait), stops stealing (it refuses
+//      requests and waits for the answer to its own), sends what its last
+//      chunks made for other ranks, and answers up the tree, once its
+//      subtree has, with the work and stolen messages its subtree sent and
+//      received so far.
+//   2. Once every rank is still, no rank sends work again until the resume,
+//      so the sent sum is final; the received sum grows to meet it. Rank 0
+//      repeats the counting round until the two are equal: then no item is
+//      in flight, every item is in a queue, a store, an instance or a
+//      finish stage's collection, and the counters say exactly that.
+//   3. snapshot, down the tree: each rank encodes its state (state.hpp),
+//      tells rank 0 so (snapshotTaken) and sends it the bytes (snapshotData),
+//      then waits.
+//   4. Once every rank's state is encoded, rank 0 sends resume down the
+//      tree: the bytes may still be on their way, the run goes on. No rank
+//      goes on before every rank's state was encoded: otherwise work made
+//      after the snapshot could reach a rank whose snapshot is still to
+//      come, and be in the checkpoint twice. Once every rank's bytes have
+//      arrived, a background thread of rank 0 writes the file
+//      (checkpoint_file.hpp: atomic) while the run goes on.
+//
+// Resuming: rank 0 sends each rank its share of the checkpoint (planResume)
+// before anything else; a rank starts its workers only once its share is in
+// place, and rank 0 starts termination waves only when every rank has said
+// so. Items for a frame_end cannot reach a rank before the instance does.
+//
+// This object owns the protocol; what a rank holds and how it pauses is the
+// rank's (CheckpointParticipant).
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "checkpoint/state.hpp"
+#include "jobstream/detail/stage.hpp"
+#include "messages/wire.hpp"
+#include "rank/rank.hpp"
+#include "stealing/stealing.hpp"
+#include "transport/tree.hpp"
+
+namespace jobstream::detail {
+
+class CheckpointParticipant {
+ public:
+  // Hold the queue: workers finish the chunk they run, then wait.
+  virtual void hold() = 0;
+  // Every worker waits and no request of this rank's awaits an answer.
+  virtual bool still() = 0;
+  // Send what the last chunks made for other ranks; then the work messages
+  // this rank sent and received so far.
+  virtual WorkTally settle() = 0;
+  virtual RankState state() = 0;
+  virtual GlobalState globalState() = 0;  // rank 0
+  // The checkpoint is taken: run again.
+  virtual void resume() = 0;
+  // A resumed run: put this rank's share in place and start the workers.
+  virtual void restore(const std::vector<CheckpointSection>& sections) = 0;
+  // Rank 0: a checkpoint was written, the `count`th of this run.
+  virtual void written(int count) = 0;
+
+ protected:
+  ~CheckpointParticipant() = default;
+};
+
+class Checkpoints {
+ public:
+  using Clock = std::chrono::steady_clock;
+
+  // `file` empty: no checkpoints (a rank still answers rank 0's orders).
+  Checkpoints(Tree& tree, const PipelineDef& pipeline, CheckpointParticipant& participant, std::string file,
+              double intervalSeconds, RunResult& result);
+  ~Checkpoints();
+  Checkpoints(const Checkpoints&) = delete;
+  Checkpoints& operator=(const Checkpoints&) = delete;
+
+  // Rank 0: starts a checkpoint when one is due; `allowed`: no wave, stop or
+  // failure under way.
+  bool maybeStart(bool allowed);
+  // Every pass of the loop: answers a counting round once this rank is still.
+  bool maybeAnswer();
+  void onPause(const Message& message);
+  void onPauseReply(const Message& message);
+  void onSnapshot(const Message& message);
+  void onSnapshotTaken(const Message& message);
+  void onSnapshotData(const Message& message);
+  void onResume(const Message& message);
+
+  // No pause under way: work runs, ranks steal.
+  bool running() const { return pause_ == Pause::running; }
+  // Rank 0: some rank's state is still on its way (no wave may end the run).
+  bool bytesInFlight() const { return !snapshots_.none(); }
+
+  // A resumed run. Rank 0 sends every other rank its share and restores its
+  // own; the others wait for theirs (onRestore). Rank 0 counts the shares in
+  // place (onRestored) until sharesInPlace().
+  void sendShares(const std::vector<std::vector<CheckpointSection>>& plan);
+  void awaitShare() { awaitingShare_ = true; }
+  bool awaitingShare() const { return awaitingShare_; }
+  void onRestore(const Message& message);
+  void onRestored(const Message& message);
+  bool sharesInPlace() const { return restoreAcks_.none(); }
+
+  // Rank 0: joins the writer (waiting for it if `wait`); a failed write is a
+  // warning. At the end of a run that succeeded, removeFile() too.
+  bool collectWriter(bool wait);
+  void removeFile();
+
+ private:
+  enum class Pause : std::uint8_t { running, quiescing, still, snapshotTaken };
+
+  void beginRound(std::uint32_t round);
+  void takeSnapshot();
+  void snapshotTaken();
+  void write();
+  Clock::duration interval() const;
+
+  Tree& tree_;
+  const PipelineDef& pipeline_;
+  CheckpointParticipant& participant_;
+  const std::string file_;
+  const double intervalSeconds_;
+  RunResult& result_;  // the pauses and the bytes
+
+  Pause pause_ = Pause::running;
+  std::uint32_t round_ = 0;
+  Pending replies_{"checkpoint pause"};
+  bool answered_ = false;
+  PauseReply sums_;  // this round, the subtree's replies so far
+  std::size_t lastStateBytes_ = 0;  // this rank's last snapshot: the next one's buffer size
+  bool awaitingShare_ = false;      // a resumed run, other ranks: until rank 0's share arrives
+  Pending restoreAcks_{"resume"};   // rank 0: shares not yet in place
+  // Rank 0.
+  Clock::time_point nextAt_{};
+  Clock::time_point pauseStartedAt_{};
+  std::vector<CheckpointSection> gathered_;
+  Pending taken_{"checkpoint snapshot"};      // ranks whose state is not yet encoded: the pause goes on
+  Pending snapshots_{"checkpoint snapshot"};  // ranks whose encoded state has not arrived: the write waits
+  int written_ = 0;
+  std::thread writer_;
+  std::atomic<bool> writing_{false};
+  std::string writeError_;   // set by the writer before `writing_` drops
+  double writeSeconds_ = 0;  // likewise
+};
+
+}  // namespace jobstream::detail

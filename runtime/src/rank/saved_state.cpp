@@ -1,0 +1,122 @@
+// What a rank puts into a checkpoint and takes back from one, and how it
+// pauses for one: this rank's side of the protocol in
+// checkpoint/coordinator.hpp.
+#include <iostream>
+#include <stdexcept>
+
+#include "rank/rank_impl.hpp"
+
+namespace jobstream::detail {
+
+namespace {
+
+// A pointer into live state, for encoding: the batch stays where it is.
+std::shared_ptr<BatchBase> borrow(BatchBase* batch) { return std::shared_ptr<BatchBase>(std::shared_ptr<BatchBase>(), batch); }
+
+}  // namespace
+
+void Rank::hold() { queue_.hold(); }
+
+bool Rank::still() { return !stealing_.outstanding() && queue_.idleWorkers() == threads_; }
+
+WorkTally Rank::settle() {
+  sendOutbox();  // what the last chunks made for other ranks
+  return tally_;
+}
+
+RankState Rank::state() {
+  RankState state;
+  state.tasks = queue_.snapshot();
+  for (const std::unique_ptr<StoreSlot>& slot : slots_) {
+    std::lock_guard lock(slot->mutex);
+    for (const auto& [key, stores] : slot->stores) {
+      if (!stores || stores->size() == 0) continue;
+      const auto reduce = reduceOf_.find(regionId(instance_id::ownerOf(key.scope), key.region));
+      if (reduce == reduceOf_.end()) throw std::logic_error("jobstream: a reduction store of no reduce");
+      state.stores.push_back(SavedStores{key, reduce->second, borrow(stores.get())});
+    }
+  }
+  {
+    std::lock_guard lock(instancesMutex_);
+    for (const auto& [id, instance] : instances_)
+      state.instances.push_back(SavedInstance{id, instance->frame, instance->parent, instance->maxGen,
+                                              borrow(instance->store.get()), borrow(instance->first.get())});
+  }
+  counters_.addTo(state.counters);
+  state.nextInstance = nextInstance_.load();
+  return state;
+}
+
+GlobalState Rank::globalState() {
+  GlobalState global;
+  for (StageIndex i = 0; i != collectors_.size(); ++i)
+    if (collectors_[i]) global.finished.emplace_back(i, borrow(collectors_[i].get()));
+  global.wave = waves_.number();
+  global.next = waves_.nextActions();
+  global.tracker = waves_.tracker().save();
+  return global;
+}
+
+void Rank::resume() {
+  queue_.release();
+  stealing_.restart();
+}
+
+void Rank::written(int count) {
+  if (!options_.checkpointWritten) return;
+  try {
+    options_.checkpointWritten(count);
+  } catch (const std::exception& e) {
+    std::lock_guard lock(errorMutex_);
+    if (error_.empty()) error_ = fmt::format("jobstream: error: rank {}: {}", rank_, e.what());
+    failed_.store(true);
+  }
+}
+
+void Rank::restore(const std::vector<CheckpointSection>& sections) {
+  RankState state = decodeRankState(pipeline_, static_cast<std::uint32_t>(rank_), sections);
+  for (const Task& task : state.tasks) {
+    const int required = requiredRank(pipeline_.stages[task.stage], task.scope, size_);
+    if (required >= 0 && required != rank_) throw std::runtime_error("jobstream: a resumed share with items for another rank");
+  }
+  queue_.pushBack(std::move(state.tasks));
+  {
+    StoreSlot& slot = *slots_[commSlot()];
+    std::lock_guard lock(slot.mutex);
+    for (SavedStores& entry : state.stores) {
+      const ItemType& type = *pipeline_.stages[entry.reduce].store;
+      std::unique_ptr<BatchBase>& stores = slot.stores[entry.key];
+      if (!stores) stores = type.make();
+      type.append(*stores, *entry.stores, 0, entry.stores->size());
+    }
+  }
+  {
+    std::lock_guard lock(instancesMutex_);
+    for (SavedInstance& saved : state.instances) {
+      if (instance_id::homeAmong(saved.id, size_) != rank_) throw std::runtime_error("jobstream: a resumed share with another rank's frame instance");
+      const StageDef& frame = pipeline_.stages[saved.frame];
+      auto instance = std::make_unique<Instance>();
+      instance->frame = saved.frame;
+      instance->parent = saved.parent;
+      instance->maxGen = saved.maxGen;
+      instance->store = frame.store->make();
+      frame.store->append(*instance->store, *saved.store, 0, 1);
+      instance->first = frame.input->make();
+      frame.input->append(*instance->first, *saved.first, 0, 1);
+      if (!instances_.emplace(saved.id, std::move(instance)).second)
+        throw std::runtime_error("jobstream: a frame instance twice in a checkpoint");
+    }
+  }
+  counters_.restore(state.counters);
+  nextInstance_.store(state.nextInstance);
+  if (rank_ == 0) {
+    GlobalState global = decodeGlobalState(pipeline_, sections);
+    for (auto& [stage, batch] : global.finished)
+      pipeline_.stages[stage].input->append(*collectors_[stage], *batch, 0, batch->size());
+    waves_.tracker().load(global.tracker);
+    waves_.restore(global.wave, std::move(global.next));
+  }
+  startWorkers();
+}
+
+}  // namespace jobstream::detail
