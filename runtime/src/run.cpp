@@ -162,7 +162,7 @@ int runProgram(const PipelineDef& pipeline, int argc, char** argv, std::unique_p
     try {
       checkWritable(line.checkpoint);
       lock.emplace(line.checkpoint);
-      if (!lock->warning().empty()) std::cerr << lock->warning() << '\n';
+      if (!lock->warning().empty()) reportWarning(std::cerr, lock->warning());
       std::error_code error;
       if (std::filesystem::exists(line.checkpoint, error)) {
         const Checkpoint checkpoint = readCheckpoint(line.checkpoint);
@@ -183,7 +183,7 @@ int runProgram(const PipelineDef& pipeline, int argc, char** argv, std::unique_p
         verdict = kCheckpointing;
       }
     } catch (const CheckpointError& e) {
-      std::cerr << "jobstream: error: " << withoutPrefix(e.what()) << '\n' << std::flush;
+      reportError(std::cerr, e.what());
       verdict = kRefused;
     }
   }

@@ -9,6 +9,7 @@
 #include <ostream>
 #include <stdexcept>
 
+#include "jobstream/detail/report.hpp"
 #include "wire.hpp"
 
 namespace jobstream::detail {
@@ -100,7 +101,7 @@ auto loadSections(const std::vector<CheckpointSection>& sections, std::uint32_t 
       body(ar);
       ar.end();
     } catch (const std::exception& e) {
-      throw std::runtime_error(fmt::format("section '{}' of rank {}: {}", name, rank, withoutPrefix(e.what())));
+      throw std::runtime_error(fmt::format("section '{}' of rank {}: {}", name, rank, e.what()));
     }
   };
 }
@@ -160,7 +161,7 @@ DecodedCheckpoint decodeAll(const PipelineDef& pipeline, const Checkpoint& check
       decoded.ranks.push_back(decodeRankState(pipeline, rank, checkpoint.sections));
     decoded.global = decodeGlobalState(pipeline, checkpoint.sections);
   } catch (const std::exception& e) {
-    throw CheckpointError(fmt::format("jobstream: checkpoint '{}' does not fit this pipeline although its fingerprint "
+    throw CheckpointError(fmt::format("checkpoint '{}' does not fit this pipeline although its fingerprint "
                                       "does: {}; it is left as it is",
                                       path, e.what()));
   }
@@ -212,13 +213,13 @@ std::vector<std::vector<CheckpointSection>> planResume(const PipelineDef& pipeli
   for (const auto& [key, counts] : fresh[0].counters) {
     if (counts.finished > counts.created)
       throw CheckpointError(
-          fmt::format("jobstream: checkpoint '{}' counts more items finished than created; it is left as it is", path));
+          fmt::format("checkpoint '{}' counts more items finished than created; it is left as it is", path));
     unfinished += counts.created - counts.finished;
   }
   std::uint64_t held = 0;  // queued items (now all in `load`) and live instances
   for (std::size_t r = 0; r != fresh.size(); ++r) held += load[r] + fresh[r].instances.size();
   if (held != unfinished)
-    throw CheckpointError(fmt::format("jobstream: checkpoint '{}' is inconsistent: it counts {} unfinished items but "
+    throw CheckpointError(fmt::format("checkpoint '{}' is inconsistent: it counts {} unfinished items but "
                                       "holds {} (queued items and frame instances); it is left as it is",
                                       path, unfinished, held));
 
@@ -261,7 +262,7 @@ int describeCheckpoint(const PipelineDef& pipeline, const std::string& path, std
   try {
     checkpoint = readCheckpoint(path);
   } catch (const CheckpointError& e) {
-    err << "jobstream: error: " << withoutPrefix(e.what()) << '\n';
+    reportError(err, e.what());
     return 1;
   }
   std::uint64_t total = 0;
@@ -274,14 +275,14 @@ int describeCheckpoint(const PipelineDef& pipeline, const std::string& path, std
   try {
     checkBelongsTo(checkpoint, pipeline.name, pipeline.fingerprint, path);
   } catch (const CheckpointError& e) {
-    err << "jobstream: error: " << withoutPrefix(e.what()) << '\n';
+    reportError(err, e.what());
     return 1;
   }
   DecodedCheckpoint decoded;
   try {
     decoded = decodeAll(pipeline, checkpoint, path);
   } catch (const CheckpointError& e) {
-    err << "jobstream: error: " << withoutPrefix(e.what()) << '\n';
+    reportError(err, e.what());
     return 1;
   }
 
