@@ -20,6 +20,7 @@
 #include <thread>
 
 #include "jobstream/detail/exit_status.hpp"
+#include "jobstream/detail/report.hpp"
 
 extern char** environ;
 
@@ -380,7 +381,8 @@ int main(int argc, const char* const* argv) {
     }
     options = std::move(std::get<Options>(command));
   } catch (const UsageError& e) {
-    std::cerr << "jobstream: error: " << e.what() << "\n'jobstream --help' or 'jobstream run --help' says more.\n";
+    jobstream::detail::reportError(std::cerr, e.what());
+    std::cerr << "'jobstream --help' or 'jobstream run --help' says more.\n";
     return jobstream::detail::exit_status::refused;
   }
   const char* mpirun = std::getenv("JOBSTREAM_MPIRUN");

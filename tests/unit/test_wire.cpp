@@ -46,7 +46,7 @@ void expectEveryCutRefused(const std::vector<char>& bytes, const Context&... con
         refusal<Message>(
             std::vector<char>(bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(cut)),
             context...),
-        HasSubstr("jobstream: received a"))
+        HasSubstr("received a"))
         << "cut at " << cut << " of " << bytes.size();
   std::vector<char> longer = bytes;
   longer.push_back(0);

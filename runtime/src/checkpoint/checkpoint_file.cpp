@@ -135,7 +135,7 @@ std::vector<char> encodeCheckpoint(const Checkpoint& checkpoint) {
 
 Checkpoint decodeCheckpoint(const std::vector<char>& bytes, const std::string& path) {
   const auto refuse = [&](std::string_view why) {
-    return CheckpointError(fmt::format("jobstream: checkpoint '{}' {}; it was left as it is", path, why));
+    return CheckpointError(fmt::format("checkpoint '{}' {}; it was left as it is", path, why));
   };
   // A file shorter than the magic that starts like it is a truncated checkpoint.
   const std::size_t compared = std::min(bytes.size(), kMagic.size());
@@ -206,7 +206,7 @@ void writeCheckpoint(const std::string& path, const Checkpoint& checkpoint) {
   const std::string temporary = temporaryCheckpointPath(path);
   const auto fail = [&](std::string_view what, int error) {
     ::unlink(temporary.c_str());
-    return CheckpointError(fmt::format("jobstream: cannot write checkpoint '{}': {} '{}': {}; the previous "
+    return CheckpointError(fmt::format("cannot write checkpoint '{}': {} '{}': {}; the previous "
                                        "checkpoint, if any, is unchanged",
                                        path, what, temporary, errorText(error)));
   };
@@ -229,26 +229,26 @@ void writeCheckpoint(const std::string& path, const Checkpoint& checkpoint) {
   // The rename itself must reach the disk, or a crash could bring the old name back.
   File directory(::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (directory.get() < 0 || ::fsync(directory.get()) != 0)
-    throw CheckpointError(fmt::format("jobstream: wrote checkpoint '{}' but cannot flush its folder '{}': {}", path,
+    throw CheckpointError(fmt::format("wrote checkpoint '{}' but cannot flush its folder '{}': {}", path,
                                       folder.string(), errorText(errno)));
 }
 
 Checkpoint readCheckpoint(const std::string& path) {
   File file(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (file.get() < 0)
-    throw CheckpointError(fmt::format("jobstream: cannot read checkpoint '{}': {}", path, errorText(errno)));
+    throw CheckpointError(fmt::format("cannot read checkpoint '{}': {}", path, errorText(errno)));
   struct stat status {};
   if (::fstat(file.get(), &status) != 0)
-    throw CheckpointError(fmt::format("jobstream: cannot read checkpoint '{}': {}", path, errorText(errno)));
+    throw CheckpointError(fmt::format("cannot read checkpoint '{}': {}", path, errorText(errno)));
   if (!S_ISREG(status.st_mode))
-    throw CheckpointError(fmt::format("jobstream: checkpoint '{}' is not a regular file", path));
+    throw CheckpointError(fmt::format("checkpoint '{}' is not a regular file", path));
   std::vector<char> bytes(static_cast<std::size_t>(status.st_size));
   std::size_t got = 0;
   while (got < bytes.size()) {
     const ssize_t n = ::read(file.get(), bytes.data() + got, bytes.size() - got);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0)
-      throw CheckpointError(fmt::format("jobstream: cannot read checkpoint '{}': {}", path, errorText(errno)));
+      throw CheckpointError(fmt::format("cannot read checkpoint '{}': {}", path, errorText(errno)));
     if (n == 0) break;  // shorter than when it was measured: decode says truncated
     got += static_cast<std::size_t>(n);
   }
@@ -263,12 +263,12 @@ void checkBelongsTo(const Checkpoint& checkpoint, std::string_view pipeline, std
   };
   if (checkpoint.pipeline != pipeline)
     throw CheckpointError(fmt::format(
-        "jobstream: checkpoint '{}' was written by pipeline {}, and this program runs pipeline {}; it was left "
+        "checkpoint '{}' was written by pipeline {}, and this program runs pipeline {}; it was left "
         "as it is",
         path, name(checkpoint.pipeline), name(pipeline)));
   if (checkpoint.fingerprint != fingerprint)
     throw CheckpointError(fmt::format(
-        "jobstream: checkpoint '{}' was written by pipeline {} with other stages or types (fingerprint {}, "
+        "checkpoint '{}' was written by pipeline {} with other stages or types (fingerprint {}, "
         "this program's is {}); it was left as it is",
         path, name(pipeline), checkpoint.fingerprint, fingerprint));
 }
@@ -276,21 +276,21 @@ void checkBelongsTo(const Checkpoint& checkpoint, std::string_view pipeline, std
 void checkWritable(const std::string& path) {
   namespace fs = std::filesystem;
   const fs::path target(path);
-  if (path.empty()) throw CheckpointError("jobstream: the checkpoint file's name is empty");
+  if (path.empty()) throw CheckpointError("the checkpoint file's name is empty");
   const fs::path folder = target.has_parent_path() ? target.parent_path() : fs::path(".");
   std::error_code error;
   const fs::file_status folderStatus = fs::status(folder, error);
   if (!fs::exists(folderStatus))
     throw CheckpointError(
-        fmt::format("jobstream: cannot write checkpoint '{}': its folder '{}' does not exist", path, folder.string()));
+        fmt::format("cannot write checkpoint '{}': its folder '{}' does not exist", path, folder.string()));
   if (!fs::is_directory(folderStatus))
     throw CheckpointError(
-        fmt::format("jobstream: cannot write checkpoint '{}': '{}' is not a folder", path, folder.string()));
+        fmt::format("cannot write checkpoint '{}': '{}' is not a folder", path, folder.string()));
   if (::access(folder.c_str(), W_OK | X_OK) != 0)
-    throw CheckpointError(fmt::format("jobstream: cannot write checkpoint '{}' in folder '{}': {}", path,
+    throw CheckpointError(fmt::format("cannot write checkpoint '{}' in folder '{}': {}", path,
                                       folder.string(), errorText(errno)));
   if (fs::is_directory(fs::status(target, error)))
-    throw CheckpointError(fmt::format("jobstream: checkpoint '{}' is a folder, not a file", path));
+    throw CheckpointError(fmt::format("checkpoint '{}' is a folder, not a file", path));
 }
 
 namespace {
@@ -318,7 +318,7 @@ std::string thisRun() {
 
 CheckpointLock::CheckpointLock(const std::string& path) : path_(checkpointLockPath(path)) {
   const auto cannot = [&](std::string_view what, int error) {
-    return CheckpointError(fmt::format("jobstream: cannot {} the lock file '{}' of checkpoint '{}': {}", what,
+    return CheckpointError(fmt::format("cannot {} the lock file '{}' of checkpoint '{}': {}", what,
                                        path_, path, errorText(error)));
   };
   for (;;) {
@@ -334,12 +334,12 @@ CheckpointLock::CheckpointLock(const std::string& path) : path_(checkpointLockPa
           holder = lockHolder(file.get());
         }
         throw CheckpointError(fmt::format(
-            "jobstream: checkpoint '{}' is in use by another run ({}); two runs on one checkpoint would "
+            "checkpoint '{}' is in use by another run ({}); two runs on one checkpoint would "
             "overwrite each other's: wait for that run to end, or give this one another file",
             path, holder.empty() ? "it is starting" : holder));
       }
       if (error == ENOLCK || error == EOPNOTSUPP || error == ENOSYS) {
-        warning_ = fmt::format("jobstream: warning: the file system of checkpoint '{}' cannot lock '{}' ({}): "
+        warning_ = fmt::format("the file system of checkpoint '{}' cannot lock '{}' ({}): "
                                "nothing stops a second run on the same checkpoint",
                                path, path_, errorText(error));
         return;

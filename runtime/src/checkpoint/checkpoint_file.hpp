@@ -35,19 +35,12 @@ namespace jobstream::detail {
 // 2: sections and strings as archive.hpp writes them (u64 counts).
 inline constexpr std::uint32_t kCheckpointFormat = 2;
 
-// Every refusal: the message says which file and what is wrong with it.
-// It starts with "jobstream: ".
+// Every refusal: the message says which file and what is wrong with it,
+// without jobstream's prefix (report.hpp adds it where it is printed).
 class CheckpointError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };
-
-// A CheckpointError's message without its "jobstream: ", to follow
-// "jobstream: error: " or "jobstream: warning: ".
-inline std::string_view withoutPrefix(std::string_view message) {
-  constexpr std::string_view kPrefix = "jobstream: ";
-  return message.substr(0, kPrefix.size()) == kPrefix ? message.substr(kPrefix.size()) : message;
-}
 
 struct CheckpointSection {
   std::string name;        // what the bytes hold
@@ -115,7 +108,7 @@ class CheckpointLock {
   // Removes the lock file, then lets the lock go.
   ~CheckpointLock();
 
-  // Empty, or why the run is not locked.
+  // Empty, or why the run is not locked, for reportWarning.
   const std::string& warning() const { return warning_; }
 
  private:

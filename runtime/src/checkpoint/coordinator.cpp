@@ -7,6 +7,8 @@
 #include <iostream>
 #include <stdexcept>
 
+#include "jobstream/detail/report.hpp"
+
 namespace jobstream::detail {
 
 namespace {
@@ -188,7 +190,7 @@ bool Checkpoints::collectWriter(bool wait) {
   if (!writer_.joinable() || (!wait && writing_.load())) return false;
   writer_.join();
   if (!writeError_.empty()) {
-    std::cerr << "jobstream: warning: " << withoutPrefix(writeError_) << "; the run goes on" << std::endl;
+    reportWarning(std::cerr, writeError_ + "; the run goes on");
     writeError_.clear();
     return true;
   }
@@ -234,9 +236,8 @@ void Checkpoints::removeFile() {
   std::filesystem::remove(temporaryCheckpointPath(file_), error);  // a killed run's
   std::filesystem::remove(file_, error);
   if (error)
-    std::cerr << fmt::format("jobstream: warning: the run is over, but its checkpoint '{}' could not be removed: {}",
-                             file_, error.message())
-              << std::endl;
+    reportWarning(std::cerr, fmt::format("the run is over, but its checkpoint '{}' could not be removed: {}", file_,
+                                         error.message()));
 }
 
 }  // namespace jobstream::detail

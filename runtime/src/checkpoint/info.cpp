@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "checkpoint/state.hpp"
+#include "jobstream/detail/report.hpp"
 #include "messages/wire.hpp"
 
 namespace jobstream::detail {
@@ -41,7 +42,7 @@ int describeCheckpoint(const PipelineDef& pipeline, const std::string& path, std
   try {
     checkpoint = readCheckpoint(path);
   } catch (const CheckpointError& e) {
-    err << "jobstream: error: " << withoutPrefix(e.what()) << '\n';
+    reportError(err, e.what());
     return 1;
   }
   std::uint64_t total = 0;
@@ -54,14 +55,14 @@ int describeCheckpoint(const PipelineDef& pipeline, const std::string& path, std
   try {
     checkBelongsTo(checkpoint, pipeline.name, pipeline.fingerprint, path);
   } catch (const CheckpointError& e) {
-    err << "jobstream: error: " << withoutPrefix(e.what()) << '\n';
+    reportError(err, e.what());
     return 1;
   }
   DecodedCheckpoint decoded;
   try {
     decoded = decodeCheckpoint(pipeline, checkpoint, path);
   } catch (const CheckpointError& e) {
-    err << "jobstream: error: " << withoutPrefix(e.what()) << '\n';
+    reportError(err, e.what());
     return 1;
   }
 

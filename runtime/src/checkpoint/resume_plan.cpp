@@ -54,13 +54,13 @@ std::vector<std::vector<CheckpointSection>> planResume(const PipelineDef& pipeli
   for (const auto& [key, counts] : fresh[0].counters) {
     if (counts.finished > counts.created)
       throw CheckpointError(
-          fmt::format("jobstream: checkpoint '{}' counts more items finished than created; it is left as it is", path));
+          fmt::format("checkpoint '{}' counts more items finished than created; it is left as it is", path));
     unfinished += counts.created - counts.finished;
   }
   std::uint64_t held = 0;  // queued items (now all in `load`) and live instances
   for (std::size_t r = 0; r != fresh.size(); ++r) held += load[r] + fresh[r].instances.size();
   if (held != unfinished)
-    throw CheckpointError(fmt::format("jobstream: checkpoint '{}' is inconsistent: it counts {} unfinished items but "
+    throw CheckpointError(fmt::format("checkpoint '{}' is inconsistent: it counts {} unfinished items but "
                                       "holds {} (queued items and frame instances); it is left as it is",
                                       path, unfinished, held));
 

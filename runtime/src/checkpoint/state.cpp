@@ -96,7 +96,7 @@ auto loadSections(const std::vector<CheckpointSection>& sections, std::uint32_t 
       body(ar);
       ar.end();
     } catch (const std::exception& e) {
-      throw std::runtime_error(fmt::format("section '{}' of rank {}: {}", name, rank, withoutPrefix(e.what())));
+      throw std::runtime_error(fmt::format("section '{}' of rank {}: {}", name, rank, e.what()));
     }
   };
 }
@@ -148,7 +148,7 @@ DecodedCheckpoint decodeCheckpoint(const PipelineDef& pipeline, const Checkpoint
       decoded.ranks.push_back(decodeRankState(pipeline, rank, checkpoint.sections));
     decoded.global = decodeGlobalState(pipeline, checkpoint.sections);
   } catch (const std::exception& e) {
-    throw CheckpointError(fmt::format("jobstream: checkpoint '{}' does not fit this pipeline although its fingerprint "
+    throw CheckpointError(fmt::format("checkpoint '{}' does not fit this pipeline although its fingerprint "
                                       "does: {}; it is left as it is",
                                       path, e.what()));
   }

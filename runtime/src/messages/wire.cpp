@@ -22,14 +22,13 @@ void checkHeader(LoadArchive& ar) {
   std::uint8_t version = 0;
   if (ar.remaining() >= 2) ar(magic, version);
   if (magic != kWireMagic)
-    throw std::runtime_error("jobstream: received a message that is not jobstream's");
+    throw std::runtime_error("received a message that is not jobstream's");
   if (version != kWireVersion)
-    throw std::runtime_error("jobstream: received a message from another jobstream version");
+    throw std::runtime_error("received a message from another jobstream version");
 }
 
 std::runtime_error corruptMessage(std::string_view name, const std::exception& why) {
-  return std::runtime_error("jobstream: received a corrupt " + std::string(name) +
-                            " message: " + std::string(withoutPrefix(why.what())));
+  return std::runtime_error("received a corrupt " + std::string(name) + " message: " + why.what());
 }
 
 }  // namespace jobstream::detail

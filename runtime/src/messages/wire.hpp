@@ -86,7 +86,7 @@ void describe(Archive& ar, WaveReply& reply, const PipelineDef& pipeline,
   if constexpr (Archive::loading) {
     reply.fires.resize(fires.size());
   } else if (reply.fires.size() != fires.size()) {
-    throw std::logic_error("jobstream: a wave reply without its fires");
+    throw std::logic_error("a wave reply without its fires");
   }
   for (std::size_t i = 0; i != fires.size(); ++i) {
     FireResult& result = reply.fires[i];

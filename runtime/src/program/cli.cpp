@@ -15,6 +15,7 @@
 #include <string_view>
 
 #include "jobstream/detail/exit_status.hpp"
+#include "jobstream/detail/report.hpp"
 
 namespace jobstream::detail {
 
@@ -196,8 +197,10 @@ std::variant<CommandLine, int> parseCommandLine(const PipelineDef& pipeline, int
     if (speak) out << version.what() << '\n';
     return 0;
   } catch (const CLI::ParseError& error) {
-    if (speak)
-      err << "jobstream: error: " << error.what() << "\nRun with --help for more information.\n";
+    if (speak) {
+      reportError(err, error.what());
+      err << "Run with --help for more information.\n";
+    }
     return exit_status::refused;
   }
   return line;

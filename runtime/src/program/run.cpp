@@ -14,6 +14,7 @@
 #include "program/cli.hpp"
 #include "program/context.hpp"
 #include "jobstream/detail/exit_status.hpp"
+#include "jobstream/detail/report.hpp"
 #include "jobstream/detail/stage.hpp"
 #include "jobstream/detail/text.hpp"
 #include "transport/loopback_transport.hpp"
@@ -66,13 +67,12 @@ UsageError wrongProgramItems(const PipelineDef& pipeline, const std::type_info& 
 void sayWhatResumingIgnores(const PipelineDef& pipeline, const CommandLine& line, bool programGivesItems,
                             std::istream& in) {
   if (!line.items.empty())
-    std::cerr << fmt::format("jobstream: warning: the {} ITEM argument{} {} ignored: a resumed run goes on with "
-                             "the items in its checkpoint\n",
-                             line.items.size(), line.items.size() == 1 ? "" : "s",
-                             line.items.size() == 1 ? "is" : "are");
+    reportWarning(std::cerr, fmt::format("the {} ITEM argument{} {} ignored: a resumed run goes on with the items "
+                                         "in its checkpoint",
+                                         line.items.size(), line.items.size() == 1 ? "" : "s",
+                                         line.items.size() == 1 ? "is" : "are"));
   else if (!programGivesItems && !hasInit(pipeline) && inputWaiting(in))
-    std::cerr << "jobstream: warning: standard input is not read: a resumed run goes on with the items in its "
-                 "checkpoint\n";
+    reportWarning(std::cerr, "standard input is not read: a resumed run goes on with the items in its checkpoint");
 }
 
 // The pipeline to run: the one named `name`, or with no name the program's
@@ -80,23 +80,21 @@ void sayWhatResumingIgnores(const PipelineDef& pipeline, const CommandLine& line
 const PipelineDef* findPipeline(std::optional<std::string_view> name) {
   const auto& pipelines = registry();
   if (pipelines.empty()) {
-    std::cerr << "jobstream: error: this program has no pipeline; build its source with jsgen "
-                 "(jobstream_add_executable or jobstream_generate in CMake)\n";
+    reportError(std::cerr, "this program has no pipeline; build its source with jsgen "
+                           "(jobstream_add_executable or jobstream_generate in CMake)");
     return nullptr;
   }
   if (name) {
     for (const PipelineDef* pipeline : pipelines)
       if (pipeline->name == *name) return pipeline;
-    std::cerr << fmt::format("jobstream: error: this program has no pipeline named '{}'; its "
-                             "pipeline{} {}\n",
-                             *name, pipelines.size() == 1 ? " is" : "s are", namesOf(pipelines));
+    reportError(std::cerr, fmt::format("this program has no pipeline named '{}'; its pipeline{} {}", *name,
+                                       pipelines.size() == 1 ? " is" : "s are", namesOf(pipelines)));
     return nullptr;
   }
   if (pipelines.size() == 1) return pipelines.front();
-  std::cerr << fmt::format("jobstream: error: this program has {} pipelines ({}); run(argc, argv) "
-                           "runs only a program's one pipeline: choose one with "
-                           "jobstream::run(\"{}\", argc, argv)\n",
-                           pipelines.size(), namesOf(pipelines), pipelines.front()->name);
+  reportError(std::cerr, fmt::format("this program has {} pipelines ({}); run(argc, argv) runs only a program's "
+                                     "one pipeline: choose one with jobstream::run(\"{}\", argc, argv)",
+                                     pipelines.size(), namesOf(pipelines), pipelines.front()->name));
   return nullptr;
 }
 
@@ -115,7 +113,7 @@ int runProgram(const PipelineDef& pipeline, int argc, char** argv, std::unique_p
   try {
     validatePipeline(pipeline);
   } catch (const std::exception& e) {
-    std::cerr << e.what() << '\n';
+    reportError(std::cerr, e.what());
     return exit_status::failed;
   }
   // Without mpirun there is no MPI at all: one rank, in this process.
@@ -150,7 +148,7 @@ int runProgram(const PipelineDef& pipeline, int argc, char** argv, std::unique_p
       items = parseItems(pipeline, line.items);
     }
   } catch (const UsageError& e) {
-    if (rankZero) std::cerr << "jobstream: error: " << e.what() << '\n';
+    if (rankZero) reportError(std::cerr, e.what());
     return exit_status::refused;
   }
 
@@ -164,7 +162,7 @@ int runProgram(const PipelineDef& pipeline, int argc, char** argv, std::unique_p
     try {
       checkWritable(line.checkpoint);
       lock.emplace(line.checkpoint);
-      if (!lock->warning().empty()) std::cerr << lock->warning() << '\n';
+      if (!lock->warning().empty()) reportWarning(std::cerr, lock->warning());
       std::error_code error;
       if (std::filesystem::exists(line.checkpoint, error)) {
         const Checkpoint checkpoint = readCheckpoint(line.checkpoint);
@@ -185,7 +183,7 @@ int runProgram(const PipelineDef& pipeline, int argc, char** argv, std::unique_p
         verdict = kCheckpointing;
       }
     } catch (const CheckpointError& e) {
-      std::cerr << "jobstream: error: " << withoutPrefix(e.what()) << '\n' << std::flush;
+      reportError(std::cerr, e.what());
       verdict = kRefused;
     }
   }
@@ -198,7 +196,7 @@ int runProgram(const PipelineDef& pipeline, int argc, char** argv, std::unique_p
     try {
       items = readItems(pipeline, in);
     } catch (const UsageError& e) {
-      std::cerr << "jobstream: error: " << e.what() << '\n' << std::flush;
+      reportError(std::cerr, e.what());
       transport->abort(exit_status::refused);
       return exit_status::refused;
     }

@@ -53,7 +53,7 @@ void Rank::endInstance(std::uint64_t id, WorkerEmitter& emitter, bool countParen
   {
     std::lock_guard lock(instancesMutex_);
     const auto it = instances_.find(id);
-    if (it == instances_.end()) throw std::logic_error("jobstream: ended a frame instance twice");
+    if (it == instances_.end()) throw std::logic_error("ended a frame instance twice");
     instance = std::move(it->second);
     instances_.erase(it);
   }

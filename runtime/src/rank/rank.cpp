@@ -29,6 +29,7 @@
 #include <thread>
 
 #include "jobstream/detail/exit_status.hpp"
+#include "jobstream/detail/report.hpp"
 
 namespace jobstream::detail {
 
@@ -63,7 +64,7 @@ void WorkerEmitter::deliver(StageIndex stage, std::unique_ptr<BatchBase> batch) 
 void Rank::deliver(StageIndex stage, std::unique_ptr<BatchBase> batch, std::uint64_t scope, std::uint32_t gen) {
   if (stage >= pipeline_.stages.size() || pipeline_.stages[stage].kind == StageKind::init ||
       pipeline_.stages[stage].kind == StageKind::emit)
-    throw std::logic_error(fmt::format("jobstream: items delivered to stage {}, which takes none", stage));
+    throw std::logic_error(fmt::format("items delivered to stage {}, which takes none", stage));
   const std::size_t items = batch ? batch->size() : 0;
   if (items == 0) return;
   // Counted before the batch is visible anywhere: see the termination proof.
@@ -86,7 +87,7 @@ void Rank::fail(StageIndex stage, std::string_view what) {
   {
     std::lock_guard lock(errorMutex_);
     if (error_.empty())
-      error_ = fmt::format("jobstream: error: stage '{}' failed on rank {}: {}", pipeline_.stages[stage].name,
+      error_ = fmt::format("stage '{}' failed on rank {}: {}", pipeline_.stages[stage].name,
                            rank_, what);
   }
   failed_.store(true);
@@ -113,7 +114,7 @@ void Rank::endProcess() {
     for (;;) std::this_thread::sleep_for(std::chrono::hours(1));
   {
     std::lock_guard lock(errorMutex_);
-    std::cerr << error_ << std::endl;
+    reportError(std::cerr, error_);
   }
   std::cout.flush();
   std::fflush(nullptr);
@@ -247,7 +248,7 @@ RunResult Rank::run(std::unique_ptr<BatchBase> initialItems) {
     }
     if (transport_.aborted()) {
       result_.exitCode = exit_status::failed;
-      result_.error = "jobstream: error: the run was stopped because another rank failed";
+      result_.error = reportLine(Severity::error, "the run was stopped because another rank failed");
       break;
     }
     bool progress = false;
@@ -255,7 +256,7 @@ RunResult Rank::run(std::unique_ptr<BatchBase> initialItems) {
       progress = communicate();
     } catch (const std::exception& e) {
       std::lock_guard lock(errorMutex_);
-      if (error_.empty()) error_ = fmt::format("jobstream: error: rank {}: {}", rank_, e.what());
+      if (error_.empty()) error_ = fmt::format("rank {}: {}", rank_, e.what());
       failed_.store(true);
       continue;
     }
@@ -274,7 +275,7 @@ RunResult Rank::run(std::unique_ptr<BatchBase> initialItems) {
     if (stageCalledExit_.load()) endProcess();
     {
       std::lock_guard lock(errorMutex_);
-      result_.error = error_;
+      result_.error = reportLine(Severity::error, error_);
     }
     result_.exitCode = exit_status::failed;
     std::cerr << result_.error << std::endl;
@@ -288,7 +289,7 @@ RunResult Rank::run(std::unique_ptr<BatchBase> initialItems) {
     runFinish();
     if (failed_.load()) {
       std::lock_guard lock(errorMutex_);
-      result_.error = error_;
+      result_.error = reportLine(Severity::error, error_);
       result_.exitCode = exit_status::failed;
       std::cerr << result_.error << std::endl;
     }
@@ -306,7 +307,7 @@ RunResult Rank::run(std::unique_ptr<BatchBase> initialItems) {
 
 void validatePipeline(const PipelineDef& pipeline) {
   const auto bad = [&](const std::string& what) {
-    return std::invalid_argument(fmt::format("jobstream: pipeline '{}' is malformed: {}", pipeline.name, what));
+    return std::invalid_argument(fmt::format("pipeline '{}' is malformed: {}", pipeline.name, what));
   };
   if (pipeline.stages.empty()) throw bad("it has no stages");
   if (pipeline.entry >= pipeline.stages.size()) throw bad("its entry stage does not exist");

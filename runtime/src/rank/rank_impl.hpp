@@ -129,7 +129,7 @@ class Rank final : StageExitSink, WaveParticipant, CheckpointParticipant {
         shutdown_(tree_),
         checkpoints_(tree_, pipeline, *this, options_.checkpoint, options_.checkpointInterval, result_) {
     if (static_cast<std::uint64_t>(size_) > instance_id::kMaxRanks)
-      throw std::runtime_error(fmt::format("jobstream: at most {} ranks are supported", instance_id::kMaxRanks));
+      throw std::runtime_error(fmt::format("at most {} ranks are supported", instance_id::kMaxRanks));
     for (int i = 0; i <= threads_; ++i) slots_.push_back(std::make_unique<StoreSlot>());
     for (const StageDef& stage : pipeline.stages)
       serialLocks_.push_back(stage.serial ? std::make_unique<std::mutex>() : nullptr);

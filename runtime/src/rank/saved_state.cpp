@@ -32,7 +32,7 @@ RankState Rank::state() {
     for (const auto& [key, stores] : slot->stores) {
       if (!stores || stores->size() == 0) continue;
       const auto reduce = reduceOf_.find(regionId(instance_id::ownerOf(key.scope), key.region));
-      if (reduce == reduceOf_.end()) throw std::logic_error("jobstream: a reduction store of no reduce");
+      if (reduce == reduceOf_.end()) throw std::logic_error("a reduction store of no reduce");
       state.stores.push_back(SavedStores{key, reduce->second, borrow(stores.get())});
     }
   }
@@ -68,7 +68,7 @@ void Rank::written(int count) {
     options_.checkpointWritten(count);
   } catch (const std::exception& e) {
     std::lock_guard lock(errorMutex_);
-    if (error_.empty()) error_ = fmt::format("jobstream: error: rank {}: {}", rank_, e.what());
+    if (error_.empty()) error_ = fmt::format("rank {}: {}", rank_, e.what());
     failed_.store(true);
   }
 }
@@ -77,7 +77,7 @@ void Rank::restore(const std::vector<CheckpointSection>& sections) {
   RankState state = decodeRankState(pipeline_, static_cast<std::uint32_t>(rank_), sections);
   for (const Task& task : state.tasks) {
     const int required = requiredRank(pipeline_.stages[task.stage], task.scope, size_);
-    if (required >= 0 && required != rank_) throw std::runtime_error("jobstream: a resumed share with items for another rank");
+    if (required >= 0 && required != rank_) throw std::runtime_error("a resumed share with items for another rank");
   }
   queue_.pushBack(std::move(state.tasks));
   {
@@ -93,7 +93,7 @@ void Rank::restore(const std::vector<CheckpointSection>& sections) {
   {
     std::lock_guard lock(instancesMutex_);
     for (SavedInstance& saved : state.instances) {
-      if (instance_id::homeAmong(saved.id, size_) != rank_) throw std::runtime_error("jobstream: a resumed share with another rank's frame instance");
+      if (instance_id::homeAmong(saved.id, size_) != rank_) throw std::runtime_error("a resumed share with another rank's frame instance");
       const StageDef& frame = pipeline_.stages[saved.frame];
       auto instance = std::make_unique<Instance>();
       instance->frame = saved.frame;
@@ -104,7 +104,7 @@ void Rank::restore(const std::vector<CheckpointSection>& sections) {
       instance->first = frame.input->make();
       frame.input->append(*instance->first, *saved.first, 0, 1);
       if (!instances_.emplace(saved.id, std::move(instance)).second)
-        throw std::runtime_error("jobstream: a frame instance twice in a checkpoint");
+        throw std::runtime_error("a frame instance twice in a checkpoint");
     }
   }
   counters_.restore(state.counters);

@@ -16,7 +16,7 @@ ScopeTracker::ScopeTracker(const PipelineDef& pipeline) {
     if (stage.kind != StageKind::reduce) continue;
     std::vector<StageIndex>& list = reduces_[stage.owner];
     if (stage.region != list.size())
-      throw std::invalid_argument("jobstream: reduce stages are not numbered by region");
+      throw std::invalid_argument("reduce stages are not numbered by region");
     list.push_back(i);
   }
   scopes_[0].owner = kNoStage;
@@ -24,13 +24,13 @@ ScopeTracker::ScopeTracker(const PipelineDef& pipeline) {
 
 const std::vector<StageIndex>& ScopeTracker::reducesOf(StageIndex owner) const {
   const auto it = reduces_.find(owner);
-  if (it == reduces_.end()) throw std::runtime_error("jobstream: a scope of an unknown frame");
+  if (it == reduces_.end()) throw std::runtime_error("a scope of an unknown frame");
   return it->second;
 }
 
 void ScopeTracker::fired(const FireOrder& order, bool recurred, std::uint64_t wave) {
   Scope& scope = scopes_.at(order.key.scope);
-  if (!scope.pending) throw std::logic_error("jobstream: a reduction fired that was not asked to");
+  if (!scope.pending) throw std::logic_error("a reduction fired that was not asked to");
   scope.pending = false;
   --pending_;
   scope.validFrom = wave;
@@ -41,7 +41,7 @@ void ScopeTracker::fired(const FireOrder& order, bool recurred, std::uint64_t wa
 
 void ScopeTracker::recalled(std::uint64_t id, bool ended, std::uint64_t wave) {
   Scope& scope = scopes_.at(id);
-  if (!scope.pending) throw std::logic_error("jobstream: a frame instance was recalled that was not asked to");
+  if (!scope.pending) throw std::logic_error("a frame instance was recalled that was not asked to");
   scope.pending = false;
   --pending_;
   scope.validFrom = wave;
@@ -148,7 +148,7 @@ void ScopeTracker::describe(Archive& ar) {
 }
 
 std::vector<char> ScopeTracker::save() const {
-  if (done_) throw std::logic_error("jobstream: a checkpoint of a run that is over");
+  if (done_) throw std::logic_error("a checkpoint of a run that is over");
   std::vector<char> bytes;
   SaveArchive ar(bytes);
   const_cast<ScopeTracker*>(this)->describe(ar);  // saving only reads
@@ -162,7 +162,7 @@ void ScopeTracker::load(const std::vector<char>& bytes) {
     ar.end();
     if (!scopes_.contains(0)) throw std::runtime_error("no top level");
   } catch (const std::exception& e) {
-    throw std::runtime_error(std::string("jobstream: corrupt scope tracker state: ") + e.what());
+    throw std::runtime_error(std::string("corrupt scope tracker state: ") + e.what());
   }
   pending_ = 0;
   for (const auto& [id, scope] : scopes_) {

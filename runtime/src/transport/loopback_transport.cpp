@@ -5,12 +5,12 @@
 namespace jobstream::detail {
 
 LoopbackHub::LoopbackHub(int ranks, LoopbackChaos chaos) : chaos_(chaos), random_(chaos.seed) {
-  if (ranks < 1) throw std::invalid_argument("jobstream: a loopback hub needs at least one rank");
+  if (ranks < 1) throw std::invalid_argument("a loopback hub needs at least one rank");
   for (int r = 0; r != ranks; ++r) mailboxes_.push_back(std::make_unique<Mailbox>());
 }
 
 void LoopbackHub::post(int source, int dest, int tag, std::vector<char> bytes) {
-  if (dest < 0 || dest >= size()) throw std::out_of_range("jobstream: loopback send to a missing rank");
+  if (dest < 0 || dest >= size()) throw std::out_of_range("loopback send to a missing rank");
   Clock::time_point readyAt{};
   if (chaos_.enabled) {
     std::lock_guard lock(randomMutex_);
@@ -74,7 +74,7 @@ std::int64_t LoopbackHub::sumOverRanks(std::int64_t value) {
   }
   // Also gives up when another rank aborted, so a failing rank never strands the rest.
   sumDone_.wait(lock, [&] { return sumGeneration_ != generation || aborted(); });
-  if (sumGeneration_ == generation) throw std::runtime_error("jobstream: run aborted");
+  if (sumGeneration_ == generation) throw std::runtime_error("run aborted");
   return sumResult_;
 }
 

@@ -21,7 +21,7 @@ bool startedByMpiLauncher() {
 namespace {
 
 void check(int code, const char* what) {
-  if (code != MPI_SUCCESS) throw std::runtime_error(std::string("jobstream: MPI call failed: ") + what);
+  if (code != MPI_SUCCESS) throw std::runtime_error(std::string("MPI call failed: ") + what);
 }
 
 // MPI lives as long as the process: initialised by the first run and
@@ -42,7 +42,7 @@ void initialiseMpi() {
   check(MPI_Init_thread(nullptr, nullptr, MPI_THREAD_FUNNELED, &provided), "MPI_Init_thread");
   if (provided < MPI_THREAD_FUNNELED) {
     MPI_Finalize();
-    throw std::runtime_error("jobstream: this MPI library does not provide MPI_THREAD_FUNNELED");
+    throw std::runtime_error("this MPI library does not provide MPI_THREAD_FUNNELED");
   }
   std::atexit(finaliseMpi);
 }
@@ -58,7 +58,7 @@ class MpiTransport final : public Transport {
  public:
   explicit MpiTransport(std::size_t pieceBytes) : pieceBytes_(pieceBytes) {
     if (pieceBytes_ == 0 || pieceBytes_ > static_cast<std::size_t>(INT_MAX))
-      throw std::invalid_argument("jobstream: MPI message pieces must hold 1 byte to 2 GiB");
+      throw std::invalid_argument("MPI message pieces must hold 1 byte to 2 GiB");
     initialiseMpi();
     MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
     MPI_Comm_size(MPI_COMM_WORLD, &size_);
@@ -80,7 +80,7 @@ class MpiTransport final : public Transport {
   int ranksOnThisHost() const override { return ranksOnHost_; }
 
   void send(int dest, int tag, std::vector<char> bytes) override {
-    if (tag <= 0 || tag >= kPieceTags) throw std::logic_error("jobstream: a message tag out of range");
+    if (tag <= 0 || tag >= kPieceTags) throw std::logic_error("a message tag out of range");
     // Every piece points into one buffer, freed when the last is sent.
     auto buffer = std::make_shared<const std::vector<char>>(std::move(bytes));
     std::size_t offset = 0;

@@ -50,7 +50,7 @@ class ByteReader {
  public:
   ByteReader(const char* data, std::size_t size) : data_(data), size_(size) {}
   void read(void* out, std::size_t size) {
-    if (size > remaining()) throw std::runtime_error("jobstream: truncated data");
+    if (size > remaining()) throw std::runtime_error("truncated data");
     if (size == 0) return;  // `out` may be null then (an empty vector's data())
     std::memcpy(out, data_ + pos_, size);
     pos_ += size;
@@ -64,7 +64,7 @@ class ByteReader {
   }
   const char* current() const { return data_ + pos_; }
   void skip(std::size_t size) {
-    if (size > remaining()) throw std::runtime_error("jobstream: truncated data");
+    if (size > remaining()) throw std::runtime_error("truncated data");
     pos_ += size;
   }
   std::size_t remaining() const { return size_ - pos_; }
@@ -163,10 +163,10 @@ void loadItems(ByteReader& in, BatchBase& into) {
   auto& items = static_cast<Batch<T>&>(into).items;
   const auto count = in.get<std::uint64_t>();
   const auto bytes = in.get<std::uint64_t>();
-  if (bytes > in.remaining()) throw std::runtime_error("jobstream: truncated batch");
+  if (bytes > in.remaining()) throw std::runtime_error("truncated batch");
   if constexpr (travels_as_bytes<T>::value) {
     // Divided, not multiplied: a corrupt count must not wrap around to match.
-    if (bytes % sizeof(T) != 0 || count != bytes / sizeof(T)) throw std::runtime_error("jobstream: corrupt batch");
+    if (bytes % sizeof(T) != 0 || count != bytes / sizeof(T)) throw std::runtime_error("corrupt batch");
     const std::size_t at = items.size();
     items.resize(at + count);
     in.read(items.data() + at, bytes);
@@ -180,7 +180,7 @@ void loadItems(ByteReader& in, BatchBase& into) {
       archive(item);
       items.push_back(std::move(item));
     }
-    if (source.consumed() != bytes) throw std::runtime_error("jobstream: corrupt batch");
+    if (source.consumed() != bytes) throw std::runtime_error("corrupt batch");
     in.skip(bytes);
   }
 }
