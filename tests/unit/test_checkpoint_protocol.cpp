@@ -1,0 +1,218 @@
+// The checkpoint protocol alone (checkpoint/coordinator.hpp), over loopback
+// ranks stepped in turns: a snapshot is taken only once no work message is
+// in flight, every rank's state reaches the file, every rank resumes once,
+// and a resumed run's shares reach their ranks.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <random>
+
+#include "checkpoint/coordinator.hpp"
+#include "protocol_ranks.hpp"
+#include "test_pipelines.hpp"
+
+namespace jstest {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr int kWorkTag = 1000;  // simulated work messages: not a MessageKind
+
+struct World;
+
+struct CheckpointRank final : CheckpointParticipant {
+  CheckpointRank(ProtocolRank& rank, World& world, const std::string& file)
+      : base(rank), world(world), checkpoints(rank.tree, linear::pipeline, *this, file, 0.001, result) {}
+
+  void hold() override { held = true; }
+  bool still() override { return busyTurns == 0; }
+  WorkTally settle() override { return tally; }
+  RankState state() override;
+  GlobalState globalState() override {
+    GlobalState global;
+    global.wave = 7;
+    global.tracker = ScopeTracker(linear::pipeline).save();
+    return global;
+  }
+  void resume() override {
+    held = false;
+    ++resumed;
+  }
+  void restore(const std::vector<CheckpointSection>& sections) override {
+    restoredFrom = decodeRankState(linear::pipeline, static_cast<std::uint32_t>(base.tree.rank()), sections).nextInstance;
+  }
+  void written(int count) override { writtenCount = count; }
+
+  ProtocolRank& base;
+  World& world;
+  RunResult result;
+  Checkpoints checkpoints;
+  WorkTally tally;
+  bool held = false;
+  int busyTurns = 0;  // turns its workers still need to finish their chunks once held
+  int resumed = 0;
+  int snapshots = 0;
+  int writtenCount = 0;
+  std::uint64_t restoredFrom = 0;
+};
+
+struct World {
+  World(int size, LoopbackChaos chaos, const std::string& file) : hub(std::make_shared<LoopbackHub>(size, chaos)) {
+    bases = protocolRanks(hub);
+    for (auto& base : bases) ranks.push_back(std::make_unique<CheckpointRank>(*base, *this, file));
+  }
+
+  std::uint64_t inFlightWork() const {
+    std::uint64_t sent = 0, received = 0;
+    for (const auto& rank : ranks) {
+      sent += rank->tally.sent;
+      received += rank->tally.received;
+    }
+    return sent - received;
+  }
+
+  void step(int r) {
+    CheckpointRank& rank = *ranks[static_cast<std::size_t>(r)];
+    while (std::optional<Message> message = rank.base.transport.poll()) {
+      switch (message->tag) {
+        case kWorkTag:
+          ++rank.tally.received;
+          break;
+        case static_cast<int>(MessageKind::pause):
+          rank.checkpoints.onPause(*message);
+          break;
+        case static_cast<int>(MessageKind::pauseReply):
+          rank.checkpoints.onPauseReply(*message);
+          break;
+        case static_cast<int>(MessageKind::snapshot):
+          rank.checkpoints.onSnapshot(*message);
+          break;
+        case static_cast<int>(MessageKind::snapshotTaken):
+          rank.checkpoints.onSnapshotTaken(*message);
+          break;
+        case static_cast<int>(MessageKind::snapshotData):
+          rank.checkpoints.onSnapshotData(*message);
+          break;
+        case static_cast<int>(MessageKind::resume):
+          rank.checkpoints.onResume(*message);
+          break;
+        case static_cast<int>(MessageKind::restore):
+          rank.checkpoints.onRestore(*message);
+          break;
+        case static_cast<int>(MessageKind::restored):
+          rank.checkpoints.onRestored(*message);
+          break;
+        default:
+          FAIL() << "unexpected message kind " << message->tag;
+      }
+    }
+    // Work goes on until the rank is held; once held, its running chunks
+    // take a few more turns, and may still send what they made.
+    if (!rank.held || rank.busyTurns != 0) {
+      if (random() % 2 == 0) {
+        const int dest = static_cast<int>(random() % static_cast<std::uint64_t>(ranks.size()));
+        rank.base.transport.send(dest, kWorkTag, std::vector<char>(1, 'x'));
+        ++rank.tally.sent;
+      }
+      rank.busyTurns = rank.held ? rank.busyTurns - 1 : 3;
+    }
+    rank.checkpoints.maybeStart(true);
+    rank.checkpoints.maybeAnswer();
+  }
+
+  std::shared_ptr<LoopbackHub> hub;
+  std::vector<std::unique_ptr<ProtocolRank>> bases;
+  std::vector<std::unique_ptr<CheckpointRank>> ranks;
+  std::mt19937_64 random{5};
+  std::uint64_t inFlightAtSnapshot = 0;
+};
+
+RankState CheckpointRank::state() {
+  ++snapshots;
+  world.inFlightAtSnapshot += world.inFlightWork();
+  EXPECT_TRUE(held) << "rank " << base.tree.rank() << " described its state while running";
+  RankState saved;
+  saved.nextInstance = 100 + static_cast<std::uint64_t>(base.tree.rank());
+  saved.counters[ScopeKey{0, 0, 0}] = Counts{static_cast<std::uint64_t>(base.tree.rank()) + 1, 0};
+  return saved;
+}
+
+class CheckpointProtocol : public ::testing::TestWithParam<std::tuple<int, bool>> {
+ protected:
+  void SetUp() override {
+    folder_ = fs::temp_directory_path() / ("jobstream-checkpoint-protocol-" + std::to_string(::getpid()));
+    fs::create_directories(folder_);
+    file_ = (folder_ / "run.ckpt").string();
+  }
+  void TearDown() override { fs::remove_all(folder_); }
+
+  fs::path folder_;
+  std::string file_;
+};
+
+TEST_P(CheckpointProtocol, ASnapshotWaitsUntilNoWorkIsInFlightAndReachesTheFile) {
+  const auto [size, chaos] = GetParam();
+  World world(size, chaos ? chaosOf(static_cast<std::uint64_t>(size) * 13) : LoopbackChaos{}, file_);
+  ASSERT_TRUE(driveUntil(size, [&](int r) { world.step(r); }, [&] {
+    world.ranks[0]->checkpoints.collectWriter(false);
+    return world.ranks[0]->writtenCount >= 1;
+  }));
+  EXPECT_EQ(world.inFlightAtSnapshot, 0u) << "a snapshot was taken with work messages in flight";
+  for (const auto& rank : world.ranks) {
+    EXPECT_EQ(rank->snapshots, 1) << "rank " << rank->base.tree.rank();
+    EXPECT_EQ(rank->resumed, 1) << "rank " << rank->base.tree.rank();
+  }
+  ASSERT_EQ(world.ranks[0]->result.checkpointPauses.size(), 1u);
+  const Checkpoint checkpoint = readCheckpoint(file_);
+  EXPECT_EQ(checkpoint.ranks, static_cast<std::uint32_t>(size));
+  const DecodedCheckpoint decoded = decodeCheckpoint(linear::pipeline, checkpoint, file_);
+  for (int r = 0; r != size; ++r) {
+    EXPECT_EQ(decoded.ranks[static_cast<std::size_t>(r)].nextInstance, 100u + static_cast<std::uint64_t>(r));
+    EXPECT_EQ(decoded.ranks[static_cast<std::size_t>(r)].counters.at(ScopeKey{0, 0, 0}).created,
+              static_cast<std::uint64_t>(r) + 1);
+  }
+  EXPECT_EQ(decoded.global.wave, 7u);
+}
+
+INSTANTIATE_TEST_SUITE_P(Ranks, CheckpointProtocol,
+                         ::testing::Values(std::tuple{1, false}, std::tuple{3, false}, std::tuple{5, false},
+                                           std::tuple{3, true}, std::tuple{6, true}));
+
+TEST(CheckpointResumeProtocol, EachRankGetsItsOwnShare) {
+  for (const bool chaos : {false, true}) {
+    constexpr int kRanks = 5;
+    World world(kRanks, chaos ? chaosOf(21) : LoopbackChaos{}, "");
+    std::vector<std::vector<CheckpointSection>> plan;
+    for (int r = 0; r != kRanks; ++r) {
+      RankState state;
+      state.nextInstance = 500 + static_cast<std::uint64_t>(r);
+      plan.push_back(encodeRankState(linear::pipeline, static_cast<std::uint32_t>(r), state, 0));
+    }
+    for (int r = 1; r != kRanks; ++r) world.ranks[static_cast<std::size_t>(r)]->checkpoints.awaitShare();
+    world.ranks[0]->checkpoints.sendShares(plan);
+    ASSERT_TRUE(driveUntil(kRanks, [&](int r) { world.step(r); }, [&] {
+      return world.ranks[0]->checkpoints.sharesInPlace();
+    }));
+    for (int r = 0; r != kRanks; ++r) {
+      EXPECT_EQ(world.ranks[static_cast<std::size_t>(r)]->restoredFrom, 500u + static_cast<std::uint64_t>(r));
+      EXPECT_FALSE(world.ranks[static_cast<std::size_t>(r)]->checkpoints.awaitingShare());
+    }
+  }
+}
+
+TEST(CheckpointResumeProtocol, MessagesOutOfStepAreErrors) {
+  World world(2, {}, "");
+  CheckpointRank& root = *world.ranks[0];
+  CheckpointRank& other = *world.ranks[1];
+  const Message reply{1, static_cast<int>(MessageKind::pauseReply), encode(PauseReply{1, 0, 0})};
+  EXPECT_THROW(root.checkpoints.onPauseReply(reply), std::runtime_error);  // no round under way
+  const Message signal{0, static_cast<int>(MessageKind::snapshot), encode(Signal{})};
+  EXPECT_THROW(other.checkpoints.onSnapshot(signal), std::runtime_error);  // not paused
+  EXPECT_THROW(other.checkpoints.onResume(signal), std::runtime_error);    // nothing to resume from
+  const Message share{0, static_cast<int>(MessageKind::restore), encode(std::vector<CheckpointSection>{})};
+  EXPECT_THROW(other.checkpoints.onRestore(share), std::runtime_error);  // not resuming
+  EXPECT_THROW(other.checkpoints.onRestored(signal), std::runtime_error);  // shares are acknowledged to rank 0
+}
+
+}  // namespace
+}  // namespace jstest
