@@ -55,7 +55,8 @@ def main():
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)
         out, err = process.communicate()
-        return fail(f"timed out after {args.timeout}s (a hang)", command, out, err)
+        return fail(f"timed out after {args.timeout}s (a hang)", command, out.decode(errors="replace"),
+                    err.decode(errors="replace"))
     out, err = out.decode(errors="replace"), err.decode(errors="replace")
 
     if args.fails and process.returncode == 0:
