@@ -2,8 +2,8 @@
 // work away from the back; and the adaptive chunk size.
 #include <gtest/gtest.h>
 
-#include "work/chunk_sizer.hpp"
-#include "work/task_queue.hpp"
+#include "queue/chunk_sizer.hpp"
+#include "queue/task_queue.hpp"
 #include "test_pipelines.hpp"
 
 namespace jstest {

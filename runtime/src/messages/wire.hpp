@@ -20,7 +20,7 @@
 #include "checkpoint/checkpoint_file.hpp"
 #include "jobstream/detail/stage.hpp"
 #include "termination/scope_tracker.hpp"
-#include "work/task_queue.hpp"
+#include "queue/task_queue.hpp"
 
 namespace jobstream::detail {
 

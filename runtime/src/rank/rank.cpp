@@ -84,11 +84,14 @@ void Rank::deliver(StageIndex stage, std::unique_ptr<BatchBase> batch, std::uint
 }
 
 void Rank::fail(StageIndex stage, std::string_view what) {
+  failWith(fmt::format("stage '{}' failed on rank {}: {}", pipeline_.stages[stage].name, rank_, what));
+}
+
+// The run's first error (bare text) wins; every loop sees failed_.
+void Rank::failWith(std::string message) {
   {
     std::lock_guard lock(errorMutex_);
-    if (error_.empty())
-      error_ = fmt::format("stage '{}' failed on rank {}: {}", pipeline_.stages[stage].name,
-                           rank_, what);
+    if (error_.empty()) error_ = std::move(message);
   }
   failed_.store(true);
   doorbell_.ring();
@@ -255,9 +258,7 @@ RunResult Rank::run(std::unique_ptr<BatchBase> initialItems) {
     try {
       progress = communicate();
     } catch (const std::exception& e) {
-      std::lock_guard lock(errorMutex_);
-      if (error_.empty()) error_ = fmt::format("rank {}: {}", rank_, e.what());
-      failed_.store(true);
+      failWith(fmt::format("rank {}: {}", rank_, e.what()));
       continue;
     }
     if (progress) {

@@ -18,19 +18,18 @@
 #include <unordered_map>
 #include <vector>
 
-#include "work/chunk_sizer.hpp"
+#include "checkpoint/coordinator.hpp"
+#include "messages/wire.hpp"
 #include "program/context.hpp"
+#include "program/stage_exit.hpp"
+#include "queue/chunk_sizer.hpp"
+#include "queue/task_queue.hpp"
 #include "rank/rank.hpp"
 #include "stealing/stealing.hpp"
 #include "termination/scope_tracker.hpp"
 #include "termination/shutdown.hpp"
 #include "termination/waves.hpp"
 #include "transport/tree.hpp"
-#include "checkpoint/coordinator.hpp"
-#include "checkpoint/state.hpp"
-#include "program/stage_exit.hpp"
-#include "work/task_queue.hpp"
-#include "messages/wire.hpp"
 
 namespace jobstream::detail {
 
@@ -160,6 +159,7 @@ class Rank final : StageExitSink, WaveParticipant, CheckpointParticipant {
   BatchBase& partialStore(const StageDef& stage, const ScopeKey& key, std::size_t slot);
   void endInstance(std::uint64_t id, WorkerEmitter& emitter, bool countParent);
   void fail(StageIndex stage, std::string_view what);
+  void failWith(std::string message);
   [[noreturn]] void stageCalledExit(StageIndex stage, std::optional<int> status) override;
   [[noreturn]] void endProcess();
   // Runs user code; an exception, or a call of exit(), fails the run against

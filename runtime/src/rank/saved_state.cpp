@@ -67,9 +67,7 @@ void Rank::written(int count) {
   try {
     options_.checkpointWritten(count);
   } catch (const std::exception& e) {
-    std::lock_guard lock(errorMutex_);
-    if (error_.empty()) error_ = fmt::format("rank {}: {}", rank_, e.what());
-    failed_.store(true);
+    failWith(fmt::format("rank {}: {}", rank_, e.what()));
   }
 }
 

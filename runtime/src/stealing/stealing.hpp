@@ -16,8 +16,8 @@
 
 #include "jobstream/detail/stage.hpp"
 #include "transport/tree.hpp"
-#include "work/chunk_sizer.hpp"
-#include "work/task_queue.hpp"
+#include "queue/chunk_sizer.hpp"
+#include "queue/task_queue.hpp"
 
 namespace jobstream::detail {
 

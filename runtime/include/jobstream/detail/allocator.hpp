@@ -7,7 +7,7 @@
 // here, twenty times the work done on the items. Large allocations are
 // therefore aligned to and marked for transparent huge pages (a no-op where
 // the kernel does not offer them), which brings that to ~0.01 s. That part
-// lives in the library (runtime/src/work/allocator.cpp), so that no operating
+// lives in the library (runtime/src/queue/allocator.cpp), so that no operating
 // system header reaches the user's code.
 #pragma once
 

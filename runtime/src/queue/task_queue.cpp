@@ -1,4 +1,4 @@
-#include "work/task_queue.hpp"
+#include "queue/task_queue.hpp"
 
 #include <algorithm>
 
