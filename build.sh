@@ -12,7 +12,11 @@ build=${JOBSTREAM_BUILD_DIR:-build}
 packages=(cmake ninja-build g++ python3 pkg-config
           llvm-19-dev libclang-19-dev clang-19 llvm-19-tools
           libopenmpi-dev openmpi-bin libcereal-dev libcli11-dev libfmt-dev
-          libgtest-dev libgmock-dev libbenchmark-dev graphviz zlib1g-dev)
+          libgtest-dev libgmock-dev libbenchmark-dev graphviz zlib1g-dev
+          nlohmann-json3-dev)
+# The suite also renders --report pages in a real browser and reads
+# --progress off a terminal.
+test_packages=(chromium tmux)
 
 install_missing() {
   local missing=()
@@ -50,6 +54,7 @@ case "$mode" in
     mpirun -np 2 --bind-to none "$build/examples/primes" 0-250000 250000-500000 500000-750000 750000-1000000
     ;;
   test)
+    packages+=("${test_packages[@]}")
     install_missing
     exec bash tests/run_all.sh "$build"
     ;;
