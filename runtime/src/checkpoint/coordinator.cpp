@@ -198,11 +198,14 @@ bool Checkpoints::collectWriter(bool wait) {
   // One line per checkpoint (every ten minutes by default), as job_stream
   // said "Checkpoint took N ms": a long run shows it is safe, and how much
   // its checkpoints cost.
-  std::cerr << fmt::format("jobstream: checkpoint {} written to '{}': {} of state; the run paused {:.3f} s, "
-                           "the write took {:.3f} s",
-                           written_, file_, bytesText(result_.checkpointBytes),
-                           result_.checkpointPauses.empty() ? 0.0 : result_.checkpointPauses.back(), writeSeconds_)
-            << std::endl;
+  {
+    const ClearLiveLine clear;  // not in the middle of the progress line
+    std::cerr << fmt::format("jobstream: checkpoint {} written to '{}': {} of state; the run paused {:.3f} s, "
+                             "the write took {:.3f} s",
+                             written_, file_, bytesText(result_.checkpointBytes),
+                             result_.checkpointPauses.empty() ? 0.0 : result_.checkpointPauses.back(), writeSeconds_)
+              << std::endl;
+  }
   participant_.written(written_);
   return true;
 }

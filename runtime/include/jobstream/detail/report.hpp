@@ -3,13 +3,111 @@
 // Exceptions, and error strings kept for later, carry the bare message; only
 // these functions add the prefix, so a message nested in another ("section
 // 'x' of rank 0: <message>") never carries it twice.
+//
+// While a run shows its progress line on stderr (runtime/src/observe/
+// progress_line.hpp), a message printed there must not land in the middle
+// of that line: every message on std::cerr is printed inside a
+// ClearLiveLine, which takes the line off first and puts it back after.
 #pragma once
 
+#include <iostream>
+#include <mutex>
 #include <ostream>
 #include <string>
 #include <string_view>
 
 namespace jobstream::detail {
+
+// A line on stderr's terminal that is rewritten in place while other lines
+// scroll above it (the progress line). Only ClearLiveLine and
+// endLiveLine call these, one thread at a time.
+class LiveLine {
+ public:
+  // Erases the line, leaving the cursor at the start of an empty row, and
+  // keeps it off the screen until the matching putBack().
+  virtual void takeOff() = 0;
+  // Draws the line again if takeOff() erased it or it changed meanwhile.
+  virtual void putBack() = 0;
+
+ protected:
+  ~LiveLine() = default;
+};
+
+namespace live_line {
+
+// The process's one live line, and the lock that makes "take it off, print,
+// put it back" whole: two threads' messages never interleave with each
+// other's redraws, and the line is not unregistered (and destroyed) while
+// a message is being printed around it. Recursive, because a message printed
+// inside a ClearLiveLine may itself open one.
+struct Slot {
+  std::recursive_mutex mutex;
+  LiveLine* line = nullptr;
+};
+
+// Never destroyed: a message printed while the process's statics are being
+// destroyed still finds it.
+inline Slot& slot() {
+  static Slot* const the = new Slot;
+  return *the;
+}
+
+}  // namespace live_line
+
+// Makes `line` the line that messages on std::cerr clear around.
+inline void registerLiveLine(LiveLine& line) {
+  live_line::Slot& slot = live_line::slot();
+  const std::lock_guard lock(slot.mutex);
+  slot.line = &line;
+}
+
+// Forgets `line`, if it is the registered one; once this returns no message
+// touches it, so it may be destroyed.
+inline void unregisterLiveLine(LiveLine& line) {
+  live_line::Slot& slot = live_line::slot();
+  const std::lock_guard lock(slot.mutex);
+  if (slot.line == &line) slot.line = nullptr;
+}
+
+// Takes the live line off the screen for good, for a process about to end
+// without its owner's finish() (an error that ends every rank): its last
+// message must not be followed by a progress line the shell prompt lands on.
+inline void endLiveLine() {
+  live_line::Slot& slot = live_line::slot();
+  const std::lock_guard lock(slot.mutex);
+  if (slot.line == nullptr) return;
+  slot.line->takeOff();  // never put back
+  slot.line = nullptr;
+}
+
+// While one lives, the live line is off the screen and no other thread's
+// message is printed, so lines written to std::cerr in its scope never mix
+// with the live line. Given another stream (a test's, a file), it does
+// nothing.
+class ClearLiveLine {
+ public:
+  ClearLiveLine() : ClearLiveLine(std::cerr) {}
+  explicit ClearLiveLine(std::ostream& out) {
+    if (&out != &std::cerr && &out != &std::clog) return;
+    out_ = &out;
+    live_line::slot().mutex.lock();
+    line_ = live_line::slot().line;
+    if (line_ != nullptr) line_->takeOff();
+  }
+  ~ClearLiveLine() {
+    if (out_ == nullptr) return;
+    out_->flush();  // the message is on the terminal before the line returns
+    // endLiveLine() in this scope retires the line: then it stays off.
+    if (line_ != nullptr && line_ == live_line::slot().line) line_->putBack();
+    live_line::slot().mutex.unlock();
+  }
+  ClearLiveLine(const ClearLiveLine&) = delete;
+  ClearLiveLine& operator=(const ClearLiveLine&) = delete;
+
+ private:
+  std::ostream* out_ = nullptr;
+  LiveLine* line_ = nullptr;
+};
 
 enum class Severity { error, warning };
 
@@ -24,6 +122,7 @@ inline std::string reportLine(Severity severity, std::string_view message) {
 // Says `message` on `out`, a line of its own, flushed so that it is out
 // before the process ends or aborts.
 inline void report(std::ostream& out, Severity severity, std::string_view message) {
+  const ClearLiveLine clear(out);
   out << reportLine(severity, message) << '\n' << std::flush;
 }
 
