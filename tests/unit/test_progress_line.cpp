@@ -362,7 +362,7 @@ TEST(ProgressLine, ElsewhereThanATerminalWritesPlainLinesEveryTenSeconds) {
 // is 50 columns wide gets lines of at most 49.
 TEST(ProgressLine, FitsTheTerminalItDrawsOn) {
   const int controller = ::posix_openpt(O_RDWR | O_NOCTTY);
-  ASSERT_GE(controller, 0);
+  if (controller < 0) GTEST_SKIP() << "no pseudo-terminals here";
   ASSERT_EQ(::grantpt(controller), 0);
   ASSERT_EQ(::unlockpt(controller), 0);
   const int terminal = ::open(::ptsname(controller), O_RDWR | O_NOCTTY);

@@ -9,19 +9,21 @@
 #include <cmath>
 #include <iterator>
 
+#include "program/utf8.hpp"
+
 namespace jobstream::detail {
 
 namespace {
 
 constexpr std::string_view kSeparator = " | ";
 constexpr std::string_view kEllipsis = "\u2026";
-constexpr std::size_t kNameColumns =
-    24;                           // a stage name's most, so one name cannot crowd out the others
-constexpr int kLogColumns = 400;  // a line for a file: every field
+// A stage name's most, so that one long name cannot crowd out the others.
+constexpr std::size_t kNameColumns = 24;
+constexpr int kLogColumns = 400;      // a line for a file: every field
 constexpr int kFallbackColumns = 80;  // when the terminal does not say
 
 // The code point `text` starts with, and its length in bytes: 0 when the
-// bytes there are not well-formed UTF-8 (stray, overlong, surrogate).
+// bytes there are not well-formed UTF-8.
 struct Decoded {
   char32_t point = 0;
   std::size_t length = 0;
@@ -30,21 +32,9 @@ struct Decoded {
 Decoded decodeUtf8(std::string_view text) {
   const auto lead = static_cast<unsigned char>(text[0]);
   if (lead < 0x80) return {lead, 1};
-  const std::size_t length = lead >= 0xc2 && lead <= 0xdf   ? 2
-                             : lead >= 0xe0 && lead <= 0xef ? 3
-                             : lead >= 0xf0 && lead <= 0xf4 ? 4
-                                                            : 0;
-  if (length == 0 || text.size() < length) return {};
-  char32_t point = lead & (0x7f >> length);
-  for (std::size_t i = 1; i != length; ++i) {
-    const auto next = static_cast<unsigned char>(text[i]);
-    if ((next & 0xc0) != 0x80) return {};
-    point = (point << 6) | (next & 0x3f);
-  }
-  const bool overlong = (length == 3 && point < 0x800) || (length == 4 && point < 0x10000);
-  const bool surrogate = point >= 0xd800 && point <= 0xdfff;
-  if (overlong || surrogate || point > 0x10ffff) return {};
-  return {point, length};
+  Decoded c;
+  c.length = utf8Character(text, c.point);
+  return c;
 }
 
 // Characters that move the cursor, reorder the text around them or take no

@@ -16,6 +16,7 @@
 
 #include "jobstream/detail/exit_status.hpp"
 #include "jobstream/detail/report.hpp"
+#include "program/utf8.hpp"
 
 namespace jobstream::detail {
 
@@ -42,25 +43,6 @@ std::unique_ptr<BatchBase> emptyEntryBatch(const PipelineDef& pipeline) {
 void parseOne(const PipelineDef& pipeline, std::string_view text, BatchBase& into) {
   if (!pipeline.parseItem(text, into))
     throw UsageError(fmt::format("cannot read {} as {}", quotedItem(text), entryStage(pipeline).inputName));
-}
-
-// The length of the well-formed UTF-8 character of two or more bytes that
-// `text` starts with, and that character in `point`; 0 if there is none.
-std::size_t utf8Character(std::string_view text, char32_t& point) {
-  const auto lead = static_cast<unsigned char>(text[0]);
-  const std::size_t length = lead >= 0xc2 && lead <= 0xdf ? 2 : lead >= 0xe0 && lead <= 0xef ? 3
-                             : lead >= 0xf0 && lead <= 0xf4                                ? 4
-                                                                                           : 0;
-  if (length == 0 || text.size() < length) return 0;
-  point = lead & (0x7f >> length);
-  for (std::size_t i = 1; i != length; ++i) {
-    const auto next = static_cast<unsigned char>(text[i]);
-    if ((next & 0xc0) != 0x80) return 0;
-    point = (point << 6) | (next & 0x3f);
-  }
-  const bool overlong = (length == 3 && point < 0x800) || (length == 4 && point < 0x10000);
-  const bool surrogate = point >= 0xd800 && point <= 0xdfff;
-  return overlong || surrogate || point > 0x10ffff ? 0 : length;
 }
 
 // A whole number of at least `least`, or a message that says so.
