@@ -233,7 +233,6 @@ struct Layout {
   bool threadLabels = false;
   int rowsTop = 0;
   int rowsBottom = 0;
-  int minPitch = 0;  // the least distance between two ranks' tops
   std::vector<RankRows> ranks;
 };
 
@@ -255,7 +254,6 @@ Layout layOut(const RunRecord& run, int rowsTop) {
   layout.gap = layout.perThread ? (layout.rowHeight >= 8 ? 6 : 2) : (layout.rowHeight >= 8 ? 4 : 1);
   layout.threadLabels = layout.perThread && layout.rowHeight >= 9;
   layout.rowsTop = rowsTop;
-  layout.minPitch = 1 << 20;
 
   int y = rowsTop;
   for (std::size_t i = 0; i < ranks; ++i) {
@@ -264,7 +262,7 @@ Layout layOut(const RunRecord& run, int rowsTop) {
     rank.rank = i < run.ranks.size() ? run.ranks[i].rank : static_cast<int>(i);
     rank.top = y;
     if (rank.record == nullptr) {
-      y += layout.rowHeight;
+      y += std::max(layout.rowHeight, 6);  // thick enough to see
     } else {
       const int threads = std::max(rank.record->threads, 0);
       if (layout.perThread) {
@@ -282,7 +280,6 @@ Layout layOut(const RunRecord& run, int rowsTop) {
       y += commHeight;
     }
     rank.height = y - rank.top;
-    layout.minPitch = std::min(layout.minPitch, rank.height + layout.gap);
     layout.ranks.push_back(std::move(rank));
     y += layout.gap;
   }
@@ -375,16 +372,20 @@ Timeline timelineSvg(const RunRecord& run, const TimeScale& scale) {
   const TimeTicks ticks = timeTicks(scale, 10);
   const bool bottomAxis = layout.rowsBottom - layout.rowsTop > 320;
   const int height = layout.rowsBottom + (bottomAxis ? 22 : 6);
-  const auto stride =
-      static_cast<std::size_t>(std::max(1, (13 + layout.minPitch - 1) / layout.minPitch));
-
   SegmentPaths paths;
   std::string labels;
+  int lastLabel = -100;
   std::string hover;
   ColumnCover cover(scale, categories.count());
   for (std::size_t i = 0; i < layout.ranks.size(); ++i) {
     const RankRows& rank = layout.ranks[i];
-    if (i % stride == 0) labels += rankLabel(rank, layout);
+    // A label only where it does not overlap the last one: with thin rows,
+    // every few ranks.
+    const int middle = rank.top + rank.height / 2;
+    if (middle - lastLabel >= 13) {
+      labels += rankLabel(rank, layout);
+      lastLabel = middle;
+    }
     if (rank.record == nullptr) {
       labels +=
           fmt::format("<rect class=\"nodata\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"/>\n",
