@@ -14,6 +14,7 @@ the reason otherwise.
 import argparse
 import html.parser
 import os
+import pathlib
 import shutil
 import struct
 import subprocess
@@ -157,7 +158,7 @@ def render(page, out, height, chromium):
                    "--no-first-run", "--disable-extensions", "--disable-background-networking",
                    "--disable-component-update", "--disable-sync", "--user-data-dir=" + profile,
                    "--screenshot=" + out, "--window-size={},{}".format(WIDTH, height),
-                   "file://" + os.path.abspath(page)]
+                   pathlib.Path(page).resolve().as_uri()]
         try:
             done = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                   timeout=TIMEOUT_SECONDS, check=False)
