@@ -10,10 +10,16 @@ headless Chromium takes a 1280-pixel-wide screenshot, and the PNG, decoded
 here without any imaging library, must have enough non-white pixels and
 enough distinct colours to hold text, tables and charts. Exits non-zero with
 the reason otherwise.
+
+Sample pages of synthetic runs, to render without running a pipeline:
+
+  JOBSTREAM_REPORT_SAMPLES=DIR build/tests/unit/jobstream_unit_tests \
+      --gtest_filter='ReportSamples.*'
 """
 import argparse
 import html.parser
 import os
+import pathlib
 import shutil
 import struct
 import subprocess
@@ -157,7 +163,7 @@ def render(page, out, height, chromium):
                    "--no-first-run", "--disable-extensions", "--disable-background-networking",
                    "--disable-component-update", "--disable-sync", "--user-data-dir=" + profile,
                    "--screenshot=" + out, "--window-size={},{}".format(WIDTH, height),
-                   "file://" + os.path.abspath(page)]
+                   pathlib.Path(page).resolve().as_uri()]
         try:
             done = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                   timeout=TIMEOUT_SECONDS, check=False)

@@ -82,9 +82,8 @@ void writeSummary(const RunRecord& run, std::string& page) {
        : threads > 0                ? fmt::format("{}–{} per rank", fewestThreads, mostThreads)
                                     : std::string());
   fact(page, "Items finished", groupedCount(items),
-       wall > 0 ? fmt::format(
-                      "{} per second on average",
-                      compactNumber(static_cast<double>(items) * 1e9 / static_cast<double>(wall)))
+       wall > 0 ? fmt::format("{} per second", compactNumber(static_cast<double>(items) * 1e9 /
+                                                             static_cast<double>(wall)))
                 : std::string());
   if (wall > 0 && threads > 0) {
     const double busy = userNs / static_cast<double>(wall);

@@ -78,6 +78,17 @@ int opacityLevel(double share) {
   return std::clamp(static_cast<int>(std::lround(share * 8)), 1, 8);
 }
 
+// Calls draw(from, to, look) for each run [from, to) of equal looks.
+template <class Look, class Draw>
+void forEachRun(const std::vector<Look>& looks, Draw draw) {
+  for (std::size_t from = 0; from < looks.size();) {
+    std::size_t to = from + 1;
+    while (to < looks.size() && looks[to] == looks[from]) ++to;
+    draw(static_cast<int>(from), static_cast<int>(to), looks[from]);
+    from = to;
+  }
+}
+
 // The segments of one colour, opacity and row height as one stroked path,
 // moving relatively within a row: about 8 bytes a segment.
 class SegmentPaths {
@@ -158,6 +169,13 @@ std::string shortened(const std::string& text, std::size_t limit) {
   return text;
 }
 
+// "rank 3 (node07)", or "rank 3" when the host is not known.
+std::string rankName(const RankRows& rank) {
+  const std::string& host = rank.record != nullptr ? rank.record->host : std::string();
+  return host.empty() ? fmt::format("rank {}", rank.rank)
+                      : fmt::format("rank {} ({})", rank.rank, host);
+}
+
 // Hover text of a row: its busy share and what it was busy with.
 std::string rowTitle(const RunRecord& run, const RankRows& rank, const Row& row,
                      const ColumnCover& cover, const Categories& categories) {
@@ -174,8 +192,8 @@ std::string rowTitle(const RunRecord& run, const RankRows& rank, const Row& row,
   for (int column = 0; column < kChartColumns; ++column)
     waiting += cover.at(column, categories.wait());
   std::sort(shares.rbegin(), shares.rend());
-  std::string text = fmt::format("rank {} ({}), {}: busy {:.0f}%", rank.rank, rank.record->host,
-                                 row.name, 100 * busy / whole);
+  std::string text =
+      fmt::format("{}, {}: busy {:.0f}%", rankName(rank), row.name, 100 * busy / whole);
   for (std::size_t i = 0; i < shares.size() && i < 4; ++i) {
     const std::size_t category = shares[i].second;
     const std::string what =
@@ -209,20 +227,12 @@ void drawRow(const Row& row, const ColumnCover& cover, const Categories& categor
     waiting[static_cast<std::size_t>(column)] =
         cover.at(column, categories.wait()) / threads >= 0.5;
   }
-  for (int from = 0; from < kChartColumns;) {
-    int to = from + 1;
-    const auto at = [](int column) { return static_cast<std::size_t>(column); };
-    while (to < kChartColumns && busy[at(to)] == busy[at(from)]) ++to;
-    if (busy[at(from)].level > 0) paths.add(busy[at(from)], row.top, from, to);
-    from = to;
-  }
-  for (int from = 0; from < kChartColumns;) {
-    int to = from + 1;
-    const auto at = [](int column) { return static_cast<std::size_t>(column); };
-    while (to < kChartColumns && waiting[at(to)] == waiting[at(from)]) ++to;
-    if (waiting[at(from)]) paths.add({0, categories.wait(), 8, row.height}, row.top, from, to);
-    from = to;
-  }
+  forEachRun(busy, [&](int from, int to, const SegmentPaths::Key& look) {
+    if (look.level > 0) paths.add(look, row.top, from, to);
+  });
+  forEachRun(waiting, [&](int from, int to, bool waits) {
+    if (waits) paths.add({0, categories.wait(), 8, row.height}, row.top, from, to);
+  });
 }
 
 // Where every rank's rows go, from the top of the plot down.
@@ -233,7 +243,6 @@ struct Layout {
   bool threadLabels = false;
   int rowsTop = 0;
   int rowsBottom = 0;
-  int minPitch = 0;  // the least distance between two ranks' tops
   std::vector<RankRows> ranks;
 };
 
@@ -255,7 +264,6 @@ Layout layOut(const RunRecord& run, int rowsTop) {
   layout.gap = layout.perThread ? (layout.rowHeight >= 8 ? 6 : 2) : (layout.rowHeight >= 8 ? 4 : 1);
   layout.threadLabels = layout.perThread && layout.rowHeight >= 9;
   layout.rowsTop = rowsTop;
-  layout.minPitch = 1 << 20;
 
   int y = rowsTop;
   for (std::size_t i = 0; i < ranks; ++i) {
@@ -264,7 +272,7 @@ Layout layOut(const RunRecord& run, int rowsTop) {
     rank.rank = i < run.ranks.size() ? run.ranks[i].rank : static_cast<int>(i);
     rank.top = y;
     if (rank.record == nullptr) {
-      y += layout.rowHeight;
+      y += std::max(layout.rowHeight, 6);  // thick enough to see
     } else {
       const int threads = std::max(rank.record->threads, 0);
       if (layout.perThread) {
@@ -282,7 +290,6 @@ Layout layOut(const RunRecord& run, int rowsTop) {
       y += commHeight;
     }
     rank.height = y - rank.top;
-    layout.minPitch = std::min(layout.minPitch, rank.height + layout.gap);
     layout.ranks.push_back(std::move(rank));
     y += layout.gap;
   }
@@ -302,12 +309,10 @@ std::string rankLabel(const RankRows& rank, const Layout& layout) {
   }
   const std::string& host = rank.record->host;
   const std::string partial = rank.record->complete ? "" : " partial";
+  const std::string whole = rankName(rank);
   const std::string title = htmlEscape(
-      fmt::format("rank {} ({}){}", rank.rank, host,
-                  rank.record->complete ? "" : ": partial data, sent before the run failed"));
+      whole + (rank.record->complete ? "" : ": partial data, sent while the run went on"));
   const std::size_t room = layout.threadLabels ? 25 : 30;  // characters of label column
-  const std::string whole = host.empty() ? fmt::format("rank {}", rank.rank)
-                                         : fmt::format("rank {} ({})", rank.rank, host);
   const auto line = [&](int baseline, const std::string& cls, const std::string& text) {
     return fmt::format("<text class=\"{}{}\" x=\"4\" y=\"{}\"><title>{}</title>{}</text>\n", cls,
                        partial, baseline, title, htmlEscape(text));
@@ -338,18 +343,12 @@ std::string pauseBandsSvg(const std::vector<CheckpointMark>& marks, const TimeSc
       paused[static_cast<std::size_t>(column)] = true;
   }
   std::string out;
-  for (int from = 0; from < kChartColumns;) {
-    int to = from + 1;
-    while (to < kChartColumns &&
-           paused[static_cast<std::size_t>(to)] == paused[static_cast<std::size_t>(from)])
-      ++to;
-    if (paused[static_cast<std::size_t>(from)]) {
-      out += fmt::format(
-          "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"url(#pause-hatch)\"/>\n",
-          kChartLeft + from, top, to - from, bottom - top);
-    }
-    from = to;
-  }
+  forEachRun(paused, [&](int from, int to, bool pause) {
+    if (!pause) return;
+    out += fmt::format(
+        "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"url(#pause-hatch)\"/>\n",
+        kChartLeft + from, top, to - from, bottom - top);
+  });
   if (!numbered) return out;
   double lastX = -100;
   for (std::size_t i = 0; i < marks.size(); ++i) {
@@ -375,16 +374,20 @@ Timeline timelineSvg(const RunRecord& run, const TimeScale& scale) {
   const TimeTicks ticks = timeTicks(scale, 10);
   const bool bottomAxis = layout.rowsBottom - layout.rowsTop > 320;
   const int height = layout.rowsBottom + (bottomAxis ? 22 : 6);
-  const auto stride =
-      static_cast<std::size_t>(std::max(1, (13 + layout.minPitch - 1) / layout.minPitch));
-
   SegmentPaths paths;
   std::string labels;
+  int lastLabel = -100;
   std::string hover;
   ColumnCover cover(scale, categories.count());
   for (std::size_t i = 0; i < layout.ranks.size(); ++i) {
     const RankRows& rank = layout.ranks[i];
-    if (i % stride == 0) labels += rankLabel(rank, layout);
+    // A label only where it does not overlap the last one: with thin rows,
+    // every few ranks.
+    const int middle = rank.top + rank.height / 2;
+    if (middle - lastLabel >= 13) {
+      labels += rankLabel(rank, layout);
+      lastLabel = middle;
+    }
     if (rank.record == nullptr) {
       labels +=
           fmt::format("<rect class=\"nodata\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"/>\n",
