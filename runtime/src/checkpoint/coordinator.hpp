@@ -98,6 +98,8 @@ class Checkpoints {
 
   // No pause under way: work runs, ranks steal.
   bool running() const { return pause_ == Pause::running; }
+  // Rank 0: when the last checkpoint began (its first pause order).
+  Clock::time_point lastStart() const { return pauseStartedAt_; }
   // Rank 0: some rank's state is still on its way (no wave may end the run).
   bool bytesInFlight() const { return !snapshots_.none(); }
 

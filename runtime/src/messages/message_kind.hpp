@@ -23,6 +23,12 @@ enum class MessageKind : int {
   restore = 15,        // a resumed run: a rank's share of the checkpoint, from rank 0
   restored = 16,       // that share is in place, to rank 0
   snapshotTaken = 17,  // a rank's state is encoded (the bytes follow as snapshotData), to rank 0
+  // What a run records of itself (observe/observer.hpp).
+  clockPing = 18,     // this rank's clock, to rank 0
+  clockPong = 19,     // the ping's time and rank 0's, back
+  summary = 20,       // a rank's counters while the run goes on, to rank 0
+  record = 21,        // a rank's whole record at its end (or its failure), to rank 0
+  recordTaken = 22,   // rank 0 has written a failed rank's record: it may end the run
 };
 
 }  // namespace jobstream::detail

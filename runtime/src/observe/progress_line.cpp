@@ -258,7 +258,9 @@ ProgressLine::ProgressLine(int fd, bool terminal, Clock now)
     : fd_(fd), terminal_(terminal), now_(std::move(now)) {
   // A log's first line waits an interval: a short run adds none.
   if (!terminal_) lastUpdate_ = now_();
-  registerLiveLine(*this);
+  // Results on standard output clear the line too when they go to the same
+  // terminal: else they would be written into it.
+  registerLiveLine(*this, terminal_ && ::isatty(STDOUT_FILENO) == 1);
 }
 
 ProgressLine::~ProgressLine() { finish(); }

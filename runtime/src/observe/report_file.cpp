@@ -237,12 +237,6 @@ void writeProgress(const RunRecord& run, const TimeScale& scale, std::string& pa
   page += "</section>\n";
 }
 
-// A sweep's outcomes go here: each outcome's mean with its error bars
-// against the parameters (contract, section 7). The record does not carry
-// outcomes yet, so there is nothing to draw; a section with nothing in it
-// would only make readers look for what is not there.
-void writeSweep(const RunRecord& /*run*/, std::string& /*page*/) {}
-
 }  // namespace
 
 void writeReport(const RunRecord& run, std::ostream& out) {
@@ -261,7 +255,6 @@ void writeReport(const RunRecord& run, std::ostream& out) {
   writeProgress(run, scale, page);
   writeCheckpointTable(run, page);
   writeFrameTable(run, scale, page);
-  writeSweep(run, page);
   page += "<footer>Written by jobstream " JOBSTREAM_VERSION
           " (<code>--report</code>). Times are on rank 0's clock, from its start.</footer>\n"
           "</main>\n</body>\n</html>\n";

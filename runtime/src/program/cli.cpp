@@ -7,7 +7,10 @@
 #include <unistd.h>
 
 #include <charconv>
+#include <cerrno>
 #include <cmath>
+#include <cstring>
+#include <filesystem>
 #include <cstdint>
 #include <iostream>
 #include <istream>
@@ -158,6 +161,17 @@ std::variant<CommandLine, int> parseCommandLine(const PipelineDef& pipeline, int
       ->type_name("SECONDS");
   app.add_option("--checkpoint-info", line.checkpointInfo, "Describe a checkpoint file and exit")
       ->type_name("FILE");
+  app.add_flag("--stats", line.stats,
+               "At the end, statistics on stderr: per rank, then for the cluster (job_stream's format)")
+      ->envname("JOBSTREAM_STATS");
+  app.add_flag_function(
+      "--progress,!--no-progress", [&line](std::int64_t count) { line.progress = count > 0; },
+      "A live progress line on stderr (default: when stderr is a terminal)");
+  app.add_option("--trace", line.trace,
+                 "Write a Chrome trace-event JSON of the run to FILE (open it in Perfetto or chrome://tracing)")
+      ->type_name("FILE");
+  app.add_option("--report", line.report, "Write a self-contained HTML page about the run to FILE")
+      ->type_name("FILE");
   // A program that makes its own items takes no ITEM: its help does not
   // offer them, and runProgram says why when some are given.
   const bool takesItems = !programGivesItems && !hasInit(pipeline);
@@ -186,6 +200,20 @@ std::variant<CommandLine, int> parseCommandLine(const PipelineDef& pipeline, int
     return exit_status::refused;
   }
   return line;
+}
+
+void checkOutputPath(const std::string& path, std::string_view option) {
+  namespace fs = std::filesystem;
+  if (path.empty()) throw UsageError(fmt::format("{} needs a file name", option));
+  const fs::path target(path);
+  const fs::path folder = target.has_parent_path() ? target.parent_path() : fs::path(".");
+  std::error_code error;
+  if (!fs::is_directory(folder, error))
+    throw UsageError(fmt::format("cannot write {} '{}': its folder '{}' does not exist", option, path, folder.string()));
+  if (fs::is_directory(target, error))
+    throw UsageError(fmt::format("cannot write {} '{}': it is a folder", option, path));
+  if (::access(folder.c_str(), W_OK) != 0)
+    throw UsageError(fmt::format("cannot write {} '{}': {}", option, path, std::strerror(errno)));
 }
 
 std::unique_ptr<BatchBase> parseItems(const PipelineDef& pipeline, const std::vector<std::string>& items) {

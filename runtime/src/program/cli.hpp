@@ -28,6 +28,10 @@ struct CommandLine {
   std::string checkpoint;           // --checkpoint/-c, or JOBSTREAM_CHECKPOINT; empty: none
   double checkpointInterval = 600;  // seconds
   std::string checkpointInfo;       // --checkpoint-info: describe this file and exit
+  bool stats = false;               // --stats, or JOBSTREAM_STATS=1
+  std::optional<bool> progress;     // --progress / --no-progress; unset: when stderr is a terminal
+  std::string trace;                // --trace FILE
+  std::string report;               // --report FILE
   std::vector<std::string> items;
 };
 
@@ -38,6 +42,10 @@ struct CommandLine {
 std::variant<CommandLine, int> parseCommandLine(const PipelineDef& pipeline, int argc, char** argv,
                                                 bool programGivesItems, bool speak, std::ostream& out,
                                                 std::ostream& err);
+
+// Refuses (UsageError) a --trace or --report FILE that could not be
+// written at the end of the run: checked before the run, not after hours.
+void checkOutputPath(const std::string& path, std::string_view option);
 
 // A pipeline's name in messages: 'ns::name', or (global namespace).
 std::string pipelineName(std::string_view name);

@@ -1,6 +1,8 @@
 // jobstream::run and the registration of the program's pipelines.
 #include <fmt/format.h>
 
+#include <unistd.h>
+
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
@@ -158,7 +160,16 @@ int runProgram(const PipelineDef& pipeline, int argc, char** argv, std::unique_p
   std::int64_t verdict = kFresh;
   std::shared_ptr<std::vector<std::vector<CheckpointSection>>> resume;
   std::optional<CheckpointLock> lock;  // held by rank 0 until the run is over
-  if (rankZero && !line.checkpoint.empty()) {
+  if (rankZero) {
+    try {
+      if (!line.trace.empty()) checkOutputPath(line.trace, "--trace");
+      if (!line.report.empty()) checkOutputPath(line.report, "--report");
+    } catch (const UsageError& e) {
+      reportError(std::cerr, e.what());
+      verdict = kRefused;
+    }
+  }
+  if (rankZero && verdict != kRefused && !line.checkpoint.empty()) {
     try {
       checkWritable(line.checkpoint);
       lock.emplace(line.checkpoint);
@@ -189,6 +200,10 @@ int runProgram(const PipelineDef& pipeline, int argc, char** argv, std::unique_p
   }
   verdict = transport->sumOverRanks(verdict);
   if (verdict == kRefused) return exit_status::refused;
+  // Rank 0 draws the progress line, so its stderr decides; the other ranks
+  // send it their counts as often as it draws.
+  const bool progress = transport->sumOverRanks(
+                            rankZero ? line.progress.value_or(::isatty(STDERR_FILENO) == 1) : false) != 0;
 
   // Standard input reaches rank 0 only, so only rank 0 can judge it; an
   // error there must end every rank. A resumed run does not read it again.
@@ -209,6 +224,10 @@ int runProgram(const PipelineDef& pipeline, int argc, char** argv, std::unique_p
   options.checkpointInterval = line.checkpointInterval;
   options.resuming = verdict == kResuming;
   options.resume = std::move(resume);
+  options.observe.stats = line.stats;
+  options.observe.progress = progress;
+  options.observe.trace = line.trace;
+  options.observe.report = line.report;
   if (options.resuming) items.reset();
   return runRank(pipeline, *transport, std::move(options), std::move(items)).exitCode;
 }

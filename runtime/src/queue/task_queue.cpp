@@ -114,4 +114,12 @@ std::uint64_t TaskQueue::peakQueuedItems() {
   return peak_;
 }
 
+std::vector<std::uint64_t> TaskQueue::queuedByStage(std::size_t stages) {
+  std::vector<std::uint64_t> counts(stages, 0);
+  std::lock_guard lock(mutex_);
+  for (const Task& task : tasks_)
+    if (task.stage < stages) counts[task.stage] += task.size();
+  return counts;
+}
+
 }  // namespace jobstream::detail

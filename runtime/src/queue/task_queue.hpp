@@ -90,6 +90,8 @@ class TaskQueue {
   std::vector<Task> snapshot();
 
   std::size_t queuedItems();
+  // Queued items per stage (`stages` entries).
+  std::vector<std::uint64_t> queuedByStage(std::size_t stages);
   std::size_t stealableItems();
   // Queued work measured in chunks (about half a millisecond each), so that
   // "running low" means the same for 1 ns and 1 ms items.

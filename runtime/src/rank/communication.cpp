@@ -33,6 +33,7 @@ bool Rank::communicate() {
   const bool wavesNow = checkpoints_.sharesInPlace() && !shutdown_.stopping() && checkpoints_.running() &&
                         !checkpoints_.bytesInFlight();
   progress |= waves_.maybeStart(wavesNow, locallyIdle());
+  if (observer_) progress |= observer_->tick();
   stopIfOver();
   shutdown_.maybeAcknowledge(!stealing_.outstanding());
   return progress;
@@ -65,8 +66,14 @@ bool Rank::sendOutbox() {
   return true;
 }
 
-// Work for this rank (work or stolen): checked, then queued.
-void Rank::receiveWork(const Message& message) {
+void Rank::noteSteal(SpanKind kind, int peer, std::size_t items) {
+  if (!recorder_ || !recorder_->spans()) return;
+  ThreadLog& log = recorder_->log(commSlot());
+  log.span(Span{recorder_->now(), 0, items, 1, 0, peer, log.thread, kind});
+}
+
+// Work for this rank (work or stolen): checked, then queued. Returns its items.
+std::size_t Rank::receiveWork(const Message& message) {
   std::vector<Task> tasks = decode<std::vector<Task>>(message.bytes, pipeline_);
   for (const Task& task : tasks) {
     const StageDef& stage = pipeline_.stages[task.stage];
@@ -76,8 +83,11 @@ void Rank::receiveWork(const Message& message) {
       throw std::runtime_error("received items for a stage that takes none");
     result_.itemsReceived += task.size();
   }
+  std::size_t items = 0;
+  for (const Task& task : tasks) items += task.size();
   queue_.pushBack(std::move(tasks));
   ++tally_.received;
+  return items;
 }
 
 void Rank::handle(Message& message) {
@@ -85,14 +95,18 @@ void Rank::handle(Message& message) {
     case MessageKind::work:
       receiveWork(message);
       break;
-    case MessageKind::stolen:
-      receiveWork(message);
+    case MessageKind::stolen: {
+      const std::size_t items = receiveWork(message);
       stealing_.received();
+      noteSteal(SpanKind::steal, message.source, items);
       break;
-    case MessageKind::stealRequest:
+    }
+    case MessageKind::stealRequest: {
       decode<Signal>(message.bytes);
-      stealing_.answer(message.source, stealingAllowed());
+      const std::size_t given = stealing_.answer(message.source, stealingAllowed());
+      if (given != 0) noteSteal(SpanKind::give, message.source, given);
       break;
+    }
     case MessageKind::stealRefused:
       decode<Signal>(message.bytes);
       stealing_.refused();
@@ -138,6 +152,14 @@ void Rank::handle(Message& message) {
       break;
     case MessageKind::restored:
       checkpoints_.onRestored(message);
+      break;
+    case MessageKind::clockPing:
+    case MessageKind::clockPong:
+    case MessageKind::summary:
+    case MessageKind::record:
+    case MessageKind::recordTaken:
+      if (!observer_) throw std::runtime_error("a message about observing a run that is not observed");
+      observer_->handle(message);
       break;
     default:
       throw std::runtime_error(fmt::format("received a message of unknown kind {}", message.tag));

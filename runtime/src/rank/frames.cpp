@@ -28,6 +28,7 @@ std::size_t Rank::enterFrames(const StageDef& stage, Task& chunk, WorkerEmitter&
       std::lock_guard lock(instancesMutex_);
       instances_.emplace(id, std::move(instance));
     }
+    if (recorder_) recorder_->frameStarted(id, static_cast<std::uint32_t>(chunk.stage));
     bool recurred;
     {
       std::lock_guard lock(entered.mutex);
@@ -57,6 +58,7 @@ void Rank::endInstance(std::uint64_t id, WorkerEmitter& emitter, bool countParen
     instance = std::move(it->second);
     instances_.erase(it);
   }
+  if (recorder_) recorder_->frameEnded(id);
   const StageIndex end = pipeline_.stages[instance->frame].partner;
   emitter.scope = instance->parent.scope;
   emitter.gen = instance->parent.gen;

@@ -115,10 +115,14 @@ void Rank::endProcess() {
   static std::atomic<bool> ending{false};
   if (ending.exchange(true))  // another thread is ending it
     for (;;) std::this_thread::sleep_for(std::chrono::hours(1));
+  std::string error;
   {
     std::lock_guard lock(errorMutex_);
-    reportError(std::cerr, error_);
+    error = reportLine(Severity::error, error_);
   }
+  endLiveLine();  // the process ends: no progress line after its last words
+  std::cerr << error << std::endl;
+  if (observer_) observer_->failed(error);
   std::cout.flush();
   std::fflush(nullptr);
   transport_.abort(exit_status::failed);  // under MPI, MPI_Abort ends every rank and does not return
@@ -128,22 +132,56 @@ void Rank::endProcess() {
 void Rank::work(std::size_t slot) {
   ContextScope scope(&context_);
   WorkerEmitter emitter(*this, slot);
+  ThreadLog* log = recorder_ ? &recorder_->log(slot) : nullptr;
+  auto idleSince = Clock::now();
   while (std::optional<Task> chunk = queue_.take(sizer_)) {
     const StageDef& stage = pipeline_.stages[chunk->stage];
     const auto start = Clock::now();
+    std::uint64_t cpuStart = 0;
+    if (log) {
+      cpuStart = RankRecorder::threadCpuNs();
+      log->nestedNs = log->nestedCpuNs = 0;
+      // Waits shorter than this are the queue's own cost, not a lack of work.
+      if (recorder_->spans() && start - idleSince > microseconds{50})
+        log->span(Span{recorder_->since(idleSince), recorder_->since(start) - recorder_->since(idleSince), 0, 1, 0,
+                       -1, log->thread, SpanKind::wait});
+    }
     emitter.delivered = 0;
     emitter.current = chunk->stage;
     emitter.scope = chunk->scope;
     emitter.gen = chunk->gen;
     std::size_t kept = 0;  // items that started a frame instance: finished when it ends
     const bool ok = guarded(emitter.current, [&] { kept = runChunk(stage, *chunk, emitter); });
-    const auto elapsed = std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - start);
+    const auto end = Clock::now();
+    const auto elapsed = std::chrono::duration_cast<std::chrono::nanoseconds>(end - start);
     sizer_.record(chunk->stage, chunk->size(), emitter.delivered, static_cast<std::uint64_t>(elapsed.count()));
+    if (log) recordChunk(*log, *chunk, emitter.delivered, start, end, cpuStart);
     const std::size_t items = chunk->size();
     chunk->batch.reset();  // the last chunk of a batch frees it now, not at the next take
     // After its outputs were counted created.
     if (ok && items != kept) counters_.finished(ScopeKey{chunk->scope, chunk->gen, stage.region}, items - kept);
     queue_.done(*chunk);
+    idleSince = Clock::now();
+  }
+}
+
+void Rank::recordChunk(ThreadLog& log, const Task& chunk, std::uint64_t delivered, Clock::time_point start,
+                       Clock::time_point end, std::uint64_t cpuStart) {
+  const auto wall = static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(end - start).count());
+  const std::uint64_t cpu = RankRecorder::threadCpuNs() - cpuStart;
+  log.userNs.add(wall);
+  log.userCpuNs.add(cpu);
+  // A reduce folded at delivery counted its own time (reduceNow).
+  LiveTally& tally = log.stages[chunk.stage];
+  tally.calls.add(1);
+  tally.itemsIn.add(chunk.size());
+  tally.itemsOut.add(delivered);
+  tally.wallNs.add(wall - std::min(wall, log.nestedNs));
+  tally.cpuNs.add(cpu - std::min(cpu, log.nestedCpuNs));
+  if (recorder_->spans()) {
+    const std::int64_t at = recorder_->since(start);
+    log.span(Span{at, recorder_->since(end) - at, chunk.size(), 1, static_cast<std::uint32_t>(chunk.stage), -1,
+                  log.thread, SpanKind::stage});
   }
 }
 
@@ -185,16 +223,59 @@ std::size_t Rank::runChunk(const StageDef& stage, Task& chunk, WorkerEmitter& em
   }
 }
 
+void Rank::startObserving() {
+  if (!options_.observe.any()) return;
+  if (!measured_) throw std::logic_error("an observed run without its measured transport");
+  recorder_ = std::make_unique<RankRecorder>(options_.observe, rank_, slots_.size(), pipeline_.stages.size(),
+                                         context_.totalThreads);
+  observer_ = std::make_unique<Observer>(tree_, *measured_, pipeline_, *recorder_, threads_, context_.totalThreads,
+                                         [this] { return liveState(); });
+}
+
+LiveState Rank::liveState() {
+  LiveState live;
+  live.finished = counters_.total().finished;
+  live.waiting = queue_.queuedItems();
+  live.busy = static_cast<std::uint32_t>(std::max(0, threads_ - queue_.idleWorkers()));
+  live.waitingByStage = queue_.queuedByStage(pipeline_.stages.size());
+  live.peakWaiting = queue_.peakQueuedItems();
+  if (rank_ == 0 && !options_.checkpoint.empty()) {
+    live.checkpointing = true;
+    if (lastCheckpoint_) live.secondsSinceCheckpoint = std::chrono::duration<double>(Clock::now() - *lastCheckpoint_).count();
+  }
+  return live;
+}
+
+// A call of init or finish, on the communication thread.
+void Rank::noteCall(StageIndex stage, std::size_t itemsIn, std::uint64_t itemsOut, Clock::time_point start) {
+  if (!recorder_) return;
+  LiveTally& tally = recorder_->log(commSlot()).stages[stage];
+  tally.calls.add(1);
+  tally.itemsIn.add(itemsIn);
+  tally.itemsOut.add(itemsOut);
+  tally.wallNs.add(static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - start).count()));
+}
+
+// A pass of the communication loop that did something.
+void Rank::notePass(Clock::time_point start) {
+  ThreadLog& log = recorder_->log(commSlot());
+  const std::int64_t at = recorder_->since(start);
+  log.span(Span{at, recorder_->now() - at, 0, 1, 0, -1, log.thread, SpanKind::communicate});
+}
+
 void Rank::runInits(std::unique_ptr<BatchBase> initialItems) {
   WorkerEmitter emitter(*this, commSlot());
   for (StageIndex i = 0; i != pipeline_.stages.size() && !failed_.load(); ++i) {
     const StageDef& stage = pipeline_.stages[i];
     if (stage.kind != StageKind::init) continue;
     emitter.current = i;
+    emitter.delivered = 0;
+    const auto start = Clock::now();
     guarded(emitter.current, [&] {
       SerialCall call(serialLockOf(i), &emitter);
       stage.init(emitter);
     });
+    noteCall(i, 0, emitter.delivered, start);
   }
   if (initialItems && initialItems->size() != 0 && !failed_.load())
     deliver(pipeline_.entry, std::move(initialItems), 0, 0);
@@ -204,10 +285,13 @@ void Rank::runFinish() {
   for (StageIndex i = 0; i != pipeline_.stages.size(); ++i) {
     const StageDef& stage = pipeline_.stages[i];
     if (stage.kind != StageKind::finish) continue;
+    const std::size_t items = collectors_[i]->size();
+    const auto start = Clock::now();
     guarded(i, [&] {
       SerialCall call(serialLockOf(i), nullptr);
       stage.finish(*collectors_[i]);
     });
+    noteCall(i, items, 0, start);
   }
 }
 
@@ -221,6 +305,7 @@ RunResult Rank::run(std::unique_ptr<BatchBase> initialItems) {
   context_ = RankContext{rank_, size_, threads_,
                          static_cast<int>(transport_.sumOverRanks(threads_))};
   commThread_ = std::this_thread::get_id();
+  startObserving();
   watchStageExits();
   ContextScope scope(&context_);
   if (options_.resuming) {
@@ -252,11 +337,14 @@ RunResult Rank::run(std::unique_ptr<BatchBase> initialItems) {
     if (transport_.aborted()) {
       result_.exitCode = exit_status::failed;
       result_.error = reportLine(Severity::error, "the run was stopped because another rank failed");
+      if (observer_) observer_->endedElsewhere(result_.error);
       break;
     }
     bool progress = false;
+    const auto passStart = Clock::now();
     try {
       progress = communicate();
+      if (progress && recorder_ && recorder_->spans()) notePass(passStart);
     } catch (const std::exception& e) {
       failWith(fmt::format("rank {}: {}", rank_, e.what()));
       continue;
@@ -279,7 +367,9 @@ RunResult Rank::run(std::unique_ptr<BatchBase> initialItems) {
       result_.error = reportLine(Severity::error, error_);
     }
     result_.exitCode = exit_status::failed;
+    endLiveLine();
     std::cerr << result_.error << std::endl;
+    if (observer_) observer_->failed(result_.error);
     transport_.abort(exit_status::failed);  // MPI_Abort does not return; the loopback marks every rank aborted
   }
   commLoopOver_.store(true);
@@ -287,6 +377,7 @@ RunResult Rank::run(std::unique_ptr<BatchBase> initialItems) {
   for (std::thread& worker : workers_) worker.join();
 
   if (rank_ == 0 && result_.exitCode == 0) {
+    endLiveLine();  // the work is over; finish stages print the results
     runFinish();
     if (failed_.load()) {
       std::lock_guard lock(errorMutex_);
@@ -295,6 +386,10 @@ RunResult Rank::run(std::unique_ptr<BatchBase> initialItems) {
       std::cerr << result_.error << std::endl;
     }
   }
+  // Every rank that left its loop in step sends its record; rank 0 waits
+  // for them even when its finish failed, so that none is left in flight.
+  if (observer_ && shutdown_.over() && !observer_->finish(result_.error) && result_.exitCode == 0)
+    result_.exitCode = exit_status::failed;
   if (result_.exitCode == 0) {
     checkpoints_.removeFile();
   } else {
@@ -358,6 +453,11 @@ void validatePipeline(const PipelineDef& pipeline) {
 RunResult runRank(const PipelineDef& pipeline, Transport& transport, RankOptions options,
                   std::unique_ptr<BatchBase> initialItems) {
   validatePipeline(pipeline);
+  if (options.observe.any()) {
+    MeasuredTransport measured(transport);
+    Rank rank(pipeline, measured, std::move(options), &measured);
+    return rank.run(std::move(initialItems));
+  }
   Rank rank(pipeline, transport, std::move(options));
   return rank.run(std::move(initialItems));
 }

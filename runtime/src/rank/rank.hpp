@@ -12,6 +12,7 @@
 
 #include "checkpoint/checkpoint_file.hpp"
 #include "jobstream/detail/stage.hpp"
+#include "observe/recorder.hpp"
 #include "transport/transport.hpp"
 
 namespace jobstream::detail {
@@ -31,6 +32,9 @@ struct RankOptions {
   // been written, with how many this run has written. An exception from it
   // fails the run (the tests of resuming stop runs there, as a crash would).
   std::function<void(int written)> checkpointWritten;
+  // What the user asked to see of the run; the same on every rank (rank 0
+  // decided whether to draw the progress line).
+  ObserveOptions observe;
 };
 
 struct RunResult {

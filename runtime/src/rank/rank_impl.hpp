@@ -20,6 +20,9 @@
 
 #include "checkpoint/coordinator.hpp"
 #include "messages/wire.hpp"
+#include "observe/measured_transport.hpp"
+#include "observe/observer.hpp"
+#include "observe/recorder.hpp"
 #include "program/context.hpp"
 #include "program/stage_exit.hpp"
 #include "queue/chunk_sizer.hpp"
@@ -112,7 +115,9 @@ struct Outgoing {
 
 class Rank final : StageExitSink, WaveParticipant, CheckpointParticipant {
  public:
-  Rank(const PipelineDef& pipeline, Transport& transport, RankOptions options)
+  // `measured`: the transport, timed, when the run is observed (then
+  // `transport` is it).
+  Rank(const PipelineDef& pipeline, Transport& transport, RankOptions options, MeasuredTransport* measured = nullptr)
       : pipeline_(pipeline),
         transport_(transport),
         rank_(transport.rank()),
@@ -126,7 +131,8 @@ class Rank final : StageExitSink, WaveParticipant, CheckpointParticipant {
         stealing_(tree_, queue_, pipeline, threads_, tally_),
         waves_(tree_, pipeline, *this),
         shutdown_(tree_),
-        checkpoints_(tree_, pipeline, *this, options_.checkpoint, options_.checkpointInterval, result_) {
+        checkpoints_(tree_, pipeline, *this, options_.checkpoint, options_.checkpointInterval, result_),
+        measured_(measured) {
     if (static_cast<std::uint64_t>(size_) > instance_id::kMaxRanks)
       throw std::runtime_error(fmt::format("at most {} ranks are supported", instance_id::kMaxRanks));
     for (int i = 0; i <= threads_; ++i) slots_.push_back(std::make_unique<StoreSlot>());
@@ -178,6 +184,16 @@ class Rank final : StageExitSink, WaveParticipant, CheckpointParticipant {
     }
     return false;
   }
+  // What --stats, --trace, --report and --progress see (observe/): a
+  // chunk's time, items and span on its worker's log.
+  void recordChunk(ThreadLog& log, const Task& chunk, std::uint64_t delivered, Clock::time_point start,
+                   Clock::time_point end, std::uint64_t cpuStart);
+  void noteMerge(StageIndex reduce, std::size_t stores, std::uint64_t delivered, Clock::time_point start,
+                 std::uint64_t cpuStart);
+  void startObserving();
+  void noteCall(StageIndex stage, std::size_t itemsIn, std::uint64_t itemsOut, Clock::time_point start);
+  void notePass(Clock::time_point start);
+  LiveState liveState();
   void runInits(std::unique_ptr<BatchBase> initialItems);
   void runFinish();
 
@@ -200,7 +216,8 @@ class Rank final : StageExitSink, WaveParticipant, CheckpointParticipant {
   // The communication thread (communication.cpp).
   bool communicate();  // one pass of the loop; true if anything happened
   void handle(Message& message);
-  void receiveWork(const Message& message);
+  std::size_t receiveWork(const Message& message);
+  void noteSteal(SpanKind kind, int peer, std::size_t items);
   void stopIfOver();
   bool sendOutbox();
   bool stealingAllowed() const { return !shutdown_.stopping() && checkpoints_.running(); }
@@ -287,6 +304,12 @@ class Rank final : StageExitSink, WaveParticipant, CheckpointParticipant {
   Shutdown shutdown_;
   RunResult result_;
   Checkpoints checkpoints_;
+
+  // Null unless the run is observed.
+  MeasuredTransport* measured_;
+  std::unique_ptr<RankRecorder> recorder_;
+  std::unique_ptr<Observer> observer_;
+  std::optional<Clock::time_point> lastCheckpoint_;  // rank 0: when the last one was written
 
   static constexpr microseconds kMaxSleep{250};
 };

@@ -28,9 +28,25 @@ void Rank::reduceNow(StageIndex index, BatchBase& batch, WorkerEmitter& emitter)
   counters_.created(key, items);
   emitter.current = index;
   BatchBase& store = partialStore(stage, key, emitter.slot);
+  const auto start = Clock::now();
+  const std::uint64_t cpuStart = recorder_ ? RankRecorder::threadCpuNs() : 0;
   {
     SerialCall call(serialLockOf(index), &emitter);
     stage.reduce(store, batch, 0, items, emitter);
+  }
+  if (recorder_) {
+    // Inside the chunk of the stage that delivered: its time is the
+    // reduce's, not that stage's (recordChunk takes it out).
+    ThreadLog& log = recorder_->log(emitter.slot);
+    const auto wall = static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - start).count());
+    const std::uint64_t cpu = RankRecorder::threadCpuNs() - cpuStart;
+    log.nestedNs += wall;
+    log.nestedCpuNs += cpu;
+    LiveTally& tally = log.stages[index];
+    tally.calls.add(1);
+    tally.itemsIn.add(items);
+    tally.wallNs.add(wall);
+    tally.cpuNs.add(cpu);
   }
   counters_.finished(key, items);  // after what it returned was counted created
 }
@@ -58,11 +74,14 @@ bool Rank::departing(const Actions& actions, WaveReply& sums) {
     emitter.scope = fire.key.scope;
     emitter.gen = fire.key.gen;
     emitter.current = fire.reduce;
+    const auto start = Clock::now();
+    const std::uint64_t cpuStart = recorder_ ? RankRecorder::threadCpuNs() : 0;
     if (!guarded(emitter.current, [&] {
           SerialCall call(serialLockOf(fire.reduce), &emitter);
           stage.merge(*result.stores, emitter);
         }))
       return false;
+    if (recorder_) noteMerge(fire.reduce, result.stores->size(), emitter.delivered, start, cpuStart);
     if (emitter.delivered != 0) result.recurred = true;
     std::unique_ptr<BatchBase> merged = stage.store->make();
     stage.store->append(*merged, *result.stores, 0, 1);
@@ -100,6 +119,22 @@ bool Rank::concluding(const Actions& actions, WaveReply& sums) {
       return false;
   }
   return true;
+}
+
+// A merge on the communication thread: the reduce's call, and a span there.
+void Rank::noteMerge(StageIndex reduce, std::size_t stores, std::uint64_t delivered, Clock::time_point start,
+                     std::uint64_t cpuStart) {
+  ThreadLog& log = recorder_->log(commSlot());
+  const auto end = Clock::now();
+  LiveTally& tally = log.stages[reduce];
+  tally.calls.add(1);
+  tally.itemsOut.add(delivered);
+  tally.wallNs.add(static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(end - start).count()));
+  tally.cpuNs.add(RankRecorder::threadCpuNs() - cpuStart);
+  if (!recorder_->spans()) return;
+  const std::int64_t at = recorder_->since(start);
+  log.span(Span{at, recorder_->since(end) - at, stores, 1, static_cast<std::uint32_t>(reduce), -1, log.thread,
+                SpanKind::merge});
 }
 
 }  // namespace jobstream::detail

@@ -63,6 +63,14 @@ void Rank::resume() {
 }
 
 void Rank::written(int count) {
+  const auto now = Clock::now();
+  lastCheckpoint_ = now;
+  if (recorder_) {
+    const double pause = result_.checkpointPauses.empty() ? 0.0 : result_.checkpointPauses.back();
+    recorder_->checkpoint(CheckpointMark{recorder_->since(checkpoints_.lastStart()),
+                                         static_cast<std::int64_t>(pause * 1e9), recorder_->since(now),
+                                         result_.checkpointBytes});
+  }
   if (!options_.checkpointWritten) return;
   try {
     options_.checkpointWritten(count);

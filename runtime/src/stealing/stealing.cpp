@@ -25,7 +25,7 @@ void Stealing::maybeAsk(const ChunkSizer& sizer, bool allowed) {
   outstanding_ = true;
 }
 
-void Stealing::answer(int thief, bool allowed) {
+std::size_t Stealing::answer(int thief, bool allowed) {
   std::vector<Task> given;
   if (allowed) {
     const std::size_t stealable = queue_.stealableItems();
@@ -38,7 +38,7 @@ void Stealing::answer(int thief, bool allowed) {
   }
   if (given.empty()) {
     tree_.send(thief, MessageKind::stealRefused, encode(Signal{}));
-    return;
+    return 0;
   }
   std::size_t items = 0;
   for (const Task& task : given) items += task.size();
@@ -48,6 +48,7 @@ void Stealing::answer(int thief, bool allowed) {
   bytesPerItem_ = std::max(1.0, static_cast<double>(bytes.size()) / static_cast<double>(items));
   tree_.send(thief, MessageKind::stolen, std::move(bytes));
   ++tally_.sent;
+  return items;
 }
 
 void Stealing::refused() {

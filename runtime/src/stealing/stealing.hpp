@@ -38,8 +38,9 @@ class Stealing {
   // outstanding and the backoff has passed. `allowed`: false while the run
   // stops or a checkpoint pauses it.
   void maybeAsk(const ChunkSizer& sizer, bool allowed);
-  // `thief` asked: give it about half of what can be stolen here, or refuse.
-  void answer(int thief, bool allowed);
+  // `thief` asked: give it about half of what can be stolen here, or
+  // refuse. Returns the items given.
+  std::size_t answer(int thief, bool allowed);
   void refused();
   // A stolen message arrived (its items are queued already).
   void received();

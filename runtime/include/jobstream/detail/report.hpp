@@ -10,6 +10,7 @@
 // ClearLiveLine, which takes the line off first and puts it back after.
 #pragma once
 
+#include <atomic>
 #include <iostream>
 #include <mutex>
 #include <ostream>
@@ -43,6 +44,10 @@ namespace live_line {
 struct Slot {
   std::recursive_mutex mutex;
   LiveLine* line = nullptr;
+  // Standard output is the same terminal: results printed there clear the
+  // line too. Read without the lock, so that printing results costs nothing
+  // when there is no line.
+  std::atomic<bool> coversStdout{false};
 };
 
 // Never destroyed: a message printed while the process's statics are being
@@ -54,11 +59,13 @@ inline Slot& slot() {
 
 }  // namespace live_line
 
-// Makes `line` the line that messages on std::cerr clear around.
-inline void registerLiveLine(LiveLine& line) {
+// Makes `line` the line that messages on std::cerr clear around, and
+// results on std::cout when `coversStdout` (both go to one terminal).
+inline void registerLiveLine(LiveLine& line, bool coversStdout = false) {
   live_line::Slot& slot = live_line::slot();
   const std::lock_guard lock(slot.mutex);
   slot.line = &line;
+  slot.coversStdout.store(coversStdout);
 }
 
 // Forgets `line`, if it is the registered one; once this returns no message
@@ -66,7 +73,10 @@ inline void registerLiveLine(LiveLine& line) {
 inline void unregisterLiveLine(LiveLine& line) {
   live_line::Slot& slot = live_line::slot();
   const std::lock_guard lock(slot.mutex);
-  if (slot.line == &line) slot.line = nullptr;
+  if (slot.line == &line) {
+    slot.line = nullptr;
+    slot.coversStdout.store(false);
+  }
 }
 
 // Takes the live line off the screen for good, for a process about to end
@@ -78,17 +88,19 @@ inline void endLiveLine() {
   if (slot.line == nullptr) return;
   slot.line->takeOff();  // never put back
   slot.line = nullptr;
+  slot.coversStdout.store(false);
 }
 
 // While one lives, the live line is off the screen and no other thread's
 // message is printed, so lines written to std::cerr in its scope never mix
-// with the live line. Given another stream (a test's, a file), it does
-// nothing.
+// with the live line. So for std::cout when it is the line's terminal too.
+// Given another stream (a test's, a file), it does nothing.
 class ClearLiveLine {
  public:
   ClearLiveLine() : ClearLiveLine(std::cerr) {}
   explicit ClearLiveLine(std::ostream& out) {
-    if (&out != &std::cerr && &out != &std::clog) return;
+    const bool sameTerminal = &out == &std::cout && live_line::slot().coversStdout.load(std::memory_order_relaxed);
+    if (&out != &std::cerr && &out != &std::clog && !sameTerminal) return;
     out_ = &out;
     live_line::slot().mutex.lock();
     line_ = live_line::slot().line;

@@ -17,6 +17,7 @@
 #include <utility>
 #include <variant>
 
+#include "jobstream/detail/report.hpp"
 #include "jobstream/detail/batch.hpp"
 #include "jobstream/detail/stage.hpp"
 #include "jobstream/detail/user_templates.hpp"
@@ -104,6 +105,7 @@ void printItems(BatchBase& in, std::size_t begin, std::size_t end, Emitter&) {
     printItem(text, items[i]);
     text << '\n';
   }
+  const ClearLiveLine clear(std::cout);  // a progress line on the same terminal
   std::cout << text.str() << std::flush;
 }
 
