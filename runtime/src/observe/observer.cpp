@@ -309,6 +309,16 @@ bool Observer::finish(const std::string& error) {
 }
 
 void Observer::failed(const std::string& error) {
+  // The run is failing already: what cannot be gathered is said, never
+  // thrown over the error the user must see.
+  try {
+    handOver(error);
+  } catch (const std::exception& e) {
+    reportWarning(std::cerr, fmt::format("what rank {} recorded of the run is lost: {}", tree_.rank(), e.what()));
+  }
+}
+
+void Observer::handOver(const std::string& error) {
   if (tree_.root()) {
     write(assemble(false, error));
     return;
@@ -328,7 +338,11 @@ void Observer::failed(const std::string& error) {
 
 void Observer::endedElsewhere(const std::string& error) {
   if (!tree_.root()) return;
-  write(assemble(false, error));
+  try {
+    write(assemble(false, error));
+  } catch (const std::exception& e) {
+    reportWarning(std::cerr, fmt::format("what rank 0 recorded of the run is lost: {}", e.what()));
+  }
 }
 
 }  // namespace jobstream::detail

@@ -116,6 +116,7 @@ class Observer {
   // Rank 0: every rank's record as far as it is known, in rank order.
   RunRecord assemble(bool complete, const std::string& error);
   bool write(RunRecord run);
+  void handOver(const std::string& error);
 
   Tree& tree_;
   MeasuredTransport& transport_;

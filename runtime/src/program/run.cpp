@@ -200,10 +200,14 @@ int runProgram(const PipelineDef& pipeline, int argc, char** argv, std::unique_p
   }
   verdict = transport->sumOverRanks(verdict);
   if (verdict == kRefused) return exit_status::refused;
-  // Rank 0 draws the progress line, so its stderr decides; the other ranks
-  // send it their counts as often as it draws.
-  const bool progress = transport->sumOverRanks(
-                            rankZero ? line.progress.value_or(::isatty(STDERR_FILENO) == 1) : false) != 0;
+  // Rank 0 decides what is observed, and every rank follows it: it draws
+  // the progress line, so its stderr decides that; and JOBSTREAM_STATS may
+  // reach rank 0's environment only (mpirun does not forward it to other
+  // hosts), while every rank must take part in gathering the stats.
+  enum : std::int64_t { kProgress = 1, kStats = 2 };
+  const std::int64_t observed = transport->sumOverRanks(
+      rankZero ? (line.progress.value_or(::isatty(STDERR_FILENO) == 1) ? kProgress : 0) | (line.stats ? kStats : 0)
+               : 0);
 
   // Standard input reaches rank 0 only, so only rank 0 can judge it; an
   // error there must end every rank. A resumed run does not read it again.
@@ -224,8 +228,8 @@ int runProgram(const PipelineDef& pipeline, int argc, char** argv, std::unique_p
   options.checkpointInterval = line.checkpointInterval;
   options.resuming = verdict == kResuming;
   options.resume = std::move(resume);
-  options.observe.stats = line.stats;
-  options.observe.progress = progress;
+  options.observe.stats = (observed & kStats) != 0;
+  options.observe.progress = (observed & kProgress) != 0;
   options.observe.trace = line.trace;
   options.observe.report = line.report;
   if (options.resuming) items.reset();

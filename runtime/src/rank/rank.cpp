@@ -388,8 +388,15 @@ RunResult Rank::run(std::unique_ptr<BatchBase> initialItems) {
   }
   // Every rank that left its loop in step sends its record; rank 0 waits
   // for them even when its finish failed, so that none is left in flight.
-  if (observer_ && shutdown_.over() && !observer_->finish(result_.error) && result_.exitCode == 0)
-    result_.exitCode = exit_status::failed;
+  if (observer_ && shutdown_.over()) {
+    bool written = false;
+    try {
+      written = observer_->finish(result_.error);
+    } catch (const std::exception& e) {
+      reportError(std::cerr, fmt::format("rank {}: {}", rank_, e.what()));
+    }
+    if (!written && result_.exitCode == 0) result_.exitCode = exit_status::failed;
+  }
   if (result_.exitCode == 0) {
     checkpoints_.removeFile();
   } else {
