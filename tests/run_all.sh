@@ -14,10 +14,14 @@ jobs=$(nproc)
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 export OMPI_MCA_rmaps_base_oversubscribe=1 OMPI_MCA_btl=self,vader
 
+# Each phase says when it starts, in minutes:seconds since the suite started:
+# CI allows the suite 25 minutes, and this shows where they go.
+say() { printf '== [%d:%02d] %s\n' $((SECONDS / 60)) $((SECONDS % 60)) "$*"; }
+
 # Every tree is built with warnings as errors (a plain build only shows them).
 build_tree() {  # dir, extra cmake args...
   local dir=$1; shift
-  echo "== building $dir"
+  say "building $dir"
   cmake -S . -B "$dir" -G Ninja -DJOBSTREAM_WERROR=ON "$@" >/dev/null && cmake --build "$dir" -- -j"$jobs" >/dev/null ||
     { echo "FAILED: building $dir" >&2; cmake --build "$dir" -- -j1 2>&1 | tail -40; return 1; }
 }
@@ -25,9 +29,9 @@ build_tree() {  # dir, extra cmake args...
 rm -rf "$results" && mkdir -p "$results"
 status=0
 if build_tree "$build"; then
-  echo "== lit (jsgen)"
+  say "lit (jsgen)"
   python3 "$lit" -sv --xunit-xml-output "$results/lit.xml" "$build/tests/lit" || status=1
-  echo "== unit and end-to-end tests"
+  say "unit and end-to-end tests"
   ctest --test-dir "$build" -E '^lit$' -j"$jobs" --timeout 900 --output-on-failure \
     --output-junit "$(pwd)/$results/ctest.xml" || status=1
 else
@@ -39,7 +43,7 @@ for sanitizer in address,undefined thread; do
   dir="$build-${sanitizer%%,*}"
   if build_tree "$dir" -DCMAKE_BUILD_TYPE=Debug -DJOBSTREAM_BUILD_JSGEN=OFF \
        -DJOBSTREAM_SANITIZE="$sanitizer"; then
-    echo "== unit tests under $sanitizer sanitizer"
+    say "unit tests under $sanitizer sanitizer"
     exclude='mpi'
     TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
     ASAN_OPTIONS="detect_leaks=1" UBSAN_OPTIONS="halt_on_error=1 print_stacktrace=1" \
@@ -54,12 +58,12 @@ done
 # with jsgen built under AddressSanitizer+UBSan (only jsgen: the programs the
 # tests compile are not the point here, so their compile lines are skipped).
 dir="$build-jsgen-address"
-echo "== building $dir (jsgen)"
+say "building $dir (jsgen)"
 if cmake -S . -B "$dir" -G Ninja -DJOBSTREAM_WERROR=ON -DCMAKE_BUILD_TYPE=Debug \
      -DJOBSTREAM_SANITIZE=address,undefined \
      -DJOBSTREAM_BUILD_EXAMPLES=OFF -DJOBSTREAM_BUILD_BENCH=OFF >/dev/null &&
    cmake --build "$dir" --target jsgen -- -j"$jobs" >/dev/null; then
-  echo "== lit (jsgen under address,undefined sanitizers)"
+  say "lit (jsgen under address,undefined sanitizers)"
   # Clang's own allocations live until exit by design: leaks are not checked.
   # A report aborts, so that `not %jsgen` cannot pass it off as an expected error.
   ASAN_OPTIONS="detect_leaks=0 abort_on_error=1" \
@@ -69,5 +73,6 @@ else
   echo "build failed" > "$results/build-jsgen-address.failed"; status=1
 fi
 
+say "summary"
 python3 tests/summarize.py "$results" || status=1
 exit $status
