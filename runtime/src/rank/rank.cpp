@@ -161,7 +161,7 @@ void Rank::work(std::size_t slot) {
     // After its outputs were counted created.
     if (ok && items != kept) counters_.finished(ScopeKey{chunk->scope, chunk->gen, stage.region}, items - kept);
     queue_.done(*chunk);
-    idleSince = Clock::now();
+    if (log) idleSince = Clock::now();
   }
 }
 
@@ -341,7 +341,7 @@ RunResult Rank::run(std::unique_ptr<BatchBase> initialItems) {
       break;
     }
     bool progress = false;
-    const auto passStart = Clock::now();
+    const auto passStart = recorder_ ? Clock::now() : Clock::time_point{};
     try {
       progress = communicate();
       if (progress && recorder_ && recorder_->spans()) notePass(passStart);
