@@ -1,6 +1,8 @@
 // The generated program's command line: ITEMs, `--`, standard input,
 // errors quoting a bad ITEM, --threads, --help and --version.
 #include <gtest/gtest.h>
+
+#include <regex>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -322,6 +324,51 @@ TEST(CommandLine, CheckpointOptionsAndTheirEnvironmentVariable) {
   ::unsetenv("JOBSTREAM_CHECKPOINT");
   EXPECT_EQ(o.exitCode, 2);
   EXPECT_NE(o.err.find("'" + missing + "'"), std::string::npos) << o.err;
+  std::filesystem::remove_all(folder);
+}
+
+// The lines job_stream's users' scripts match.
+bool hasStatsLines(const std::string& err) {
+  const std::regex rank(R"((^|\n)0_\S+ \d+% user time \(\d+% mpi\), \d+% user cpu, \d+ messages \(\d+% user\)\n)");
+  const std::regex cluster(R"((^|\n)C \d+% user time, \d+% user cpu, quality \d+\.\d+ cpus, ran \d+\.\d+s\n)");
+  return std::regex_search(err, rank) && std::regex_search(err, cluster);
+}
+
+TEST(CommandLine, StatsFromTheOptionOrTheEnvironment) {
+  Outcome o = runWith(echo::pipeline, {"1", "2"});
+  EXPECT_EQ(o.exitCode, 0) << o.err;
+  EXPECT_FALSE(hasStatsLines(o.err)) << o.err;
+  o = runWith(echo::pipeline, {"--stats", "1", "2"});
+  EXPECT_EQ(o.exitCode, 0) << o.err;
+  EXPECT_TRUE(hasStatsLines(o.err)) << o.err;
+  EXPECT_EQ(echo::got, (std::vector<int>{1, 2}));
+  ::setenv("JOBSTREAM_STATS", "1", 1);
+  o = runWith(echo::pipeline, {"1", "2"});
+  ::unsetenv("JOBSTREAM_STATS");
+  EXPECT_TRUE(hasStatsLines(o.err)) << o.err;
+}
+
+TEST(CommandLine, TraceAndReportFilesAreCheckedBeforeTheRun) {
+  const std::string folder = std::filesystem::temp_directory_path() / ("cli-observe-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(folder);
+  // Written whole, nothing else left beside them; --no-progress is accepted.
+  Outcome o = runWith(echo::pipeline, {"--trace", folder + "/run.json", "--report", folder + "/run.html",
+                                       "--no-progress", "1", "2"});
+  EXPECT_EQ(o.exitCode, 0) << o.err;
+  EXPECT_TRUE(std::filesystem::is_regular_file(folder + "/run.json"));
+  EXPECT_TRUE(std::filesystem::is_regular_file(folder + "/run.html"));
+  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(folder), std::filesystem::directory_iterator()), 2);
+  // A folder that does not exist, or a folder in the way, is a usage error
+  // before any work: nothing ran.
+  for (const std::string& option : {std::string("--trace"), std::string("--report")}) {
+    for (const std::string& path : {folder + "/missing/run.out", folder}) {
+      o = runWith(echo::pipeline, {option, path, "1"});
+      EXPECT_EQ(o.exitCode, 2) << option << " " << path;
+      EXPECT_NE(o.err.find("jobstream: error: cannot write " + option + " '" + path + "'"), std::string::npos)
+          << o.err;
+      EXPECT_TRUE(echo::got.empty());
+    }
+  }
   std::filesystem::remove_all(folder);
 }
 

@@ -204,7 +204,7 @@ int runProgram(const PipelineDef& pipeline, int argc, char** argv, std::unique_p
   // the progress line, so its stderr decides that; and JOBSTREAM_STATS may
   // reach rank 0's environment only (mpirun does not forward it to other
   // hosts), while every rank must take part in gathering the stats.
-  enum : std::int64_t { kProgress = 1, kStats = 2 };
+  constexpr std::int64_t kProgress = 1, kStats = 2;
   const std::int64_t observed = transport->sumOverRanks(
       rankZero ? (line.progress.value_or(::isatty(STDERR_FILENO) == 1) ? kProgress : 0) | (line.stats ? kStats : 0)
                : 0);
