@@ -11,10 +11,7 @@ here without any imaging library, must have enough non-white pixels and
 enough distinct colours to hold text, tables and charts. Exits non-zero with
 the reason otherwise.
 
-Sample pages of synthetic runs, to render without running a pipeline:
-
-  JOBSTREAM_REPORT_SAMPLES=DIR build/tests/unit/jobstream_unit_tests \
-      --gtest_filter='ReportSamples.*'
+The suite renders the reports of real runs with it (observe_test.py report).
 """
 import argparse
 import html.parser

@@ -48,6 +48,8 @@ TEST(SpanBufferTest, StaysBoundedAndKeepsTheItemsAndTheWholeRun) {
   }
   EXPECT_LE(buffer.spans().size(), 1024u);
   EXPECT_GT(buffer.resolution(), 0);
+  // No coarser than the run needs: the grain does not grow at each refill.
+  EXPECT_LT(buffer.resolution(), 4'000'000'000);
   std::uint64_t kept = 0;
   std::int64_t first = INT64_MAX, last = 0;
   for (const Span& span : buffer.spans()) {
@@ -71,6 +73,7 @@ TEST(SpanBufferTest, EndsWhateverTheKindsAndPeers) {
     buffer.push(spanAt(i * 10 + 5, 0, i % 2 ? SpanKind::steal : SpanKind::give, 0, 1, static_cast<std::int32_t>(i)));
   }
   EXPECT_LE(buffer.spans().size(), 16u);
+  EXPECT_LT(buffer.resolution(), 4'000'000);  // the run lasts 1 ms
 }
 
 TEST(SpanBufferTest, StagesStayApartBelowAMillisecond) {

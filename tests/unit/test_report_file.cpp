@@ -3,9 +3,6 @@
 // 2048 worker threads with a million spans), what it must never contain
 // (anything from the network, a script, unescaped record text), and its
 // size, bounded whatever the record's.
-//
-// With JOBSTREAM_REPORT_SAMPLES=DIR, ReportSamples writes realistic pages to
-// DIR for tests/e2e/report_render.py to render and check.
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -549,37 +546,5 @@ TEST(ReportFile, ErrorNamesThePathAndTheReason) {
 }
 
 // Realistic pages for report_render.py, written only when asked.
-TEST(ReportSamples, WriteForRendering) {
-  const char* dir = std::getenv("JOBSTREAM_REPORT_SAMPLES");
-  if (dir == nullptr) GTEST_SKIP() << "set JOBSTREAM_REPORT_SAMPLES=DIR to write sample pages";
-  std::filesystem::create_directories(dir);
-  Shape fourRanks;
-  writeReportFile(simulatedRun(fourRanks), fmt::format("{}/four_ranks.html", dir));
-  Shape oneRank;
-  oneRank.ranks = 1;
-  oneRank.threads = 4;
-  oneRank.duration = 90 * kSecond;
-  oneRank.meanSpan = 0.4e9;
-  oneRank.checkpoints = false;
-  writeReportFile(simulatedRun(oneRank), fmt::format("{}/one_rank.html", dir));
-  Shape failed;
-  failed.ranks = 64;
-  failed.threads = 16;
-  failed.duration = 50 * kMinute;
-  failed.meanSpan = 8e9;
-  failed.failed = true;
-  failed.partial = {5, 6, 7};
-  failed.missing = {17};
-  writeReportFile(simulatedRun(failed), fmt::format("{}/failed_64_ranks.html", dir));
-  // Just under the rows drawn per thread: the thinnest rows and labels.
-  Shape crowded;
-  crowded.ranks = 28;
-  crowded.threads = 8;
-  crowded.duration = 20 * kMinute;
-  crowded.meanSpan = 3e9;
-  crowded.missing = {9};
-  writeReportFile(simulatedRun(crowded), fmt::format("{}/crowded_28_ranks.html", dir));
-}
-
 }  // namespace
 }  // namespace jstest

@@ -58,28 +58,38 @@ class SpanBuffer {
 
   // Kinds interleave (a worker's chunks and its waits; the communication
   // thread's transport calls and steals), so each kind is merged along its
-  // own sequence. Once the grain passes the run's length every kind is one
-  // span, so the loop ends.
+  // own sequence: first at the grain reached so far (interleaved kinds fill
+  // the buffer again without merging as they come), then coarser until half
+  // the room is free. Once the grain passes the run's length every kind is
+  // one span, so the loop ends.
   void compact() {
     std::stable_sort(spans_.begin(), spans_.end(), [](const Span& a, const Span& b) {
       return a.kind != b.kind ? a.kind < b.kind : a.start < b.start;
     });
-    while (spans_.size() > capacity_ / 2) {
-      resolution_ = std::max<std::int64_t>(resolution_ * 2, 1000);  // from 1 µs up
-      std::size_t out = 0;
-      for (std::size_t i = 1; i < spans_.size(); ++i) {
-        if (mergeable(spans_[out], spans_[i], resolution_)) {
-          absorb(spans_[out], spans_[i]);
-        } else {
-          spans_[++out] = spans_[i];
-        }
-      }
-      spans_.resize(out + 1);
+    if (resolution_ > 0) mergeAt(resolution_);
+    while (spans_.size() > capacity_ / 2 && resolution_ < kMaxResolutionNs) {
+      resolution_ = std::min(std::max<std::int64_t>(resolution_ * 2, 1000), kMaxResolutionNs);  // from 1 µs up
+      mergeAt(resolution_);
     }
     std::sort(spans_.begin(), spans_.end(), [](const Span& a, const Span& b) { return a.start < b.start; });
   }
 
+  void mergeAt(std::int64_t resolution) {
+    if (spans_.empty()) return;
+    std::size_t out = 0;
+    for (std::size_t i = 1; i < spans_.size(); ++i) {
+      if (mergeable(spans_[out], spans_[i], resolution)) {
+        absorb(spans_[out], spans_[i]);
+      } else {
+        spans_[++out] = spans_[i];
+      }
+    }
+    spans_.resize(out + 1);
+  }
+
   static constexpr std::int64_t kMixNs = 1'000'000;
+  // Coarser than any run (about 36 years): every kind is then one span.
+  static constexpr std::int64_t kMaxResolutionNs = std::int64_t{1} << 60;
 
   std::size_t capacity_;
   std::int64_t resolution_ = 0;
