@@ -237,7 +237,9 @@ LiveState Rank::liveState() {
   live.finished = counters_.total().finished;
   live.waiting = queue_.queuedItems();
   live.busy = static_cast<std::uint32_t>(std::max(0, threads_ - queue_.idleWorkers()));
-  live.waitingByStage = queue_.queuedByStage(pipeline_.stages.size());
+  // Only the progress line names the busiest stages: walking the queue
+  // under the workers' lock is not worth it for samples alone.
+  if (options_.observe.progress) live.waitingByStage = queue_.queuedByStage(pipeline_.stages.size());
   live.peakWaiting = queue_.peakQueuedItems();
   if (rank_ == 0 && !options_.checkpoint.empty()) {
     live.checkpointing = true;
