@@ -11,6 +11,7 @@
 // compilers are told here to ignore them (jsgen itself reports misspellings).
 #pragma once
 
+#include <cstdint>
 #include <initializer_list>
 #include <iterator>
 #include <memory>
@@ -38,6 +39,27 @@ class Multiple : public detail::Items<T> {
   Multiple() = default;
   Multiple(std::vector<T> items)  // NOLINT: implicit, so `return someVector;` works
       : Base(std::make_move_iterator(items.begin()), std::make_move_iterator(items.end())) {}
+};
+
+// What a [[jobstream::sweep]] stage emits for each combination of parameters
+// (contract, section 7): the combination, how many trials its statistics
+// cover, and per outcome member the mean, the sample standard deviation and
+// the 95% half-width of the mean (integer members hold them rounded).
+template <class P, class O>
+struct SweepRow {
+  P params{};
+  std::uint64_t trials = 0;
+  O mean{};
+  O dev{};
+  O err{};
+  // mean, dev and err of each outcome column in double precision, column by
+  // column: what the table and the CSV print.
+  std::vector<double> exact;
+
+  template <class Archive>
+  void serialize(Archive& archive) {
+    archive(params, trials, mean, dev, err, exact);
+  }
 };
 
 // Queries a stage may call while a pipeline runs (job_stream's getRank,

@@ -36,5 +36,6 @@
 #include "jobstream/detail/batch.hpp"
 #include "jobstream/detail/codec.hpp"
 #include "jobstream/detail/stage.hpp"
+#include "jobstream/detail/sweep.hpp"
 #include "jobstream/detail/text.hpp"
 #include "jobstream/jobstream.hpp"

@@ -192,6 +192,13 @@ struct StageDef {
   // returns for it, to the stage after them.
   void (*leave)(BatchBase& store, Emitter& out) = nullptr;
 
+  // Sweeps (jobstream/detail/sweep.hpp): jsgen lowers a [[jobstream::sweep]]
+  // into a frame (`sweep` set: each item it takes is one combination), a job,
+  // a frame_end and an emit; and when the rows leave the pipeline, a finish
+  // that prints the table (`sweepTable` set: --csv applies to it).
+  bool sweep = false;
+  bool sweepTable = false;
+
   bool onRankZero() const {
     return kind == StageKind::result || kind == StageKind::finish || kind == StageKind::print;
   }
