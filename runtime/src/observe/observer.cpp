@@ -104,6 +104,9 @@ RankReport Observer::report(const LiveState& live, bool full, bool complete) {
   RankReport report;
   report.record = recorder_.record(full, complete);
   report.waitingByStage = live.waitingByStage;
+  report.combinationsStarted = recorder_.combinationsStarted();
+  report.combinationsDone = recorder_.combinationsDone();
+  if (!full) report.sweepLines = recorder_.takeSweepLines();
   return report;
 }
 
@@ -145,6 +148,7 @@ void Observer::handle(const Message& message) {
     case MessageKind::summary: {
       if (!tree_.root()) throw std::runtime_error("summary out of step (sent to another rank than 0)");
       RankReport summary = decode<RankReport>(message.bytes);
+      printSweepLines(summary.sweepLines);
       const auto from = static_cast<std::size_t>(message.source);
       if (!final_[from]) latest_[from] = std::move(summary);  // a summary may overtake the record
       break;
@@ -171,6 +175,14 @@ void Observer::handle(const Message& message) {
   }
 }
 
+void Observer::printSweepLines(const std::vector<std::string>& lines) {
+  if (!progress_ || lines.empty()) return;
+  std::string text;
+  for (const std::string& line : lines) text += line + '\n';
+  const ClearLiveLine clear(std::cerr);
+  std::cerr << text << std::flush;
+}
+
 void Observer::updateProgress(const LiveState& live) {
   ProgressView view;
   view.elapsedSeconds = static_cast<double>(now()) / 1e9;
@@ -182,9 +194,13 @@ void Observer::updateProgress(const LiveState& live) {
   view.checkpointing = live.checkpointing;
   view.secondsSinceCheckpoint = live.secondsSinceCheckpoint;
   std::vector<std::uint64_t> byStage = live.waitingByStage;
+  printSweepLines(recorder_.takeSweepLines());
+  std::uint64_t started = recorder_.combinationsStarted(), done = recorder_.combinationsDone();
   for (std::size_t rank = 1; rank < latest_.size(); ++rank) {
     if (!latest_[rank]) continue;
     const RankReport& other = *latest_[rank];
+    started += other.combinationsStarted;
+    done += other.combinationsDone;
     if (!other.record.samples.empty()) {
       const Sample& last = other.record.samples.back();
       view.finished += last.finished;
@@ -194,6 +210,7 @@ void Observer::updateProgress(const LiveState& live) {
     byStage.resize(std::max(byStage.size(), other.waitingByStage.size()));
     for (std::size_t i = 0; i != other.waitingByStage.size(); ++i) byStage[i] += other.waitingByStage[i];
   }
+  if (started != 0) view.combinations = std::make_pair(done, started);
   const std::int64_t at = now();
   history_.emplace_back(at, view.finished);
   while (history_.size() > 2 && history_.front().first < at - kRateWindow) history_.pop_front();

@@ -73,10 +73,16 @@ struct RankReport {
   RankRecord record;
   std::vector<std::uint64_t> waitingByStage;
   std::string error;  // the rank failed with this
+  // Sweeps: combinations started and finished on the rank so far, and with
+  // the progress line, what to print of those finished since the last one.
+  std::uint64_t combinationsStarted = 0;
+  std::uint64_t combinationsDone = 0;
+  std::vector<std::string> sweepLines;
 };
 template <class Archive>
 void describe(Archive& ar, RankReport& report) {
-  ar(report.record, report.waitingByStage, report.error);
+  ar(report.record, report.waitingByStage, report.error, report.combinationsStarted, report.combinationsDone,
+     report.sweepLines);
 }
 
 class Observer {
@@ -117,6 +123,8 @@ class Observer {
   RunRecord assemble(bool complete, const std::string& error);
   bool write(RunRecord run);
   void handOver(const std::string& error);
+  // Rank 0, with the progress line: lines about finished combinations.
+  void printSweepLines(const std::vector<std::string>& lines);
 
   Tree& tree_;
   MeasuredTransport& transport_;

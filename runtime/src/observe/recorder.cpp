@@ -1,5 +1,9 @@
 #include "observe/recorder.hpp"
 
+#include <fmt/format.h>
+
+#include <utility>
+
 #include <time.h>
 
 #include <algorithm>
@@ -127,6 +131,19 @@ RankRecord RankRecorder::record(bool full, bool complete) {
     if (mark.writtenAt >= 0) mark.writtenAt += offset_;
   }
   return record;
+}
+
+void RankRecorder::combinationDone(std::string_view sweep, std::string params, std::uint64_t trials) {
+  sweepDone_.fetch_add(1, std::memory_order_relaxed);
+  if (!options_.progress) return;
+  std::string line = fmt::format("jobstream: sweep {}: {} done, {} trial{}", sweep, params, trials, trials == 1 ? "" : "s");
+  std::lock_guard lock(sweepMutex_);
+  sweepLines_.push_back(std::move(line));
+}
+
+std::vector<std::string> RankRecorder::takeSweepLines() {
+  std::lock_guard lock(sweepMutex_);
+  return std::exchange(sweepLines_, {});
 }
 
 }  // namespace jobstream::detail

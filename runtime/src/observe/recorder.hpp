@@ -10,6 +10,9 @@
 // workers that may never return from user code.
 #pragma once
 
+#include <string_view>
+#include "program/context.hpp"
+
 #include <atomic>
 #include <chrono>
 #include <cstddef>
@@ -80,7 +83,7 @@ class alignas(64) ThreadLog {
   SpanBuffer spans_;
 };
 
-class RankRecorder {
+class RankRecorder final : public SweepNotes {
  public:
   using Clock = std::chrono::steady_clock;
 
@@ -120,6 +123,15 @@ class RankRecorder {
   // summary while it runs). Safe while workers run.
   RankRecord record(bool full, bool complete);
 
+  // A sweep's combinations on this rank (any thread): counted, and with the
+  // progress line the finished ones told to rank 0, which prints them.
+  void combinationStarted() override { sweepStarted_.fetch_add(1, std::memory_order_relaxed); }
+  void combinationDone(std::string_view sweep, std::string params, std::uint64_t trials) override;
+  std::uint64_t combinationsStarted() const { return sweepStarted_.load(std::memory_order_relaxed); }
+  std::uint64_t combinationsDone() const { return sweepDone_.load(std::memory_order_relaxed); }
+  // The lines about finished combinations since the last call.
+  std::vector<std::string> takeSweepLines();
+
   // Filled by the rank before record(): what only it knows.
   std::string host;
   int threads = 0;
@@ -128,6 +140,10 @@ class RankRecorder {
   std::uint64_t itemsFinished = 0, peakWaiting = 0;
 
  private:
+  std::atomic<std::uint64_t> sweepStarted_{0};
+  std::atomic<std::uint64_t> sweepDone_{0};
+  std::mutex sweepMutex_;
+  std::vector<std::string> sweepLines_;
   ObserveOptions options_;
   bool spans_;
   int rank_;

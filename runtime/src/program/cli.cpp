@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cerrno>
 #include <cmath>
@@ -127,6 +128,91 @@ std::string pipelineName(std::string_view name) {
   return name.empty() ? std::string("(global namespace)") : fmt::format("'{}'", name);
 }
 
+namespace {
+
+CLI::Validator finiteNumber() {
+  return CLI::Validator(
+      [](const std::string& text) -> std::string {
+        double value = 0;
+        return CLI::detail::lexical_cast(text, value) && std::isfinite(value)
+                   ? std::string()
+                   : fmt::format("'{}' is not a number", text);
+      },
+      "");
+}
+
+// Section 7 of the contract: how many trials each combination of a sweep runs.
+void addSweepOptions(CLI::App& app, SweepSettings& sweep, bool table) {
+  const char* group = "Sweeps";
+  app.add_option("--trials", sweep.trials,
+                 "Trials per combination: N > 0 runs exactly N; 0 (default) as many as the errors below need; "
+                 "-N the same, at most N")
+      ->check(CLI::Validator(
+          [](const std::string& text) -> std::string {
+            std::int64_t value = 0;
+            const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+            return error == std::errc() && end == text.data() + text.size()
+                       ? std::string()
+                       : fmt::format("'{}' is not a whole number of trials (N, 0 or -N)", text);
+          },
+          ""))
+      ->type_name("N")
+      ->group(group);
+  app.add_option("--min-trials", sweep.minTrials, "Automatic trials: at least this many (default 3; 2 at least)")
+      ->check(wholeNumber("trials", 1))
+      ->type_name("N")
+      ->group(group);
+  app.add_option("--max-trials", sweep.maxTrials, "Automatic trials: at most this many (default 10000)")
+      ->check(wholeNumber("trials", 1))
+      ->type_name("N")
+      ->group(group);
+  app.add_option("--relative-error", sweep.relativeError,
+                 "Automatic trials stop once every outcome's 95% error is at most E times its mean's size, or "
+                 "at most --absolute-error (default 0.1)")
+      ->check(finiteNumber())
+      ->type_name("E")
+      ->group(group);
+  app.add_option("--absolute-error", sweep.absoluteError, "See --relative-error (default 0.01)")
+      ->check(finiteNumber())
+      ->type_name("A")
+      ->group(group);
+  if (table)
+    app.add_option("--csv", sweep.csv, "Also write the sweep's table to FILE as CSV, numbers in full precision")
+        ->type_name("FILE")
+        ->group(group);
+}
+
+void checkSweepOptions(const CLI::App& app, const SweepSettings& sweep) {
+  const bool minGiven = app.count("--min-trials") > 0;
+  const bool maxGiven = app.count("--max-trials") > 0;
+  if (sweep.trials > 0 && minGiven)
+    throw UsageError(fmt::format("--min-trials is for an automatic number of trials, but --trials {} asks for "
+                                 "exactly {}",
+                                 sweep.trials, sweep.trials));
+  if (sweep.trials != 0 && maxGiven)
+    throw UsageError(sweep.trials > 0
+                         ? fmt::format("--max-trials is for an automatic number of trials, but --trials {} asks for "
+                                       "exactly {}",
+                                       sweep.trials, sweep.trials)
+                         : fmt::format("--max-trials and --trials {} both set the most trials: give one of them",
+                                       sweep.trials));
+  if (sweep.trials <= 0 && minGiven) {
+    const std::uint64_t most =
+        sweep.trials < 0 ? static_cast<std::uint64_t>(-(sweep.trials + 1)) + 1 : sweep.maxTrials;
+    if (sweep.minTrials > most)
+      throw UsageError(fmt::format("--min-trials {} is more than the most trials, {} ({})", sweep.minTrials, most,
+                                   sweep.trials < 0 ? fmt::format("--trials {}", sweep.trials)
+                                                    : maxGiven ? std::string("--max-trials")
+                                                               : std::string("the default --max-trials")));
+  }
+  if (sweep.trials <= 0 && sweep.relativeError <= 0 && sweep.absoluteError <= 0)
+    throw UsageError(fmt::format("--relative-error {} and --absolute-error {} leave no error a sweep could reach: "
+                                 "one of them must be above 0",
+                                 sweep.relativeError, sweep.absoluteError));
+}
+
+}  // namespace
+
 std::variant<CommandLine, int> parseCommandLine(const PipelineDef& pipeline, int argc, char** argv,
                                                 bool programGivesItems, bool speak, std::ostream& out,
                                                 std::ostream& err) {
@@ -172,6 +258,11 @@ std::variant<CommandLine, int> parseCommandLine(const PipelineDef& pipeline, int
       ->type_name("FILE");
   app.add_option("--report", line.report, "Write a self-contained HTML page about the run to FILE")
       ->type_name("FILE");
+  const bool sweeps = std::any_of(pipeline.stages.begin(), pipeline.stages.end(),
+                                  [](const StageDef& stage) { return stage.sweep; });
+  const bool table = std::any_of(pipeline.stages.begin(), pipeline.stages.end(),
+                                 [](const StageDef& stage) { return stage.sweepTable; });
+  if (sweeps) addSweepOptions(app, line.sweep, table);
   // A program that makes its own items takes no ITEM: its help does not
   // offer them, and runProgram says why when some are given.
   const bool takesItems = !programGivesItems && !hasInit(pipeline);
@@ -198,6 +289,17 @@ std::variant<CommandLine, int> parseCommandLine(const PipelineDef& pipeline, int
       err << "Run with --help for more information.\n";
     }
     return exit_status::refused;
+  }
+  if (sweeps) {
+    try {
+      checkSweepOptions(app, line.sweep);
+    } catch (const UsageError& error) {
+      if (speak) {
+        reportError(err, error.what());
+        err << "Run with --help for more information.\n";
+      }
+      return exit_status::refused;
+    }
   }
   return line;
 }

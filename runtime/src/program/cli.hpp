@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "jobstream/detail/stage.hpp"
+#include "jobstream/detail/sweep.hpp"
 
 namespace jobstream::detail {
 
@@ -32,6 +33,7 @@ struct CommandLine {
   std::optional<bool> progress;     // --progress / --no-progress; unset: when stderr is a terminal
   std::string trace;                // --trace FILE
   std::string report;               // --report FILE
+  SweepSettings sweep;              // --trials, --min-trials, ..., --csv: pipelines with a sweep only
   std::vector<std::string> items;
 };
 

@@ -3,7 +3,9 @@
 #include <sched.h>
 
 #include <thread>
+#include <utility>
 
+#include "jobstream/detail/sweep.hpp"
 #include "jobstream/jobstream.hpp"
 
 namespace jobstream::detail {
@@ -24,6 +26,19 @@ int availableCpus() {
   }
   const unsigned hardware = std::thread::hardware_concurrency();
   return hardware > 0 ? static_cast<int>(hardware) : 1;
+}
+
+const SweepSettings& sweepSettings() {
+  static const SweepSettings defaults;
+  return current && current->sweep ? *current->sweep : defaults;
+}
+
+void noteSweepCombinationStarted() {
+  if (current && current->sweepNotes) current->sweepNotes->combinationStarted();
+}
+
+void noteSweepCombinationDone(std::string_view sweep, std::string params, std::uint64_t trials) {
+  if (current && current->sweepNotes) current->sweepNotes->combinationDone(sweep, std::move(params), trials);
 }
 
 }  // namespace jobstream::detail

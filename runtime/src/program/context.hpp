@@ -3,13 +3,31 @@
 // one process each see their own.
 #pragma once
 
+#include <cstdint>
+#include <string>
+#include <string_view>
+
 namespace jobstream::detail {
+
+struct SweepSettings;
+
+// Where a rank hears of its sweeps' combinations (the progress line).
+class SweepNotes {
+ public:
+  virtual void combinationStarted() = 0;
+  virtual void combinationDone(std::string_view sweep, std::string params, std::uint64_t trials) = 0;
+
+ protected:
+  ~SweepNotes() = default;
+};
 
 struct RankContext {
   int rank = 0;
   int ranks = 1;
   int threads = 1;
   int totalThreads = 1;
+  const SweepSettings* sweep = nullptr;  // null: the defaults
+  SweepNotes* sweepNotes = nullptr;      // null: nobody listens
 };
 
 class ContextScope {

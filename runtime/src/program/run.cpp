@@ -164,6 +164,7 @@ int runProgram(const PipelineDef& pipeline, int argc, char** argv, std::unique_p
     try {
       if (!line.trace.empty()) checkOutputPath(line.trace, "--trace");
       if (!line.report.empty()) checkOutputPath(line.report, "--report");
+      if (!line.sweep.csv.empty()) checkOutputPath(line.sweep.csv, "--csv");
     } catch (const UsageError& e) {
       reportError(std::cerr, e.what());
       verdict = kRefused;
@@ -232,6 +233,7 @@ int runProgram(const PipelineDef& pipeline, int argc, char** argv, std::unique_p
   options.observe.progress = (observed & kProgress) != 0;
   options.observe.trace = line.trace;
   options.observe.report = line.report;
+  options.sweep = line.sweep;
   if (options.resuming) items.reset();
   return runRank(pipeline, *transport, std::move(options), std::move(items)).exitCode;
 }

@@ -306,8 +306,10 @@ void Rank::startWorkers() {
 RunResult Rank::run(std::unique_ptr<BatchBase> initialItems) {
   context_ = RankContext{rank_, size_, threads_,
                          static_cast<int>(transport_.sumOverRanks(threads_))};
+  context_.sweep = &options_.sweep;
   commThread_ = std::this_thread::get_id();
   startObserving();
+  context_.sweepNotes = recorder_.get();
   watchStageExits();
   ContextScope scope(&context_);
   if (options_.resuming) {

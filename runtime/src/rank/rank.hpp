@@ -12,6 +12,7 @@
 
 #include "checkpoint/checkpoint_file.hpp"
 #include "jobstream/detail/stage.hpp"
+#include "jobstream/detail/sweep.hpp"
 #include "observe/recorder.hpp"
 #include "transport/transport.hpp"
 
@@ -35,6 +36,8 @@ struct RankOptions {
   // What the user asked to see of the run; the same on every rank (rank 0
   // decided whether to draw the progress line).
   ObserveOptions observe;
+  // The sweep options of the command line (the same on every rank).
+  SweepSettings sweep;
 };
 
 struct RunResult {
