@@ -1,0 +1,251 @@
+#!/usr/bin/env python3
+"""Sweeps end to end (contract, section 7), with sweep_noise.cpp.
+
+  sweep_check.py same --np N... -- PROG    tables and CSVs byte-identical at every np,
+                                           and right by a second computation
+  sweep_check.py fails --np N -- PROG      a trial that throws ends the run naming it
+  sweep_check.py usage -- PROG             the options' usage errors (exit 2)
+
+The second computation: the trials' outcomes again in Python (the same
+hash), their mean and standard deviation by Python's `statistics`, and
+Student's t by integrating its density (not Boost's quantile, which the
+program uses). Every run has a time limit that turns a hang into a failure.
+"""
+import argparse
+import csv
+import io
+import math
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+
+from e2e_env import environment
+
+TIMEOUT = 60
+MASK = (1 << 64) - 1
+SQRT3 = 1.7320508075688772
+
+
+class Failure(Exception):
+    pass
+
+
+def run(command, np, extra, env_extra=None):
+    argv = command[:1] + extra + command[1:]
+    if np > 0:
+        argv = ["mpirun", "-np", str(np), "--oversubscribe", "--bind-to", "none"] + argv
+    env = environment()
+    env.update(env_extra or {})
+    process = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               env=env, start_new_session=True)
+    try:
+        out, err = process.communicate(timeout=TIMEOUT)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        out, err = process.communicate()
+        raise Failure(f"timed out after {TIMEOUT}s (a hang): {' '.join(argv)}\n{err.decode(errors='replace')}")
+    return process.returncode, out.decode(errors="replace"), err.decode(errors="replace")
+
+
+# sweep_noise.cpp's trials.
+def mix(x):
+    x = (x + 0x9E3779B97F4A7C15) & MASK
+    x = ((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9) & MASK
+    x = ((x ^ (x >> 27)) * 0x94D049BB133111EB) & MASK
+    return x ^ (x >> 31)
+
+
+def symmetric(key):
+    return (mix(key) >> 11) * 2.0 ** -52 - 1.0
+
+
+def trial(a, n, t):
+    key = (int(a * 2) << 40) ^ (n << 20) ^ t
+    return (a + 0.5 * SQRT3 * symmetric(key), n * (1 + 0.05 * SQRT3 * symmetric(key ^ 0x5555)))
+
+
+# Student's t(0.975, dof): Newton's method on the CDF, which is 1/2 plus the
+# integral of the density from 0 (Simpson's rule).
+_t_cache = {}
+
+
+def t975(dof):
+    if dof in _t_cache:
+        return _t_cache[dof]
+    v = float(dof)
+    scale = math.exp(math.lgamma((v + 1) / 2) - math.lgamma(v / 2)) / math.sqrt(v * math.pi)
+
+    def density(x):
+        return scale * (1 + x * x / v) ** (-(v + 1) / 2)
+
+    def cdf(x):
+        steps = 4000
+        h = x / steps
+        total = density(0) + density(x)
+        for i in range(1, steps):
+            total += (4 if i % 2 else 2) * density(i * h)
+        return 0.5 + total * h / 3
+
+    x = 2.0
+    for _ in range(60):
+        step = (cdf(x) - 0.975) / density(x)
+        x -= step
+        if abs(step) < 1e-12:
+            break
+    _t_cache[dof] = x
+    return x
+
+
+def statistics_of(a, n, trials):
+    columns = list(zip(*(trial(a, n, t) for t in range(trials))))
+    out = []
+    for values in columns:
+        mean = statistics.fmean(values)
+        dev = statistics.stdev(values) if trials > 1 else math.nan
+        err = t975(trials - 1) * dev / math.sqrt(trials) if trials > 1 else math.nan
+        out.append((mean, dev, err))
+    return out
+
+
+def met(stats, relative, absolute):
+    """The rule at these statistics: True, False, or None when too close to call."""
+    verdict = True
+    for mean, _, err in stats:
+        target = max(relative * abs(mean), absolute)
+        if abs(err - target) <= 1e-7 * max(target, 1e-300):
+            return None
+        verdict = verdict and err <= target
+    return verdict
+
+
+def close(got, want, what, tolerance):
+    if math.isnan(want) and math.isnan(got):
+        return
+    if not abs(got - want) <= tolerance * max(1.0, abs(want)):
+        raise Failure(f"{what}: the program says {got!r}, Python {want!r}")
+
+
+def check_csv(text, settings):
+    """Rows in parameter order, statistics as computed here, automatic counts minimal."""
+    rows = list(csv.reader(io.StringIO(text)))
+    header = ["trials", "a", "n", "value", "value_dev", "value_err", "cost", "cost_dev", "cost_err"]
+    if rows[0] != header:
+        raise Failure(f"CSV header {rows[0]}, not {header}")
+    body = rows[1:]
+    keys = [(float(r[1]), int(r[2])) for r in body]
+    want_keys = sorted((a, n) for a in (1.0, 5.5, 10.0) for n in (10, 20))
+    if keys != want_keys:
+        raise Failure(f"rows {keys}, not one per combination in parameter order {want_keys}")
+    exact, lowest, most, relative, absolute = settings
+    for r in body:
+        a, n, trials = float(r[1]), int(r[2]), int(r[0])
+        stats = statistics_of(a, n, trials)
+        for c, (mean, dev, err) in enumerate(stats):
+            where = f"a={a} n={n} column {header[3 + 3 * c]}"
+            close(float(r[3 + 3 * c]), mean, where + " mean", 1e-12)
+            close(float(r[4 + 3 * c]), dev, where + " dev", 1e-9)
+            close(float(r[5 + 3 * c]), err, where + " err", 1e-7)
+        if exact:
+            if trials != exact:
+                raise Failure(f"a={a} n={n}: {trials} trials, not --trials {exact}")
+            continue
+        # The smallest count from the minimum that meets the rule, or the most.
+        for m in range(max(lowest, 2), trials):
+            if met(statistics_of(a, n, m), relative, absolute):
+                raise Failure(f"a={a} n={n}: stopped at {trials} trials, but {m} already met the rule")
+        if trials < most and met(stats, relative, absolute) is False:
+            raise Failure(f"a={a} n={n}: stopped at {trials} trials without meeting the rule")
+        if trials > most:
+            raise Failure(f"a={a} n={n}: {trials} trials, more than the most, {most}")
+
+
+CASES = [
+    # options, (exact, min, max, E, A)
+    ([], (0, 3, 10000, 0.1, 0.01)),
+    (["--trials", "12"], (12, 0, 0, 0, 0)),
+    (["--trials", "-40", "--relative-error", "0.02", "--absolute-error", "0"], (0, 3, 40, 0.02, 0.0)),
+    (["--min-trials", "10", "--relative-error", "0.2"], (0, 10, 10000, 0.2, 0.01)),
+]
+
+
+def same(args):
+    folder = tempfile.mkdtemp(prefix="sweep-check-")
+    for options, settings in CASES:
+        first = None
+        for np in args.np:
+            path = os.path.join(folder, f"np{np}.csv")
+            code, out, err = run(args.command, np, options + ["--csv", path, "--no-progress"])
+            if code != 0:
+                raise Failure(f"exit {code} at np {np} with {options}:\n{err}")
+            with open(path) as f:
+                table = f.read()
+            os.remove(path)
+            if first is None:
+                first = (np, out, table)
+                check_csv(table, settings)
+                lines = out.splitlines()
+                if len(lines) != 7 or lines[0].split() != ["trials", "a", "n", "value", "value_dev", "value_err",
+                                                          "cost", "cost_dev", "cost_err"]:
+                    raise Failure(f"the table on stdout is not a header and six rows:\n{out}")
+            else:
+                if out != first[1]:
+                    raise Failure(f"with {options}, the table at np {np} differs from np {first[0]}:\n{out}\n---\n{first[1]}")
+                if table != first[2]:
+                    raise Failure(f"with {options}, the CSV at np {np} differs from np {first[0]}")
+        print(f"ok: {' '.join(options) or '(defaults)'}: the same table and CSV at np {args.np}, checked in Python")
+    os.rmdir(folder)
+
+
+def fails(args):
+    for np in args.np:
+        code, out, err = run(args.command, np, ["--no-progress"], {"SWEEP_THROW": "1"})
+        if code != 1:
+            raise Failure(f"np {np}: exit {code}, not 1, when a trial throws\n{err}")
+        if "noise::trial" not in err or "trial 7 failed" not in err or "rank" not in err:
+            raise Failure(f"np {np}: the error does not name the stage, its rank and the exception:\n{err}")
+        if out.strip():
+            raise Failure(f"np {np}: a failed sweep printed a table:\n{out}")
+        print(f"ok: np {np}: {err.strip().splitlines()[-1]}")
+
+
+def usage(args):
+    cases = [
+        (["--trials", "5", "--min-trials", "2"], "--min-trials is for an automatic number of trials"),
+        (["--trials", "5", "--max-trials", "9"], "--max-trials is for an automatic number of trials"),
+        (["--min-trials", "9", "--max-trials", "4"], "--min-trials 9 is more than the most trials, 4"),
+        (["--relative-error", "0", "--absolute-error", "0"], "one of them must be above 0"),
+        (["--csv", "/nonexistent-folder/t.csv"], "its folder '/nonexistent-folder' does not exist"),
+    ]
+    for options, message in cases:
+        code, out, err = run(args.command, 0, options)
+        if code != 2 or message not in err or out:
+            raise Failure(f"{options}: exit {code}, stderr {err!r}; wanted exit 2 saying {message!r}")
+        print(f"ok: {' '.join(options)}: {err.strip().splitlines()[0]}")
+    code, out, err = run(args.command, 0, ["--help"])
+    for option in ("--trials", "--min-trials", "--max-trials", "--relative-error", "--absolute-error", "--csv"):
+        if option not in out:
+            raise Failure(f"--help does not offer {option}:\n{out}")
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("mode", choices=["same", "fails", "usage"])
+    parser.add_argument("--np", type=int, action="append", default=[])
+    parser.add_argument("command", nargs=argparse.REMAINDER)
+    args = parser.parse_args()
+    if args.command[:1] == ["--"]:
+        args.command = args.command[1:]
+    args.np = args.np or [0]
+    try:
+        {"same": same, "fails": fails, "usage": usage}[args.mode](args)
+    except Failure as failure:
+        print(f"FAIL: {failure}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
