@@ -14,12 +14,13 @@ inline constexpr std::string_view kAttributeNamespace = "jobstream";
 // Spelled in full: the stage kinds in model::StageKind order, then the marker
 // that may stand beside one of them. String literals, because Clang's
 // attribute registry keeps pointers to them.
-inline constexpr std::array<const char*, 9> kAttributeSpellings = {
+inline constexpr std::array<const char*, 10> kAttributeSpellings = {
     "jobstream::init",   "jobstream::job",    "jobstream::frame",
-    "jobstream::frame_end", "jobstream::reduce", "jobstream::emit",
-    "jobstream::result", "jobstream::finish", "jobstream::not_thread_safe"};
-inline constexpr std::size_t kStageKindCount = 8;
-inline constexpr std::size_t kNotThreadSafe = 8;  // index of the marker
+    "jobstream::frame_end", "jobstream::reduce", "jobstream::sweep",
+    "jobstream::emit",   "jobstream::result", "jobstream::finish",
+    "jobstream::not_thread_safe"};
+inline constexpr std::size_t kStageKindCount = 9;
+inline constexpr std::size_t kNotThreadSafe = 9;  // index of the marker
 
 // The same without the namespace: "init", "job", ..., "not_thread_safe". Each
 // ends where its literal does, so data() is a C string.

@@ -1,4 +1,4 @@
-// Registers the jobstream attributes (eight stage kinds and a marker) as Clang
+// Registers the jobstream attributes (nine stage kinds and a marker) as Clang
 // plugin attributes. This file must be linked as an object (not from a static
 // library): nothing refers to the registry entries, so a static library would
 // silently drop them.
@@ -45,16 +45,17 @@ struct StageAttributeInfo : clang::ParsedAttrInfo {
 };
 
 using Registry = clang::ParsedAttrInfoRegistry;
-static_assert(kStageKindCount == 8, "one registration per stage kind below");
+static_assert(kStageKindCount == 9, "one registration per stage kind below");
 const Registry::Add<StageAttributeInfo<0>> registerInit(kAttributeSpellings[0], "jobstream stage");
 const Registry::Add<StageAttributeInfo<1>> registerJob(kAttributeSpellings[1], "jobstream stage");
 const Registry::Add<StageAttributeInfo<2>> registerFrame(kAttributeSpellings[2], "jobstream stage");
 const Registry::Add<StageAttributeInfo<3>> registerFrameEnd(kAttributeSpellings[3],
                                                             "jobstream stage");
 const Registry::Add<StageAttributeInfo<4>> registerReduce(kAttributeSpellings[4], "jobstream stage");
-const Registry::Add<StageAttributeInfo<5>> registerEmit(kAttributeSpellings[5], "jobstream stage");
-const Registry::Add<StageAttributeInfo<6>> registerResult(kAttributeSpellings[6], "jobstream stage");
-const Registry::Add<StageAttributeInfo<7>> registerFinish(kAttributeSpellings[7], "jobstream stage");
+const Registry::Add<StageAttributeInfo<5>> registerSweep(kAttributeSpellings[5], "jobstream stage");
+const Registry::Add<StageAttributeInfo<6>> registerEmit(kAttributeSpellings[6], "jobstream stage");
+const Registry::Add<StageAttributeInfo<7>> registerResult(kAttributeSpellings[7], "jobstream stage");
+const Registry::Add<StageAttributeInfo<8>> registerFinish(kAttributeSpellings[8], "jobstream stage");
 const Registry::Add<StageAttributeInfo<kNotThreadSafe>> registerNotThreadSafe(
     kAttributeSpellings[kNotThreadSafe], "jobstream stage marker");
 

@@ -94,6 +94,20 @@ std::string stageName(const clang::FunctionDecl& function) {
   return name;
 }
 
+bool isLibraryRecord(const clang::CXXRecordDecl& record) {
+  const clang::DeclContext* context = record.getDeclContext();
+  while (context && !context->isFileContext()) context = context->getParent();
+  for (; context && !context->isTranslationUnit(); context = context->getParent()) {
+    if (context->isStdNamespace()) return true;
+    const auto* ns = llvm::dyn_cast<clang::NamespaceDecl>(context);
+    if (ns && ns->getName() == "jobstream" &&
+        ns->getParent()->getRedeclContext()->isTranslationUnit()) {
+      return true;
+    }
+  }
+  return false;
+}
+
 clang::QualType itemOf(clang::QualType parameter) {
   return parameter.getNonReferenceType().getUnqualifiedType();
 }

@@ -9,6 +9,7 @@
 
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/Decl.h"
+#include "clang/AST/DeclCXX.h"
 #include "clang/AST/Type.h"
 #include "model.hpp"
 
@@ -22,6 +23,10 @@ model::Type describe(clang::QualType type, const clang::ASTContext& context);
 // A stage function's qualified name without unwritten scopes (anonymous
 // namespaces), for messages and the model: "ns::f".
 std::string stageName(const clang::FunctionDecl& function);
+
+// std:: and jobstream:: classes are the library's business (cereal's, the
+// runtime's); only their template arguments can be user types.
+bool isLibraryRecord(const clang::CXXRecordDecl& record);
 
 // The item a parameter of this type takes: references and cv removed.
 clang::QualType itemOf(clang::QualType parameter);

@@ -46,6 +46,7 @@ model::Type leavingType(const Stage& stage) {
     case StageKind::init:
     case StageKind::job:
     case StageKind::emit:
+    case StageKind::sweep:  // lowered before code is made (sweeps.hpp)
       break;
   }
   return stage.returns == ReturnForm::none ? model::Type{} : stage.item;
@@ -362,6 +363,7 @@ void emitStageFunctions(const Layout& layout, std::size_t index, std::ostream& o
       emitLeave(layout, index, out);
       break;
     case StageKind::emit:
+    case StageKind::sweep:  // lowered before code is made (sweeps.hpp)
       break;
   }
 }
@@ -396,6 +398,7 @@ void emitStageRow(const Layout& layout, std::size_t index, std::ostream& out) {
       case StageKind::frame:
       case StageKind::frame_end:
       case StageKind::emit:
+      case StageKind::sweep:
         break;
     }
   }
@@ -419,6 +422,9 @@ void emitStageRow(const Layout& layout, std::size_t index, std::ostream& out) {
     default:
       break;
   }
+  // A lowered sweep's frame takes combinations; its finish prints the table.
+  if (stage.sweep != kNoStage && stage.kind == StageKind::frame) out << ", .sweep = true";
+  if (stage.sweep != kNoStage && stage.kind == StageKind::finish) out << ", .sweepTable = true";
   out << "},\n";
 }
 
@@ -468,6 +474,7 @@ void emitPipeline(const model::Pipeline& pipeline, std::size_t index,
   const std::string ns = namespaceFor(pipeline, index);
   out << "\n// Pipeline " << (pipeline.name.empty() ? "(global namespace)" : pipeline.name)
       << ".\nnamespace {\nnamespace " << ns << " {\n";
+  for (const model::Sweep& sweep : pipeline.sweeps) emitSweepDescription(sweep, out);
   for (std::size_t i = 0; i != layout.stages.size(); ++i) {
     if (!isPrinter(layout, i)) emitStageFunctions(layout, i, out);
   }

@@ -5,6 +5,7 @@
 #include <iosfwd>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "model.hpp"
 
@@ -18,6 +19,10 @@ void emitProgram(const model::Program& program, bool withMain, std::ostream& out
 // `types`: every user type that travels, which the pipeline's fingerprint covers.
 void emitPipeline(const model::Pipeline& pipeline, std::size_t index,
                   const std::vector<model::SerialisedType>& types, std::ostream& out);
+
+// The description struct D of a lowered sweep (jobstream/detail/sweep.hpp),
+// named Sweep::description, for the pipeline's namespace of the output.
+void emitSweepDescription(const model::Sweep& sweep, std::ostream& out);
 
 // cereal `serialize` functions and travels_as_bytes specialisations.
 void emitSerialisation(const model::Program& program, std::ostream& out);

@@ -19,6 +19,8 @@
 #include "serialisation.hpp"
 #include "stage_checks.hpp"
 #include "store_checks.hpp"
+#include "sweep_checks.hpp"
+#include "sweeps.hpp"
 #include "unknown_attributes.hpp"
 
 namespace jsgen {
@@ -385,12 +387,19 @@ class PipelineConsumer : public clang::ASTConsumer {
         sources.getFileEntryRefForID(sources.getMainFileID());
     const std::string source = mainFile ? mainFile->getName().str() : std::string();
     for (auto& [name, spliced] : finder.pipelines()) {
-      const std::vector<FoundStage>& found = spliced.stages;
+      std::vector<FoundStage> found = spliced.stages;
       if (found.empty()) continue;  // only splices of groups without stages
-      model::Pipeline pipeline{name, source, {}};
+      model::Pipeline pipeline;
+      pipeline.name = name;
+      pipeline.source = source;
       for (std::size_t i = 0; i != found.size(); ++i) {
         pipeline.stages.push_back(describeStage(found[i], context));
         if (!spliced.splices[i].empty()) pipeline.stages.back().group = spliced.splices[i].back().group;
+        if (found[i].kind == model::StageKind::sweep) {
+          found[i].sweepRow = sweepRowOf(found[i], sema);
+          pipeline.stages.back().sweep = pipeline.sweeps.size();
+          pipeline.sweeps.push_back(describeSweep(found[i], context));
+        }
       }
       const std::vector<StructureProblem> problems = layOutScopes(pipeline);
       // A pipeline with errors is still described (for --dump-model), but
@@ -421,6 +430,12 @@ class PipelineConsumer : public clang::ASTConsumer {
         }
         // A type that cannot even travel is the error to fix first.
         if (diagnostics.getNumErrors() == errorsBefore) checkPrintable(found, sema);
+        valid = diagnostics.getNumErrors() == errorsBefore;
+      }
+      // Checked as written, generated as frames: the one place sweeps are lowered.
+      if (valid && !pipeline.sweeps.empty()) {
+        pipeline = lowerSweeps(pipeline);
+        layOutScopes(pipeline);  // a sweep's parts nest: no problem to report
       }
       result_.program.pipelines.push_back(std::move(pipeline));
     }

@@ -11,7 +11,11 @@
 namespace jsgen::model {
 
 // In contract order, the order of kAttributeSpellings (attribute_spellings.hpp).
-enum class StageKind : std::uint8_t { init, job, frame, frame_end, reduce, emit, result, finish };
+// A sweep is only in the model as the user wrote it: lowerSweeps (sweeps.hpp)
+// turns it into a frame, a job, a frame_end and an emit before code is made.
+enum class StageKind : std::uint8_t {
+  init, job, frame, frame_end, reduce, sweep, emit, result, finish
+};
 
 // The attribute spelling without its namespace: "job", "frame_end", ...
 const char* kindName(StageKind kind);
@@ -95,6 +99,10 @@ struct Stage {
   Type leaves;
   // [[jobstream::not_thread_safe]]: one call at a time per rank.
   bool serial = false;
+  // sweep: its index in Pipeline::sweeps. After lowerSweeps, the same for
+  // each stage made from it (the frame is StageDef::sweep, the finish that
+  // prints the table StageDef::sweepTable). kNoStage for other stages.
+  std::size_t sweep = kNoStage;
   // The stage group it was spliced from ("lib::jobs_text"), the innermost
   // when groups splice groups; empty for a stage written in the pipeline.
   std::string group;
@@ -131,10 +139,26 @@ struct SerialisedType {
   bool needsNotAsBytes = false;
 };
 
+// A [[jobstream::sweep]] `O f(const P&, std::uint64_t)`, as the description
+// struct D of jobstream/detail/sweep.hpp needs it.
+struct Sweep {
+  std::string description;  // D's name in generated code, "sweep_1"; set by lowerSweeps
+  std::string name;         // the user's function for people: "noise::trial"
+  std::string callee;       // and for generated code: "::noise::trial"
+  Type params;              // P
+  Type outcome;             // O
+  // The table's columns: P's public data members (empty: P is one column,
+  // "param") and O's data members (empty: O is one column, "value"), in
+  // declaration order.
+  std::vector<std::string> paramMembers;
+  std::vector<std::string> outcomeMembers;
+};
+
 struct Pipeline {
   std::string name;    // the namespace, "a::b"; empty for the global namespace
   std::string source;  // absolute path of the file that defines it
   std::vector<Stage> stages;
+  std::vector<Sweep> sweeps;  // Stage::sweep indexes it
   // Filled in by layOutScopes with the stages' structure. entry: the first
   // stage that is not init, which every init feeds (stages.size() when all
   // are init). exitRegion: the top-level region of the items that leave the

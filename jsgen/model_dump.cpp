@@ -20,6 +20,10 @@
 //       ...
 //       group jobs_text          (spliced from that stage group)
 //       not_thread_safe          ([[jobstream::not_thread_safe]])
+//       sweep 0                  (Pipeline::sweeps: the sweep, or a part of it once lowered)
+//     sweep 0 noise::trial as sweep_1   (its description struct, once lowered)
+//       params Params [::noise::Params] columns a n
+//       outcome double [double] whole value   (P or O that is one column)
 //   type ::wordlen::Mean generate
 //     scope wordlen
 //     field sum
@@ -125,6 +129,28 @@ void dumpStage(std::size_t index, const Stage& stage, bool linear, std::ostream&
   }
   if (!stage.group.empty()) out << "    group " << stage.group << '\n';
   if (stage.serial) out << "    not_thread_safe\n";
+  if (stage.sweep != kNoStage) out << "    sweep " << stage.sweep << '\n';
+}
+
+void dumpColumns(const char* what, const Type& type, const std::vector<std::string>& members,
+                 const char* whole, std::ostream& out) {
+  out << "    " << what << ' ';
+  dumpType(type, out);
+  if (members.empty()) {
+    out << " whole " << whole << '\n';
+    return;
+  }
+  out << " columns";
+  for (const std::string& member : members) out << ' ' << member;
+  out << '\n';
+}
+
+void dumpSweep(std::size_t index, const Sweep& sweep, std::ostream& out) {
+  out << "  sweep " << index << ' ' << sweep.name;
+  if (!sweep.description.empty()) out << " as " << sweep.description;
+  out << '\n';
+  dumpColumns("params", sweep.params, sweep.paramMembers, "param", out);
+  dumpColumns("outcome", sweep.outcome, sweep.outcomeMembers, "value", out);
 }
 
 }  // namespace
@@ -140,6 +166,7 @@ void dump(const Program& program, std::ostream& out) {
       linear &= stage.kind != StageKind::frame && stage.kind != StageKind::reduce;
     for (std::size_t i = 0; i != pipeline.stages.size(); ++i)
       dumpStage(i, pipeline.stages[i], linear, out);
+    for (std::size_t i = 0; i != pipeline.sweeps.size(); ++i) dumpSweep(i, pipeline.sweeps[i], out);
   }
   for (const SerialisedType& type : program.types) {
     out << "type " << type.name;

@@ -113,6 +113,26 @@ class Printability {
 
 }  // namespace
 
+clang::QualType unprintablePart(clang::Sema& sema, clang::QualType item, clang::SourceLocation at) {
+  Printability printability(sema, at);
+  return printability.known() ? printability.unprintable(item) : clang::QualType();
+}
+
+bool isOrdered(clang::Sema& sema, clang::QualType type, clang::SourceLocation at) {
+  clang::EnterExpressionEvaluationContext unevaluated(
+      sema, clang::Sema::ExpressionEvaluationContext::Unevaluated);
+  clang::Sema::SFINAETrap trap(sema, /*AccessCheckingSFINAE=*/true);
+  clang::Sema::ContextRAII atFileScope(sema, sema.getASTContext().getTranslationUnitDecl());
+  clang::OpaqueValueExpr x(at, itemOf(type).withConst(), clang::VK_LValue);
+  clang::OpaqueValueExpr y(at, itemOf(type).withConst(), clang::VK_LValue);
+  const clang::ExprResult less =
+      sema.CreateOverloadedBinOp(at, clang::BO_LT, clang::UnresolvedSet<0>(), &x, &y);
+  if (!less.isUsable() || trap.hasErrorOccurred()) return false;
+  // Generated code writes `if (x.a < y.a)`.
+  const clang::ExprResult asBool = sema.PerformContextuallyConvertToBool(less.get());
+  return asBool.isUsable() && !trap.hasErrorOccurred();
+}
+
 bool checkPrintable(const std::vector<FoundStage>& stages, clang::Sema& sema) {
   // The last stage, or in a pipeline of init stages only, one that makes
   // items (they all make the same).
@@ -120,8 +140,10 @@ bool checkPrintable(const std::vector<FoundStage>& stages, clang::Sema& sema) {
   while (last != stages.rend() && last->kind == model::StageKind::init &&
          last->function->getReturnType()->isVoidType())
     ++last;
+  // A sweep's rows leaving the pipeline are printed as its table
+  // (sweep_checks.cpp checks its columns).
   if (last == stages.rend() || last->kind == model::StageKind::result ||
-      last->kind == model::StageKind::finish)
+      last->kind == model::StageKind::finish || last->kind == model::StageKind::sweep)
     return true;
   const Product leaving = productOf(*last);
   if (leaving.item.isNull()) return true;

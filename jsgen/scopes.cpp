@@ -86,6 +86,7 @@ std::vector<StructureProblem> layOutScopes(model::Pipeline& pipeline) {
         stage.structure.region = 0;
         break;
       case StageKind::job:
+      case StageKind::sweep:  // as written; lowerSweeps makes it a frame
         break;
     }
   }

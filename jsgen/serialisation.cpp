@@ -16,22 +16,6 @@ namespace {
 constexpr std::array<llvm::StringLiteral, 5> kCerealNames = {"serialize", "save", "load",
                                                              "save_minimal", "load_minimal"};
 
-// std:: and jobstream:: types are cereal's (or the runtime's) business; only
-// their template arguments can be user types.
-bool isLibraryRecord(const clang::CXXRecordDecl& record) {
-  const clang::DeclContext* context = record.getDeclContext();
-  while (context && !context->isFileContext()) context = context->getParent();
-  for (; context && !context->isTranslationUnit(); context = context->getParent()) {
-    if (context->isStdNamespace()) return true;
-    const auto* ns = llvm::dyn_cast<clang::NamespaceDecl>(context);
-    if (ns && ns->getName() == "jobstream" &&
-        ns->getParent()->getRedeclContext()->isTranslationUnit()) {
-      return true;
-    }
-  }
-  return false;
-}
-
 bool hasMemberCerealFunction(const clang::CXXRecordDecl& record) {
   for (llvm::StringLiteral name : kCerealNames) {
     if (!record.lookup(&record.getASTContext().Idents.get(name)).empty()) return true;
@@ -181,7 +165,7 @@ struct Supported {
   int items;
 };
 
-constexpr std::array<Supported, 24> kSupported = {{
+constexpr std::array<Supported, 25> kSupported = {{
     {"std::basic_string", 0},      {"std::vector", 1},
     {"std::deque", 1},             {"std::list", 1},
     {"std::forward_list", 1},      {"std::array", 1},
@@ -194,6 +178,7 @@ constexpr std::array<Supported, 24> kSupported = {{
     {"std::unique_ptr", 1},        {"std::monostate", 0},
     {"std::bitset", 0},            {"std::complex", 1},
     {"std::chrono::duration", 0},  {"std::chrono::time_point", 0},
+    {"jobstream::SweepRow", -1},  // what a sweep emits: its own serialize, of P and O
 }};
 
 void appendArguments(llvm::ArrayRef<clang::TemplateArgument> arguments,

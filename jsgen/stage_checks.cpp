@@ -7,6 +7,7 @@
 #include "clang_types.hpp"
 #include "diagnostics.hpp"
 #include "store_checks.hpp"
+#include "sweep_checks.hpp"
 
 namespace jsgen {
 
@@ -20,6 +21,7 @@ Product productOf(const FoundStage& stage) {
     if (stage.function->getNumParams() == 0) return {};  // reported as a bad signature
     return {storeOf(stage), stage.function->getParamDecl(0)->getBeginLoc(), true};
   }
+  if (stage.kind == model::StageKind::sweep) return {stage.sweepRow, returnLocation(*stage.function)};
   return {returnShape(stage.function->getReturnType()).item, returnLocation(*stage.function)};
 }
 
@@ -96,6 +98,8 @@ class PipelineChecker {
     for (const clang::ParmVarDecl* param : function.parameters()) {
       // The store is the one parameter a stage changes (store_checks.cpp).
       if (keepsStore(stage.kind) && param == function.getParamDecl(0)) continue;
+      // A sweep takes neither by &&: checkSweepSignature says how it takes them.
+      if (stage.kind == StageKind::sweep) continue;
       if (passingOf(param->getType()) == model::Passing::lvalue_ref) {
         // Fix-it: `const ` before the type as written, when it is in the file
         // (not in a macro).
@@ -132,6 +136,9 @@ class PipelineChecker {
       case StageKind::result:
       case StageKind::finish:
         ok = checkTerminalSignature(stage, name) && ok;
+        break;
+      case StageKind::sweep:
+        ok = checkSweepSignature(stage, context_, diagnostics_) && ok;
         break;
       case StageKind::reduce:
       case StageKind::frame:
@@ -408,6 +415,9 @@ class PipelineChecker {
         takes = itemOf(function.getParamDecl(1)->getType());
         taken.at = function.getParamDecl(1)->getBeginLoc();
         break;
+      case StageKind::sweep:  // each item is one combination
+        takes = itemOf(first->getType());
+        break;
       default:
         if (function.getNumParams() == 1) takes = itemOf(first->getType());
         break;
@@ -496,6 +506,7 @@ bool checkPipeline(const std::vector<FoundStage>& stages, const model::Pipeline&
       checker.checkRecursion(stage, stages[structure.recursTo]);
     if (stage.kind == StageKind::reduce || stage.kind == StageKind::frame)
       checkValueInitialisable(stage, sema);
+    if (stage.kind == StageKind::sweep) checkSweepColumns(stage, sema);
   }
   // Without other stages, all inits feed the default printer: one item type.
   if (entry == stages.size()) {

@@ -20,6 +20,8 @@ struct FoundStage {
   const clang::FunctionDecl* function;
   model::StageKind kind;
   clang::SourceLocation attribute;
+  // sweep: the jobstream::SweepRow<P, O> it emits (sweepRowOf); null otherwise.
+  clang::QualType sweepRow = {};
 };
 
 // What a stage hands to the stage below it: its returned items or, for a

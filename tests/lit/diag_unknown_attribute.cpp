@@ -10,7 +10,7 @@ namespace typos {
 // CHECK-NEXT: | ^ ~~~
 // CHECK-NEXT: | job
 [[nodiscard, jobstream::xyzzy]] int thrice(int n) { return 3 * n; }
-// CHECK: diag_unknown_attribute.cpp:[[@LINE-1]]:14: error: unknown jobstream attribute 'jobstream::xyzzy'; the attributes are init, job, frame, frame_end, reduce, emit, result, finish
+// CHECK: diag_unknown_attribute.cpp:[[@LINE-1]]:14: error: unknown jobstream attribute 'jobstream::xyzzy'; the attributes are init, job, frame, frame_end, reduce, sweep, emit, result, finish, not_thread_safe
 #if 0
 [[jobstream::skipped]] int never(int n) { return n; }
 #endif
