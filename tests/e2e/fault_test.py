@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """Fault test: runs a checkpointing program, kills it with SIGKILL at random
 moments (a bounded number of times), relaunches it until it succeeds, and
-compares what it printed with the uninterrupted answer.
+compares what it printed with the uninterrupted answer (one line, or a
+file's whole text).
 
-  fault_test.py --expect LINE --np N [--resume-np M...] [--kills K]
-                [--seed S] [--interval SECONDS] [--launcher JOBSTREAM]
-                -- PROG ARGS...
+  fault_test.py (--expect LINE | --expect-file FILE) --np N [--resume-np M...]
+                [--kills K] [--seed S] [--interval SECONDS] [--launcher JOBSTREAM]
+                [--env KEY=VALUE...] -- PROG ARGS...
 
 --np 0 runs PROG as one process and kills it; N >= 1 runs it under mpirun
 and kills one of its ranks (a rank dying, as on a failed node), after which
@@ -17,7 +18,7 @@ killed. With --launcher, PROG runs under `jobstream run -c FILE --retries`
 instead: the launcher relaunches after each kill by itself.
 
 Every launch has a time limit that turns a hang into a failure. At the end,
-stdout of the launch that succeeded must be exactly LINE, the checkpoint
+stdout of the launch that succeeded must be exactly LINE (or FILE), the checkpoint
 file must be gone, and every launch that found a checkpoint and was not
 killed (so had time to say it) must have said it resumed.
 """
@@ -86,7 +87,10 @@ def finish(process, limit):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--expect", required=True)
+    expected = parser.add_mutually_exclusive_group(required=True)
+    expected.add_argument("--expect", help="the one line the run prints")
+    expected.add_argument("--expect-file", help="a file holding everything the run prints")
+    parser.add_argument("--env", action="append", default=[], help="KEY=VALUE for the program's environment")
     parser.add_argument("--np", type=int, required=True)
     parser.add_argument("--resume-np", type=int, action="append", default=[])
     parser.add_argument("--kills", type=int, default=3)
@@ -101,6 +105,12 @@ def main():
     print(f"seed {seed} (rerun with --seed {seed})")
 
     env = environment()
+    for setting in args.env:
+        key, _, value = setting.partition("=")
+        env[key] = value
+    if args.expect_file:
+        with open(args.expect_file) as f:
+            args.expect = f.read()
     folder = tempfile.mkdtemp(prefix="jobstream-fault-")
     checkpoint = os.path.join(folder, "run.ckpt")
 
@@ -190,7 +200,7 @@ def with_launcher(args, command, env, checkpoint, rng):
 
 
 def check_success(out, err, argv, expect, checkpoint, kills):
-    if out.strip() != expect:
+    if out.strip() != expect.strip():
         return fail(f"printed {out.strip()!r}, not {expect!r}", argv, out, err)
     if os.path.exists(checkpoint):
         return fail("the checkpoint is still there after a run that succeeded", argv, out, err)

@@ -234,10 +234,10 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("mode", choices=["same", "fails", "usage"])
     parser.add_argument("--np", type=int, action="append", default=[])
-    parser.add_argument("command", nargs=argparse.REMAINDER)
-    args = parser.parse_args()
-    if args.command[:1] == ["--"]:
-        args.command = args.command[1:]
+    # The program's command follows `--` (argparse would take its options).
+    split = sys.argv.index("--") if "--" in sys.argv else len(sys.argv)
+    args = parser.parse_args(sys.argv[1:split])
+    args.command = sys.argv[split + 1:]
     args.np = args.np or [0]
     try:
         {"same": same, "fails": fails, "usage": usage}[args.mode](args)
