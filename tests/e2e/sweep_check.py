@@ -4,6 +4,7 @@
   sweep_check.py same --np N... -- PROG    tables and CSVs byte-identical at every np,
                                            and right by a second computation
   sweep_check.py fails --np N -- PROG      a trial that throws ends the run naming it
+  sweep_check.py progress --np N -- PROG   --progress tells each finished combination
   sweep_check.py usage -- PROG             the options' usage errors (exit 2)
 
 The second computation: the trials' outcomes again in Python (the same
@@ -211,6 +212,20 @@ def fails(args):
         print(f"ok: np {np}: {err.strip().splitlines()[-1]}")
 
 
+def progress(args):
+    """With --progress, each finished combination is told on stderr, with the table's trials."""
+    for np in args.np:
+        code, out, err = run(args.command, np, ["--progress"], {"SWEEP_TRIAL_MS": "5"})
+        if code != 0:
+            raise Failure(f"np {np}: exit {code}\n{err}")
+        told = sorted(line for line in err.splitlines() if line.startswith("jobstream: sweep noise::trial: "))
+        rows = [line.split() for line in out.splitlines()[1:]]
+        want = sorted(f"jobstream: sweep noise::trial: a={r[1]} n={r[2]} done, {r[0]} trials" for r in rows)
+        if told != want:
+            raise Failure(f"np {np}: stderr told\n" + "\n".join(told) + "\nnot\n" + "\n".join(want))
+        print(f"ok: np {np}: {len(told)} combinations told")
+
+
 def usage(args):
     cases = [
         (["--trials", "5", "--min-trials", "2"], "--min-trials is for an automatic number of trials"),
@@ -232,7 +247,7 @@ def usage(args):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("mode", choices=["same", "fails", "usage"])
+    parser.add_argument("mode", choices=["same", "fails", "progress", "usage"])
     parser.add_argument("--np", type=int, action="append", default=[])
     # The program's command follows `--` (argparse would take its options).
     split = sys.argv.index("--") if "--" in sys.argv else len(sys.argv)
@@ -240,7 +255,7 @@ def main():
     args.command = sys.argv[split + 1:]
     args.np = args.np or [0]
     try:
-        {"same": same, "fails": fails, "usage": usage}[args.mode](args)
+        {"same": same, "fails": fails, "progress": progress, "usage": usage}[args.mode](args)
     except Failure as failure:
         print(f"FAIL: {failure}", file=sys.stderr)
         return 1

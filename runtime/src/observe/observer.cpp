@@ -112,6 +112,15 @@ RankReport Observer::report(const LiveState& live, bool full, bool complete) {
 
 bool Observer::tick() {
   const std::int64_t at = now();
+  // A finished combination of a sweep is told at once: the run may end
+  // before the next summary is due, and its line should come before the table.
+  if (recorder_.hasSweepLines()) {
+    if (tree_.root()) {
+      printSweepLines(recorder_.takeSweepLines());
+    } else {
+      nextSummary_ = at;
+    }
+  }
   if (at < nextSample_ && at < nextSummary_ && !(progress_ && at >= nextProgress_)) return false;
   const LiveState live = live_();
   bool sent = false;

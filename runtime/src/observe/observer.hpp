@@ -110,6 +110,9 @@ class Observer {
   // has; another rank hands its record to rank 0 and waits a moment for it
   // to be written before the run is ended.
   void failed(const std::string& error);
+  // Rank 0, before the finish stages print: lines about its own sweep
+  // combinations that finished since the last pass.
+  void flushSweepLines() { printSweepLines(recorder_.takeSweepLines()); }
   // Rank 0: the run was ended by another rank's failure.
   void endedElsewhere(const std::string& error);
 

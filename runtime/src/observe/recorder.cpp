@@ -139,10 +139,12 @@ void RankRecorder::combinationDone(std::string_view sweep, std::string params, s
   std::string line = fmt::format("jobstream: sweep {}: {} done, {} trial{}", sweep, params, trials, trials == 1 ? "" : "s");
   std::lock_guard lock(sweepMutex_);
   sweepLines_.push_back(std::move(line));
+  sweepLinesWaiting_.store(true, std::memory_order_relaxed);
 }
 
 std::vector<std::string> RankRecorder::takeSweepLines() {
   std::lock_guard lock(sweepMutex_);
+  sweepLinesWaiting_.store(false, std::memory_order_relaxed);
   return std::exchange(sweepLines_, {});
 }
 

@@ -131,6 +131,7 @@ class RankRecorder final : public SweepNotes {
   std::uint64_t combinationsDone() const { return sweepDone_.load(std::memory_order_relaxed); }
   // The lines about finished combinations since the last call.
   std::vector<std::string> takeSweepLines();
+  bool hasSweepLines() const { return sweepLinesWaiting_.load(std::memory_order_relaxed); }
 
   // Filled by the rank before record(): what only it knows.
   std::string host;
@@ -144,6 +145,7 @@ class RankRecorder final : public SweepNotes {
   std::atomic<std::uint64_t> sweepDone_{0};
   std::mutex sweepMutex_;
   std::vector<std::string> sweepLines_;
+  std::atomic<bool> sweepLinesWaiting_{false};
   ObserveOptions options_;
   bool spans_;
   int rank_;

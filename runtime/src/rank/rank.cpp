@@ -381,6 +381,7 @@ RunResult Rank::run(std::unique_ptr<BatchBase> initialItems) {
   for (std::thread& worker : workers_) worker.join();
 
   if (rank_ == 0 && result_.exitCode == 0) {
+    if (observer_) observer_->flushSweepLines();
     endLiveLine();  // the work is over; finish stages print the results
     runFinish();
     if (failed_.load()) {
