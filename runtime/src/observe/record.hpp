@@ -74,6 +74,17 @@ struct CheckpointMark {
   std::uint64_t bytes = 0;
 };
 
+// A sweep's combination that finished on the rank: for the report's plots.
+struct SweepPoint {
+  std::string sweep;  // the user's function
+  std::vector<std::string> paramNames;
+  std::vector<std::string> params;  // their values as the table prints them
+  std::vector<std::string> outcomeNames;
+  std::uint64_t trials = 0;
+  std::vector<double> mean;  // per outcome column
+  std::vector<double> err;   // the 95% half-width
+};
+
 struct RankRecord {
   int rank = 0;
   std::string host;
@@ -99,7 +110,10 @@ struct RankRecord {
   std::vector<FrameSpan> frames;
   std::vector<Sample> samples;
   std::vector<CheckpointMark> checkpoints;  // rank 0
+  std::vector<SweepPoint> sweepPoints;      // with --report; at most kMaxSweepPoints a rank
 };
+
+inline constexpr std::size_t kMaxSweepPoints = 20000;
 
 struct StageInfo {
   std::string name;  // as the user wrote it
@@ -129,6 +143,10 @@ void describe(Archive& ar, FrameSpan& f) {
   ar(f.start, f.end, f.id, f.stage);
 }
 template <class Archive>
+void describe(Archive& ar, SweepPoint& p) {
+  ar(p.sweep, p.paramNames, p.params, p.outcomeNames, p.trials, p.mean, p.err);
+}
+template <class Archive>
 void describe(Archive& ar, Sample& s) {
   ar(s.at, s.finished, s.waiting, s.busyWorkers);
 }
@@ -140,7 +158,7 @@ template <class Archive>
 void describe(Archive& ar, RankRecord& r) {
   ar(r.rank, r.host, r.threads, r.complete, r.clockOffsetNs, r.clockErrorNs, r.wallNs, r.userNs, r.userCpuNs,
      r.mpiNs, r.messages, r.userMessages, r.itemsFinished, r.peakWaiting, r.stages, r.spans, r.spanResolutionNs,
-     r.framesDropped, r.frames, r.samples, r.checkpoints);
+     r.framesDropped, r.frames, r.samples, r.checkpoints, r.sweepPoints);
 }
 
 }  // namespace jobstream::detail

@@ -1,5 +1,7 @@
 #include "observe/recorder.hpp"
 
+#include "jobstream/detail/sweep.hpp"
+
 #include <fmt/format.h>
 
 #include <utility>
@@ -125,6 +127,10 @@ RankRecord RankRecorder::record(bool full, bool complete) {
     }
     record.framesDropped = framesDropped_;
   }
+  {
+    std::lock_guard lock(sweepMutex_);
+    record.sweepPoints = sweepPoints_;
+  }
   record.checkpoints = checkpoints_;
   for (CheckpointMark& mark : record.checkpoints) {
     mark.start += offset_;
@@ -133,13 +139,34 @@ RankRecord RankRecorder::record(bool full, bool complete) {
   return record;
 }
 
-void RankRecorder::combinationDone(std::string_view sweep, std::string params, std::uint64_t trials) {
+void RankRecorder::combinationDone(const SweepCombinationDone& done) {
   sweepDone_.fetch_add(1, std::memory_order_relaxed);
-  if (!options_.progress) return;
-  std::string line = fmt::format("jobstream: sweep {}: {} done, {} trial{}", sweep, params, trials, trials == 1 ? "" : "s");
+  if (!options_.progress && options_.report.empty()) return;
+  std::string line;
+  if (options_.progress) {
+    std::string params;
+    const bool whole = done.paramColumns.size() == 1 && done.paramColumns[0] == "param";
+    for (std::size_t i = 0; i != done.params.size(); ++i)
+      params += fmt::format("{}{}{}", i ? " " : "", whole ? "" : fmt::format("{}=", done.paramColumns[i]), done.params[i]);
+    line = fmt::format("jobstream: sweep {}: {} done, {} trial{}", done.sweep, params, done.trials,
+                       done.trials == 1 ? "" : "s");
+  }
   std::lock_guard lock(sweepMutex_);
-  sweepLines_.push_back(std::move(line));
-  sweepLinesWaiting_.store(true, std::memory_order_relaxed);
+  if (options_.progress) {
+    sweepLines_.push_back(std::move(line));
+    sweepLinesWaiting_.store(true, std::memory_order_relaxed);
+  }
+  if (!options_.report.empty() && sweepPoints_.size() < kMaxSweepPoints) {
+    SweepPoint point;
+    point.sweep = done.sweep;
+    point.paramNames.assign(done.paramColumns.begin(), done.paramColumns.end());
+    point.params = done.params;
+    point.outcomeNames.assign(done.outcomeColumns.begin(), done.outcomeColumns.end());
+    point.trials = done.trials;
+    point.mean.assign(done.mean, done.mean + done.outcomeColumns.size());
+    point.err.assign(done.err, done.err + done.outcomeColumns.size());
+    sweepPoints_.push_back(std::move(point));
+  }
 }
 
 std::vector<std::string> RankRecorder::takeSweepLines() {

@@ -126,7 +126,7 @@ class RankRecorder final : public SweepNotes {
   // A sweep's combinations on this rank (any thread): counted, and with the
   // progress line the finished ones told to rank 0, which prints them.
   void combinationStarted() override { sweepStarted_.fetch_add(1, std::memory_order_relaxed); }
-  void combinationDone(std::string_view sweep, std::string params, std::uint64_t trials) override;
+  void combinationDone(const SweepCombinationDone& done) override;
   std::uint64_t combinationsStarted() const { return sweepStarted_.load(std::memory_order_relaxed); }
   std::uint64_t combinationsDone() const { return sweepDone_.load(std::memory_order_relaxed); }
   // The lines about finished combinations since the last call.
@@ -146,6 +146,7 @@ class RankRecorder final : public SweepNotes {
   std::mutex sweepMutex_;
   std::vector<std::string> sweepLines_;
   std::atomic<bool> sweepLinesWaiting_{false};
+  std::vector<SweepPoint> sweepPoints_;  // with --report
   ObserveOptions options_;
   bool spans_;
   int rank_;

@@ -37,8 +37,8 @@ void noteSweepCombinationStarted() {
   if (current && current->sweepNotes) current->sweepNotes->combinationStarted();
 }
 
-void noteSweepCombinationDone(std::string_view sweep, std::string params, std::uint64_t trials) {
-  if (current && current->sweepNotes) current->sweepNotes->combinationDone(sweep, std::move(params), trials);
+void noteSweepCombinationDone(const SweepCombinationDone& done) {
+  if (current && current->sweepNotes) current->sweepNotes->combinationDone(done);
 }
 
 }  // namespace jobstream::detail

@@ -10,12 +10,13 @@
 namespace jobstream::detail {
 
 struct SweepSettings;
+struct SweepCombinationDone;
 
 // Where a rank hears of its sweeps' combinations (the progress line).
 class SweepNotes {
  public:
   virtual void combinationStarted() = 0;
-  virtual void combinationDone(std::string_view sweep, std::string params, std::uint64_t trials) = 0;
+  virtual void combinationDone(const SweepCombinationDone& done) = 0;
 
  protected:
   ~SweepNotes() = default;

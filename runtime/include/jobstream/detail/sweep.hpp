@@ -153,10 +153,20 @@ struct SweepTableRow {
 void writeSweepTable(std::span<const std::string_view> paramColumns, std::span<const std::string_view> outcomeColumns,
                      const std::vector<SweepTableRow>& rows, const SweepSettings& settings, std::ostream& out);
 
-// On the rank where a combination finished: reported on rank 0's stderr
-// with --progress, and counted for the progress line.
+// A combination that finished, as the rank where it finished tells it:
+// counted for the progress line, told on rank 0's stderr with --progress,
+// plotted in the --report page.
+struct SweepCombinationDone {
+  std::string_view sweep;  // the user's function, "noise::trial"
+  std::span<const std::string_view> paramColumns;
+  std::vector<std::string> params;  // one text per parameter column
+  std::span<const std::string_view> outcomeColumns;
+  std::uint64_t trials = 0;
+  const double* mean = nullptr;  // one per outcome column
+  const double* err = nullptr;
+};
 void noteSweepCombinationStarted();
-void noteSweepCombinationDone(std::string_view sweep, std::string params, std::uint64_t trials);
+void noteSweepCombinationDone(const SweepCombinationDone& done);
 
 // A parameter's text in the table and the CSV: floating point in the
 // shortest form that reads back exactly, anything else as the default
@@ -266,9 +276,9 @@ struct Sweep {
     row.err = D::outcome(err);
     row.exact.reserve(3 * kColumns);
     for (std::size_t c = 0; c != kColumns; ++c) row.exact.insert(row.exact.end(), {mean[c], dev[c], err[c]});
-    std::vector<std::string> texts;
-    D::params(state.params, texts);
-    noteSweepCombinationDone(D::name, joinParams(texts), row.trials);
+    SweepCombinationDone done{D::name, D::paramColumns, {}, D::outcomeColumns, row.trials, mean, err};
+    D::params(state.params, done.params);
+    noteSweepCombinationDone(done);
     return row;
   }
 
@@ -296,16 +306,6 @@ struct Sweep {
     out.reserve(ranges.size());
     for (const TrialRange& range : ranges) out.push_back(TrialBlock<P>{state.params, range.first, range.count});
     return out;
-  }
-
-  static std::string joinParams(const std::vector<std::string>& texts) {
-    std::string joined;
-    for (std::size_t i = 0; i != texts.size(); ++i) {
-      if (i) joined += ' ';
-      if (D::paramColumns.size() > 1 || D::paramColumns[0] != "param") joined += std::string(D::paramColumns[i]) + '=';
-      joined += texts[i];
-    }
-    return joined;
   }
 };
 
