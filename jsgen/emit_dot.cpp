@@ -81,7 +81,8 @@ class DotWriter {
     const bool table = after != pipeline_.stages.size() &&
                        pipeline_.stages[after].sweep == frame.sweep;
     std::string label = "sweep " + sweep.name + "\n" + sweep.params.spelled + " -> " +
-                        sweep.outcome.spelled + "\nrows " + pipeline_.stages[index + 3].item.spelled;
+                        sweep.outcome.spelled + "\nrows " +
+                        pipeline_.stages[index + 3].item.spelled;
     if (table) label += "\nprinted as a table";
     if (!frame.group.empty()) label += "\ngroup " + frame.group;
     if (pipeline_.stages[index + 1].serial) label += "\nnot thread-safe";
