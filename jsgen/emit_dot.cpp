@@ -6,7 +6,9 @@
 // down the pipeline; dashed edges show what a reduce, frame or frame_end
 // returns re-entering its region or frame body. A frame is a nested cluster
 // holding the frame, its body and its frame_end. Node names and the order of
-// everything follow the stage indices, so the output is deterministic.
+// everything follow the stage indices, so the output is deterministic. A
+// sweep is one node, named after the user's function, as the user wrote it:
+// the frame and the stages it is lowered into (sweeps.hpp) are not drawn.
 //
 // Render with `dot -Tsvg pipeline.dot -o pipeline.svg`.
 #include <ostream>
@@ -39,6 +41,14 @@ std::string labelOf(const Stage& stage) {
   return label;
 }
 
+// A lowered sweep is drawn as its frame alone.
+bool isSweepFrame(const Stage& stage) {
+  return stage.sweep != kNoStage && stage.kind == StageKind::frame;
+}
+bool isHiddenSweepPart(const Stage& stage) {
+  return stage.sweep != kNoStage && stage.kind != StageKind::frame;
+}
+
 class DotWriter {
  public:
   DotWriter(const Pipeline& pipeline, std::size_t index, std::ostream& out)
@@ -59,7 +69,24 @@ class DotWriter {
   // their own cluster, everything else in the body that holds it.
   std::size_t clusterOf(std::size_t index) const {
     const Stage& stage = pipeline_.stages[index];
-    return stage.kind == StageKind::frame ? index : stage.structure.owner;
+    return stage.kind == StageKind::frame && !isSweepFrame(stage) ? index : stage.structure.owner;
+  }
+
+  // The sweep whose frame is at `index`: the trials job follows it, then
+  // its frame_end, its emit and maybe the table.
+  std::string sweepLabel(std::size_t index) const {
+    const Stage& frame = pipeline_.stages[index];
+    const model::Sweep& sweep = pipeline_.sweeps[frame.sweep];
+    const std::size_t after = index + 4;
+    const bool table = after != pipeline_.stages.size() &&
+                       pipeline_.stages[after].sweep == frame.sweep;
+    std::string label = "sweep " + sweep.name + "\n" + sweep.params.spelled + " -> " +
+                        sweep.outcome.spelled + "\nrows " +
+                        pipeline_.stages[index + 3].item.spelled;
+    if (table) label += "\nprinted as a table";
+    if (!frame.group.empty()) label += "\ngroup " + frame.group;
+    if (pipeline_.stages[index + 1].serial) label += "\nnot thread-safe";
+    return label;
   }
 
   // The nodes of the cluster of `frame` (kNoStage: the pipeline's top level),
@@ -68,6 +95,11 @@ class DotWriter {
     const std::string indent(2 * depth, ' ');
     for (std::size_t i = 0; i != pipeline_.stages.size(); ++i) {
       const Stage& stage = pipeline_.stages[i];
+      if (isHiddenSweepPart(stage)) continue;
+      if (isSweepFrame(stage) && clusterOf(i) == frame) {
+        out_ << indent << nodeName(index_, i) << " [label=" << quoted(sweepLabel(i)) << "];\n";
+        continue;
+      }
       if (stage.kind == StageKind::frame && i != frame && stage.structure.frame == frame) {
         out_ << indent << "subgraph cluster_p" << index_ << "_f" << i << " {\n"
              << indent << "  label=" << quoted("frame " + stage.name) << ";\n"
@@ -95,6 +127,13 @@ class DotWriter {
       const Stage& stage = stages[i];
       if (stage.kind == StageKind::init) {
         if (entry != stages.size() && stage.returns != ReturnForm::none) edge(i, entry, "");
+        continue;
+      }
+      if (isHiddenSweepPart(stage)) continue;
+      if (isSweepFrame(stage)) {
+        // Its rows go to the stage after its emit, unless that is its table.
+        const std::size_t below = i + 4;
+        if (below != stages.size() && stages[below].sweep != stage.sweep) edge(i, below, "");
         continue;
       }
       // A frame's returns enter its body: that edge is drawn as recursion.

@@ -21,7 +21,8 @@ Product productOf(const FoundStage& stage) {
     if (stage.function->getNumParams() == 0) return {};  // reported as a bad signature
     return {storeOf(stage), stage.function->getParamDecl(0)->getBeginLoc(), true};
   }
-  if (stage.kind == model::StageKind::sweep) return {stage.sweepRow, returnLocation(*stage.function)};
+  if (stage.kind == model::StageKind::sweep)
+    return {stage.sweepRow, returnLocation(*stage.function)};
   return {returnShape(stage.function->getReturnType()).item, returnLocation(*stage.function)};
 }
 

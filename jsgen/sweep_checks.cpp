@@ -335,7 +335,8 @@ model::Sweep describeSweep(const FoundStage& stage, const clang::ASTContext& con
   const ReturnShape shape = returnShape(function.getReturnType());
   if (shape.form != ReturnForm::none) {
     sweep.outcome = describe(shape.item, context);
-    if (const clang::CXXRecordDecl* record = isArithmetic(shape.item) ? nullptr : userClass(shape.item)) {
+    if (const clang::CXXRecordDecl* record =
+            isArithmetic(shape.item) ? nullptr : userClass(shape.item)) {
       for (const clang::FieldDecl* field : record->fields())
         sweep.outcomeMembers.push_back(field->getName().str());
     }

@@ -17,7 +17,7 @@ Type detailTemplate(const std::string& name, const Type& argument) {
 }
 
 model::Parameter parameter(const std::string& name, const Type& type, Passing passing) {
-  const std::string written = passing == Passing::const_ref   ? "const " + type.spelled + " &"
+  const std::string written = passing == Passing::const_ref    ? "const " + type.spelled + " &"
                               : passing == Passing::lvalue_ref ? type.spelled + " &"
                                                                : type.spelled;
   return {name, written, type, passing};
@@ -65,9 +65,9 @@ model::Pipeline lowerSweeps(const model::Pipeline& written) {
     const Type state = detailTemplate("SweepState", sweep.params);
     const Type block = detailTemplate("TrialBlock", sweep.params);
     const Type outcomes{"jobstream::detail::TrialOutcomes", "::jobstream::detail::TrialOutcomes"};
-    const Type row{"jobstream::SweepRow<" + sweep.params.spelled + ", " + sweep.outcome.spelled + ">",
-                   "::jobstream::SweepRow<" + sweep.params.qualified + ", " +
-                       sweep.outcome.qualified + ">"};
+    const Type row{
+        "jobstream::SweepRow<" + sweep.params.spelled + ", " + sweep.outcome.spelled + ">",
+        "::jobstream::SweepRow<" + sweep.params.qualified + ", " + sweep.outcome.qualified + ">"};
 
     Stage frame = part(user, StageKind::frame, user.name + " (combinations)", d + "enter");
     frame.parameters = {parameter("state", state, Passing::lvalue_ref),
@@ -102,9 +102,9 @@ model::Pipeline lowerSweeps(const model::Pipeline& written) {
     // Rows that leave the pipeline are the sweep's table.
     if (i + 1 == written.stages.size()) {
       Stage table = part(user, StageKind::finish, user.name + " (table)", d + "table");
-      table.parameters = {parameter("rows", {"std::vector<" + row.spelled + ">",
-                                             "::std::vector<" + row.qualified + ">"},
-                                    Passing::value)};
+      table.parameters = {parameter(
+          "rows", {"std::vector<" + row.spelled + ">", "::std::vector<" + row.qualified + ">"},
+          Passing::value)};
       returns(table, ReturnForm::none, {});
       table.input = row;
       lowered.stages.push_back(table);
