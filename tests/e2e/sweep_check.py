@@ -218,9 +218,9 @@ def progress(args):
         code, out, err = run(args.command, np, ["--progress"], {"SWEEP_TRIAL_MS": "5"})
         if code != 0:
             raise Failure(f"np {np}: exit {code}\n{err}")
-        told = sorted(line for line in err.splitlines() if line.startswith("jobstream: sweep noise::trial: "))
+        told = sorted(line for line in err.splitlines() if line.startswith("jobstream: sweep noise::trial("))
         rows = [line.split() for line in out.splitlines()[1:]]
-        want = sorted(f"jobstream: sweep noise::trial: a={r[1]} n={r[2]} done, {r[0]} trials" for r in rows)
+        want = sorted(f"jobstream: sweep noise::trial(a={r[1]}, n={r[2]}) done: {r[0]} trials" for r in rows)
         if told != want:
             raise Failure(f"np {np}: stderr told\n" + "\n".join(told) + "\nnot\n" + "\n".join(want))
         print(f"ok: np {np}: {len(told)} combinations told")

@@ -147,8 +147,8 @@ void RankRecorder::combinationDone(const SweepCombinationDone& done) {
     std::string params;
     const bool whole = done.paramColumns.size() == 1 && done.paramColumns[0] == "param";
     for (std::size_t i = 0; i != done.params.size(); ++i)
-      params += fmt::format("{}{}{}", i ? " " : "", whole ? "" : fmt::format("{}=", done.paramColumns[i]), done.params[i]);
-    line = fmt::format("jobstream: sweep {}: {} done, {} trial{}", done.sweep, params, done.trials,
+      params += fmt::format("{}{}{}", i ? ", " : "", whole ? "" : fmt::format("{}=", done.paramColumns[i]), done.params[i]);
+    line = fmt::format("jobstream: sweep {}({}) done: {} trial{}", done.sweep, params, done.trials,
                        done.trials == 1 ? "" : "s");
   }
   std::lock_guard lock(sweepMutex_);
