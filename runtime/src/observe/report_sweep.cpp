@@ -125,9 +125,16 @@ void writeCharts(const SweepResults& sweep, std::string& page) {
 }
 
 void writeTable(const SweepResults& sweep, std::string& page) {
+  // A column of numbers is aligned right, head and cells, as every number on the page.
+  std::vector<bool> numeric(sweep.paramNames.size(), true);
+  for (const OrderedPoint& row : sweep.rows) {
+    for (std::size_t p = 0; p < numeric.size(); ++p) numeric[p] = numeric[p] && row.key[p].numeric;
+  }
   page += "<div class=\"scroll\"><table class=\"compact sweep\">\n<thead><tr>";
-  for (const std::string& name : sweep.paramNames)
-    page += fmt::format("<th class=\"user\">{}</th>", htmlEscape(name));
+  for (std::size_t p = 0; p < numeric.size(); ++p) {
+    page += fmt::format("<th class=\"{}user\">{}</th>", numeric[p] ? "num " : "",
+                        htmlEscape(sweep.paramNames[p]));
+  }
   page += "<th class=\"num\">Trials</th>";
   for (const std::string& name : sweep.outcomeNames)
     page += fmt::format("<th class=\"num user\">{} <span class=\"unit\">mean ± err</span></th>",
@@ -144,8 +151,7 @@ void writeTable(const SweepResults& sweep, std::string& page) {
     const SweepPoint& point = *sweep.rows[i].point;
     page += "<tr>";
     for (std::size_t p = 0; p < point.params.size(); ++p) {
-      page += fmt::format("<td{}>{}</td>",
-                          sweep.rows[i].key[p].numeric ? " class=\"num\"" : " class=\"name\"",
+      page += fmt::format("<td class=\"{}\">{}</td>", numeric[p] ? "num" : "name",
                           htmlEscape(point.params[p]));
     }
     page += fmt::format("<td class=\"num\">{}</td>", groupedCount(point.trials));
