@@ -15,8 +15,8 @@
 
 #include "observe/report_progress.hpp"
 #include "observe/report_style.hpp"
-#include "observe/report_sweep.hpp"
 #include "observe/report_svg.hpp"
+#include "observe/report_sweep.hpp"
 #include "observe/report_tables.hpp"
 #include "observe/report_text.hpp"
 #include "observe/report_timeline.hpp"
