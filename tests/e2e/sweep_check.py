@@ -6,6 +6,9 @@
   sweep_check.py fails --np N -- PROG      a trial that throws ends the run naming it
   sweep_check.py progress --np N -- PROG   --progress tells each finished combination
   sweep_check.py usage -- PROG             the options' usage errors (exit 2)
+  sweep_check.py report --np N... [--render SCRIPT] -- PROG
+                                           --report's sweep section: a row and a point per
+                                           combination, as the table on stdout says
 
 The second computation: the trials' outcomes again in Python (the same
 hash), their mean and standard deviation by Python's `statistics`, and
@@ -14,9 +17,11 @@ program uses). Every run has a time limit that turns a hang into a failure.
 """
 import argparse
 import csv
+import html.parser
 import io
 import math
 import os
+import re
 import signal
 import statistics
 import subprocess
@@ -245,17 +250,123 @@ def usage(args):
             raise Failure(f"--help does not offer {option}:\n{out}")
 
 
+class SweepSection(html.parser.HTMLParser):
+    """The sweep section of a --report page: its sentences, its table's rows
+    (the cells' text) and its charts' points."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.depth = 0  # inside <section id="sweep">: the sections open
+        self.text = []
+        self.rows = []
+        self.cell = None
+        self.charts = 0
+        self.points = 0
+        self.tags = set()
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.add(tag)
+        attrs = dict(attrs)
+        if tag == "section" and (self.depth or attrs.get("id") == "sweep"):
+            self.depth += 1
+        if not self.depth:
+            return
+        if tag == "tr":
+            self.rows.append([])
+        elif tag == "td":
+            self.cell = []
+        elif tag == "svg":
+            self.charts += 1
+        elif tag == "circle":
+            self.points += 1
+
+    def handle_endtag(self, tag):
+        if not self.depth:
+            return
+        if tag == "section":
+            self.depth -= 1
+        elif tag == "td" and self.cell is not None:
+            self.rows[-1].append("".join(self.cell).strip())
+            self.cell = None
+
+    def handle_data(self, data):
+        if self.depth:
+            self.text.append(data)
+            if self.cell is not None:
+                self.cell.append(data)
+
+
+def shown(cell, value, what):
+    """`cell` ("1.03 ± 0.10" or "1.03051") shows `value` to its last digit."""
+    number = cell.split("±")[0].strip()
+    decimals = len(number.partition(".")[2]) if "e" not in number else 0
+    if "e" in number or not abs(float(number) - value) <= 0.5 * 10.0 ** -decimals * (1 + 1e-9):
+        raise Failure(f"{what}: the report shows {cell!r}, the table {value!r}")
+
+
+def report(args):
+    """--report at each np: a sweep section with a row and a point per
+    combination of the table on stdout, in its order and with its numbers."""
+    folder = tempfile.mkdtemp(prefix="sweep-report-")
+    for np in args.np:
+        path = os.path.join(folder, f"np{np}.html")
+        code, out, err = run(args.command, np, ["--report", path, "--no-progress"])
+        if code != 0:
+            raise Failure(f"np {np}: exit {code}\n{err}")
+        with open(path, encoding="utf-8") as f:
+            page = f.read()
+        if "<script" in page.lower():
+            raise Failure(f"np {np}: the report has a script")
+        section = SweepSection()
+        section.feed(page)
+        section.close()
+        table = [line.split() for line in out.splitlines()[1:]]
+        text = " ".join("".join(section.text).split())
+        trials = sum(int(r[0]) for r in table)
+        want = f"{len(table)} combinations finished, {trials:,} trials in all"
+        if want not in text:
+            raise Failure(f"np {np}: the sweep section does not say {want!r}:\n{text[:400]}")
+        rows = [r for r in section.rows if r]
+        if len(rows) != len(table):
+            raise Failure(f"np {np}: {len(rows)} rows in the report's table, {len(table)} on stdout")
+        for got, want in zip(rows, table):
+            # report: a, n, trials, value, cost; stdout: trials, a, n, value, dev, err, cost, dev, err
+            if got[:3] != [want[1], want[2], want[0]]:
+                raise Failure(f"np {np}: report row {got}, stdout row {want}: not in the same order")
+            for cell, mean, err, name in ((got[3], want[3], want[5], "value"), (got[4], want[6], want[8], "cost")):
+                shown(cell, float(mean), f"np {np} a={want[1]} n={want[2]} {name} mean")
+                if "±" in cell:
+                    shown(cell.split("±")[1], float(err), f"np {np} a={want[1]} n={want[2]} {name} err")
+        # Two outcome columns, a chart each with a point per combination.
+        if section.charts != 2 or section.points != 2 * len(table):
+            raise Failure(f"np {np}: {section.charts} charts and {section.points} points, "
+                          f"not 2 and {2 * len(table)}")
+        if not re.search(r"n=10\s*n=20", text):
+            raise Failure(f"np {np}: no legend naming the series n=10 and n=20")
+        if args.render:
+            png = os.path.join(folder, f"np{np}.png")
+            result = subprocess.run([sys.executable, args.render, path, png, "--height", "2400"],
+                                    capture_output=True, text=True, timeout=180)
+            if result.returncode != 0:
+                raise Failure(f"np {np}: the report did not render:\n{result.stdout}{result.stderr}")
+            os.remove(png)
+        os.remove(path)
+        print(f"ok: np {np}: {len(table)} combinations in the report's sweep section, as on stdout")
+    os.rmdir(folder)
+
+
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("mode", choices=["same", "fails", "progress", "usage"])
+    parser.add_argument("mode", choices=["same", "fails", "progress", "usage", "report"])
     parser.add_argument("--np", type=int, action="append", default=[])
+    parser.add_argument("--render", help="report_render.py, to render the report in chromium")
     # The program's command follows `--` (argparse would take its options).
     split = sys.argv.index("--") if "--" in sys.argv else len(sys.argv)
     args = parser.parse_args(sys.argv[1:split])
     args.command = sys.argv[split + 1:]
     args.np = args.np or [0]
     try:
-        {"same": same, "fails": fails, "progress": progress, "usage": usage}[args.mode](args)
+        {"same": same, "fails": fails, "progress": progress, "usage": usage, "report": report}[args.mode](args)
     except Failure as failure:
         print(f"FAIL: {failure}", file=sys.stderr)
         return 1

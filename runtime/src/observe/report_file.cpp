@@ -16,6 +16,7 @@
 #include "observe/report_progress.hpp"
 #include "observe/report_style.hpp"
 #include "observe/report_svg.hpp"
+#include "observe/report_sweep.hpp"
 #include "observe/report_tables.hpp"
 #include "observe/report_text.hpp"
 #include "observe/report_timeline.hpp"
@@ -116,12 +117,11 @@ void writeSummary(const RunRecord& run, std::string& page) {
     }
     page += "</div>\n";
   }
+  page += "<nav><a href=\"#stats\">Statistics</a><a href=\"#stages\">Stages</a>";
+  if (hasSweepPoints(run)) page += "<a href=\"#sweep\">Sweep</a>";
   page +=
-      "<nav><a href=\"#stats\">Statistics</a><a href=\"#stages\">Stages</a><a "
-      "href=\"#timeline\">Timeline</a>"
-      "<a href=\"#items\">Items over time</a><a href=\"#checkpoints\">Checkpoints</a><a "
-      "href=\"#frames\">Frames</a>"
-      "</nav>\n</header>\n";
+      "<a href=\"#timeline\">Timeline</a><a href=\"#items\">Items over time</a>"
+      "<a href=\"#checkpoints\">Checkpoints</a><a href=\"#frames\">Frames</a></nav>\n</header>\n";
 }
 
 void writeStats(const RunRecord& run, std::string& page) {
@@ -251,6 +251,7 @@ void writeReport(const RunRecord& run, std::ostream& out) {
   writeSummary(run, page);
   writeStats(run, page);
   writeStageTable(run, page);
+  writeSweepSection(run, page);
   writeTimeline(run, scale, page);
   writeProgress(run, scale, page);
   writeCheckpointTable(run, page);

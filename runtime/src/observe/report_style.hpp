@@ -17,6 +17,7 @@ body { margin: 0; background: #fff; color: var(--ink);
 main { max-width: 1240px; margin: 0 auto; padding: 28px 20px 48px; }
 h1 { font-size: 28px; line-height: 1.2; margin: 0 0 4px; font-weight: 650; overflow-wrap: anywhere; }
 h2 { font-size: 20px; margin: 40px 0 10px; padding-bottom: 4px; border-bottom: 1px solid var(--line); font-weight: 600; }
+h3 { font-size: 16px; margin: 26px 0 6px; font-weight: 600; overflow-wrap: anywhere; }
 p { margin: 8px 0; max-width: 80ch; }
 code, pre { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, "DejaVu Sans Mono", "Liberation Mono", monospace; }
 code { font-size: 0.92em; }
@@ -63,6 +64,11 @@ tr.gap td { color: var(--muted); text-align: center; font-style: italic; }
 figure { margin: 12px 0; }
 figcaption { font-size: 13px; color: var(--muted); margin-top: 6px; max-width: 110ch; }
 svg.chart { display: block; width: 100%; height: auto; }
+.sweepcharts { display: grid; grid-template-columns: repeat(auto-fill, minmax(440px, 1fr)); gap: 8px 28px; }
+.sweepcharts figure { margin: 6px 0; }
+.scroll { overflow-x: auto; max-width: 100%; }
+th.user { text-transform: none; letter-spacing: 0; }  /* the user's own column names */
+th .unit { font-weight: 400; }
 svg text { font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Liberation Sans", Arial, sans-serif;
   font-size: 11px; fill: #30363d; }
 svg .tick { fill: #5b636b; }
@@ -73,6 +79,7 @@ svg .host { fill: #5b636b; font-size: 10px; font-weight: 400; }
 svg .thread { fill: #8a929a; font-size: 9px; }
 svg .mark { font-size: 10px; font-weight: 600; fill: #222; }
 svg .paneltitle { font-size: 12px; font-weight: 600; }
+svg .axistitle { font-size: 12px; fill: #30363d; }
 svg .grid { stroke: #eceef0; stroke-width: 1; fill: none; }
 svg .axis { stroke: #9aa1a8; stroke-width: 1; fill: none; }
 svg rect.nodata { fill: #fbeaea; }

@@ -155,4 +155,29 @@ std::string rankList(std::vector<int> ranks) {
   return out;
 }
 
+std::string meanWithError(double mean, double err) {
+  if (!std::isfinite(mean)) return fmt::format("{}", mean);
+  if (std::isnan(err)) return fmt::format("{:.6g}", mean);
+  if (!std::isfinite(err) || err == 0)
+    return fmt::format("{:.6g} ± {}", mean, err == 0 ? "0" : fmt::format("{}", err));
+  // Two significant digits of the error, and the mean to the same place.
+  const int place = static_cast<int>(std::floor(std::log10(err))) - 1;
+  if (place >= 6 || place < -9 || std::fabs(mean) >= 1e12) {
+    const int digits = std::clamp(
+        static_cast<int>(std::floor(std::log10(std::max(std::fabs(mean), err)))) - place + 1, 2,
+        16);
+    return fmt::format("{:.{}e} ± {:.1e}", mean, digits - 1, err);
+  }
+  const int decimals = std::max(0, -place);
+  double shownMean = mean;
+  double shownErr = err;
+  if (place > 0) {  // 12346 ± 234 -> 12350 ± 230
+    const double unit = std::pow(10.0, place);
+    shownMean = std::round(mean / unit) * unit;
+    shownErr = std::round(err / unit) * unit;
+  }
+  if (std::fabs(shownMean) < 0.5 * std::pow(10.0, -decimals)) shownMean = 0;  // not "-0.00"
+  return fmt::format("{:.{}f} ± {:.{}f}", shownMean, decimals, shownErr, decimals);
+}
+
 }  // namespace jobstream::detail

@@ -33,6 +33,11 @@ std::string humanDuration(double ns);
 // "512 B", "1.50 KiB", "3.20 GiB".
 std::string humanBytes(std::uint64_t bytes);
 
+// A sweep's mean and its error, "1.03 ± 0.10": the error to two significant
+// digits and the mean to the same place; the mean alone ("1.03051") when the
+// error is NaN (a single trial).
+std::string meanWithError(double mean, double err);
+
 // "2024-05-01 12:34:56 UTC"; "unknown" for 0 (a record that never had it).
 std::string utcTime(std::int64_t unixMs);
 
