@@ -135,9 +135,9 @@ void appendItems(BatchBase& into, BatchBase& from, std::size_t begin, std::size_
              std::make_move_iterator(src.begin() + static_cast<std::ptrdiff_t>(end)));
 }
 
+// Writes items [begin, end) of `items` as: u64 count, u64 payload bytes, payload.
 template <class T>
-void saveItems(const BatchBase& from, std::size_t begin, std::size_t end, ByteWriter& out) {
-  const auto& items = static_cast<const Batch<T>&>(from).items;
+void saveRange(const Items<T>& items, std::size_t begin, std::size_t end, ByteWriter& out) {
   out.put<std::uint64_t>(end - begin);
   if constexpr (travels_as_bytes<T>::value) {
     out.put<std::uint64_t>((end - begin) * sizeof(T));
@@ -158,9 +158,9 @@ void saveItems(const BatchBase& from, std::size_t begin, std::size_t end, ByteWr
   }
 }
 
+// Reads what saveRange wrote and appends the items to `items`.
 template <class T>
-void loadItems(ByteReader& in, BatchBase& into) {
-  auto& items = static_cast<Batch<T>&>(into).items;
+void loadRange(ByteReader& in, Items<T>& items) {
   const auto count = in.get<std::uint64_t>();
   const auto bytes = in.get<std::uint64_t>();
   if (bytes > in.remaining()) throw std::runtime_error("truncated batch");
@@ -183,6 +183,16 @@ void loadItems(ByteReader& in, BatchBase& into) {
     if (source.consumed() != bytes) throw std::runtime_error("corrupt batch");
     in.skip(bytes);
   }
+}
+
+template <class T>
+void saveItems(const BatchBase& from, std::size_t begin, std::size_t end, ByteWriter& out) {
+  saveRange<T>(static_cast<const Batch<T>&>(from).items, begin, end, out);
+}
+
+template <class T>
+void loadItems(ByteReader& in, BatchBase& into) {
+  loadRange<T>(in, static_cast<Batch<T>&>(into).items);
 }
 
 template <class T>
