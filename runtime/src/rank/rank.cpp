@@ -361,6 +361,11 @@ RunResult Rank::run(std::unique_ptr<BatchBase> initialItems) {
     }
   }
 
+  if (failedHere && abandon_) {
+    if (stageCalledExit_.load()) endProcess();
+    abandonRun();
+    failedHere = false;
+  }
   if (failedHere) {
     checkpoints_.collectWriter(true);  // whatever it writes is whole; the previous checkpoint stays if it fails
     if (stageCalledExit_.load()) endProcess();
@@ -408,6 +413,22 @@ RunResult Rank::run(std::unique_ptr<BatchBase> initialItems) {
   result_.itemsFinished = counters_.total().finished;
   result_.peakQueuedItems = queue_.peakQueuedItems();
   return result_;
+}
+
+// The run failed here or elsewhere: every rank ends it in order and returns
+// (abandon/abandon.hpp). Workers take no more chunks; what they deliver from
+// the calls they are in is dropped with the rest of this rank's work.
+void Rank::abandonRun() {
+  queue_.stop();
+  std::string own;
+  {
+    std::lock_guard lock(errorMutex_);
+    own = error_;
+  }
+  abandon_->begin(own);
+  abandon_->drain([this] { doorbell_.waitFor(microseconds{50}); });
+  result_.exitCode = exit_status::failed;
+  result_.error = abandon_->error();
 }
 
 void validatePipeline(const PipelineDef& pipeline) {
@@ -462,12 +483,16 @@ void validatePipeline(const PipelineDef& pipeline) {
 RunResult runRank(const PipelineDef& pipeline, Transport& transport, RankOptions options,
                   std::unique_ptr<BatchBase> initialItems) {
   validatePipeline(pipeline);
+  std::optional<CountingTransport> counting;
+  if (options.orderlyFailure) counting.emplace(transport);
+  Transport& inner = counting ? static_cast<Transport&>(*counting) : transport;
+  CountingTransport* counts = counting ? &*counting : nullptr;
   if (options.observe.any()) {
-    MeasuredTransport measured(transport);
-    Rank rank(pipeline, measured, std::move(options), &measured);
+    MeasuredTransport measured(inner);
+    Rank rank(pipeline, measured, std::move(options), &measured, counts);
     return rank.run(std::move(initialItems));
   }
-  Rank rank(pipeline, transport, std::move(options));
+  Rank rank(pipeline, inner, std::move(options), nullptr, counts);
   return rank.run(std::move(initialItems));
 }
 

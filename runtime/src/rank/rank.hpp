@@ -35,6 +35,11 @@ struct RankOptions {
   // What the user asked to see of the run; the same on every rank (rank 0
   // decided whether to draw the progress line).
   ObserveOptions observe;
+  // Every rank: a failure ends the run in order on every rank and runRank
+  // returns (abandon/abandon.hpp), with the bare error in RunResult::error and
+  // nothing printed, instead of printing it and ending the process
+  // (jobstream::map sets it; jobstream::run does not).
+  bool orderlyFailure = false;
 };
 
 struct RunResult {
