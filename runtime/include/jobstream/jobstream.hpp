@@ -15,11 +15,13 @@
 #include <iterator>
 #include <memory>
 #include <string_view>
+#include <type_traits>
 #include <typeinfo>
 #include <utility>
 #include <vector>
 
 #include "jobstream/detail/batch.hpp"
+#include "jobstream/detail/map_call.hpp"
 #include "jobstream/detail/user_templates.hpp"
 
 JOBSTREAM_TEMPLATES_BEGIN
@@ -83,6 +85,32 @@ int run(std::string_view pipeline, int argc, char** argv, std::vector<T> items) 
 template <class T>
 int run(std::string_view pipeline, int argc, char** argv, std::initializer_list<T> items) {
   return run(pipeline, argc, argv, std::vector<T>(items));
+}
+
+// A parallel map (job_stream.map) for a program with its own main: returns
+// f(items[i]) at index i. `f` is a [[jobstream::job]] function with one
+// parameter; jsgen prepares each function passed here (it reports a call with
+// anything else at build time).
+//
+// Under mpirun every rank must call it, like any collective: rank 0's items
+// are used and rank 0 gets the results, the other ranks an empty vector. It
+// may be called any number of times, one call at a time. When f throws on any
+// rank, the call ends on every rank; rank 0 then throws std::runtime_error
+// naming the function, the rank and the exception's text, and the other ranks
+// return an empty vector. Map calls are never checkpointed.
+//
+//   std::vector<double> squares = jobstream::map(square, {1.0, 2.0, 3.0});
+template <class R, class P>
+auto map(R (*f)(P), std::vector<std::remove_cvref_t<P>> items) {
+  if constexpr (std::is_void_v<R>) {
+    // jsgen says so first, at the call; a compiler without it, here.
+    static_assert(!std::is_void_v<R>, "jobstream::map needs a function that returns a value");
+  } else {
+    std::vector<R> results;
+    detail::runMap(detail::MapCall{reinterpret_cast<detail::MapKey>(f), &typeid(std::remove_cvref_t<P>),
+                                   &typeid(R), &items, &results});
+    return results;
+  }
 }
 
 }  // namespace jobstream
