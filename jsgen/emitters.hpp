@@ -19,6 +19,9 @@ void emitProgram(const model::Program& program, bool withMain, std::ostream& out
 void emitPipeline(const model::Pipeline& pipeline, std::size_t index,
                   const std::vector<model::SerialisedType>& types, std::ostream& out);
 
+// A MapRegistration for each function that jobstream::map calls.
+void emitMaps(const model::Program& program, std::ostream& out);
+
 // cereal `serialize` functions and travels_as_bytes specialisations.
 void emitSerialisation(const model::Program& program, std::ostream& out);
 

@@ -20,6 +20,9 @@
 //       ...
 //       group jobs_text          (spliced from that stage group)
 //       not_thread_safe          ([[jobstream::not_thread_safe]])
+//   map primes::count at /abs/path/app.cpp:40:29   (a jobstream::map call's job)
+//     input Range [::primes::Range]
+//     result Count [::primes::Count]
 //   type ::wordlen::Mean generate
 //     scope wordlen
 //     field sum
@@ -140,6 +143,14 @@ void dump(const Program& program, std::ostream& out) {
       linear &= stage.kind != StageKind::frame && stage.kind != StageKind::reduce;
     for (std::size_t i = 0; i != pipeline.stages.size(); ++i)
       dumpStage(i, pipeline.stages[i], linear, out);
+  }
+  for (const MappedJob& map : program.maps) {
+    out << "map " << map.name << " at " << map.location.file << ':' << map.location.line << ':'
+        << map.location.column << "\n  input ";
+    dumpType(map.input, out);
+    out << "\n  result ";
+    dumpType(map.result, out);
+    out << '\n';
   }
   for (const SerialisedType& type : program.types) {
     out << "type " << type.name;
