@@ -95,7 +95,7 @@ TEST(Map, ResultsInOrderOnRankZeroOnly) {
       std::vector<int> items;
       for (int i = 0; i != 5000; ++i) items.push_back(r == 0 ? i : -7);  // other ranks' items are ignored
       std::vector<long long> results{1, 2, 3};
-      const RunResult result = runMapOn(mapOf<&squareOf>(), transport, 2, &items, &results);
+      const RunResult result = runMapOn(mapOf<&squareOf>(), transport, 2, &items, true, &results);
       EXPECT_EQ(result.exitCode, 0) << result.error;
       if (r != 0) {
         EXPECT_EQ(results, (std::vector<long long>{1, 2, 3})) << "rank " << r << "'s results were touched";
@@ -107,14 +107,17 @@ TEST(Map, ResultsInOrderOnRankZeroOnly) {
   }
 }
 
+// Strings travel through cereal; the caller keeps its items (copied, not moved).
 TEST(Map, ItemsThatAreNotBytesTravel) {
   onRanks(3, LoopbackChaos{true, 5, 300us}, [&](int r, Transport& transport) {
     std::vector<std::string> items;
     if (r == 0)
       for (int i = 0; i != 300; ++i) items.push_back(std::string(static_cast<std::size_t>(i % 40), 'a') + std::to_string(i));
     std::vector<std::string> results;
-    const RunResult result = runMapOn(mapOf<&named>(), transport, 1, &items, &results);
+    const std::vector<std::string> kept = items;
+    const RunResult result = runMapOn(mapOf<&named>(), transport, 1, &items, false, &results);
     EXPECT_EQ(result.exitCode, 0) << result.error;
+    EXPECT_EQ(items, kept) << "items the caller keeps were moved from";
     if (r != 0) return;
     ASSERT_EQ(results.size(), 300u);
     for (int i = 0; i != 300; ++i)
@@ -127,7 +130,7 @@ TEST(Map, EmptyItems) {
   onRanks(2, {}, [&](int, Transport& transport) {
     std::vector<int> items;
     std::vector<long long> results{4};
-    const RunResult result = runMapOn(mapOf<&squareOf>(), transport, 1, &items, &results);
+    const RunResult result = runMapOn(mapOf<&squareOf>(), transport, 1, &items, true, &results);
     EXPECT_EQ(result.exitCode, 0) << result.error;
     if (transport.rank() == 0) {
       EXPECT_TRUE(results.empty());
@@ -142,7 +145,7 @@ TEST(Map, ManyCallsInARowOverOneHub) {
       if (r == 0)
         for (int i = 0; i != call * 7; ++i) items.push_back(i + call);
       std::vector<long long> results;
-      const RunResult result = runMapOn(mapOf<&squareOf>(), transport, 1, &items, &results);
+      const RunResult result = runMapOn(mapOf<&squareOf>(), transport, 1, &items, true, &results);
       ASSERT_EQ(result.exitCode, 0) << result.error;
       if (r != 0) continue;
       ASSERT_EQ(results.size(), static_cast<std::size_t>(call * 7));
@@ -164,7 +167,7 @@ void failThenSucceed(int ranks, int bad, std::uint64_t seed) {
     RunResult result;
     failRank = bad;
     failItem = bad < 0 ? 7 : -1;
-    result = runMapOn(mapOf<&fragile>(), transport, 2, &items, &results);
+    result = runMapOn(mapOf<&fragile>(), transport, 2, &items, true, &results);
     EXPECT_NE(result.exitCode, 0) << "rank " << r << ": the failure was not seen";
     if (r == 0) {
       const std::string expected = bad < 0 ? "stage 'maptest::fragile' failed on rank " : "stage 'maptest::fragile' failed on rank " + std::to_string(bad) + ": not here";
@@ -180,7 +183,7 @@ void failThenSucceed(int ranks, int bad, std::uint64_t seed) {
     std::vector<long> again{1, 2, 3};
     if (r != 0) again.clear();
     std::vector<long> results2;
-    result = runMapOn(mapOf<&fragile>(), transport, 2, &again, &results2);
+    result = runMapOn(mapOf<&fragile>(), transport, 2, &again, true, &results2);
     EXPECT_EQ(result.exitCode, 0) << result.error;
     if (r == 0) {
       EXPECT_EQ(results2, (std::vector<long>{-1, -2, -3}));

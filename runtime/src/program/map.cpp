@@ -53,15 +53,16 @@ std::size_t sliceItemsFor(std::size_t items, int totalThreads) {
   return std::max<std::size_t>(1, (items + slices - 1) / slices);
 }
 
-RunResult runMapOn(const MapDef& map, Transport& transport, int threads, void* items, void* results) {
+RunResult runMapOn(const MapDef& map, Transport& transport, int threads, void* items, bool movable, void* results) {
   std::unique_ptr<BatchBase> slices;
   RankOptions options;
   options.threads = std::max(1, threads);
   options.orderlyFailure = true;
+  options.spreadInitialItems = true;
   if (transport.rank() == 0) {
     const std::size_t count = map.count(items);
     map.prepare(results, count);
-    slices = map.split(items, sliceItemsFor(count, options.threads * transport.size()));
+    slices = map.split(items, movable, sliceItemsFor(count, options.threads * transport.size()));
   }
   return runRank(*map.pipeline, transport, std::move(options), std::move(slices));
 }
@@ -85,7 +86,7 @@ void runMap(const MapCall& call) {
   }
   noteIgnoredCheckpoint(transport->rank());
   const int threads = std::max(1, availableCpus() / std::max(1, transport->ranksOnThisHost()));
-  const RunResult result = runMapOn(*map, *transport, threads, call.items, call.results);
+  const RunResult result = runMapOn(*map, *transport, threads, call.items, call.movable, call.results);
   if (result.exitCode != 0 && transport->rank() == 0) throw std::runtime_error(result.error);
 }
 

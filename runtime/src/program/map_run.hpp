@@ -18,9 +18,10 @@ const MapDef* registeredMap(MapKey function);
 std::size_t sliceItemsFor(std::size_t items, int totalThreads);
 
 // One map call on this rank over `transport` with `threads` workers: on rank
-// 0, `items` (a std::vector<In>*) are moved into slices and `results` (a
+// 0, `items` (a std::vector<In>*) are moved (`movable`) or copied into slices and `results` (a
 // std::vector<R>*) are filled. A failure ends the run in order on every rank
 // (RunResult::exitCode non-zero, RunResult::error its bare text).
-RunResult runMapOn(const MapDef& map, Transport& transport, int threads, void* items, void* results);
+RunResult runMapOn(const MapDef& map, Transport& transport, int threads, void* items, bool movable,
+                   void* results);
 
 }  // namespace jobstream::detail

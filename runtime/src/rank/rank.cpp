@@ -279,8 +279,30 @@ void Rank::runInits(std::unique_ptr<BatchBase> initialItems) {
     });
     noteCall(i, 0, emitter.delivered, start);
   }
-  if (initialItems && initialItems->size() != 0 && !failed_.load())
+  if (!initialItems || initialItems->size() == 0 || failed_.load()) return;
+  if (!options_.spreadInitialItems || size_ == 1) {
     deliver(pipeline_.entry, std::move(initialItems), 0, 0);
+    return;
+  }
+  // An equal share per rank, counted created here like any delivery; the
+  // others' shares leave through the outbox. Stealing evens out the rest.
+  const StageDef& entry = pipeline_.stages[pipeline_.entry];
+  const std::size_t items = initialItems->size();
+  for (int r = 0; r != size_; ++r) {
+    const std::size_t begin = items * static_cast<std::size_t>(r) / static_cast<std::size_t>(size_);
+    const std::size_t end = items * static_cast<std::size_t>(r + 1) / static_cast<std::size_t>(size_);
+    if (begin == end) continue;
+    std::shared_ptr<BatchBase> share = entry.input->make();
+    entry.input->append(*share, *initialItems, begin, end);
+    counters_.created(ScopeKey{0, 0, entry.region}, end - begin);
+    Task task{pipeline_.entry, 0, 0, std::move(share), 0, end - begin};
+    if (r == rank_) {
+      queue_.pushFront(std::move(task));
+    } else {
+      std::lock_guard lock(outboxMutex_);
+      outbox_.push_back(Outgoing{r, std::move(task)});
+    }
+  }
 }
 
 void Rank::runFinish() {

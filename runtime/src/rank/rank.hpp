@@ -40,6 +40,10 @@ struct RankOptions {
   // nothing printed, instead of printing it and ending the process
   // (jobstream::map sets it; jobstream::run does not).
   bool orderlyFailure = false;
+  // Rank 0: hands every rank an equal share of the initial items at once
+  // (as MPI_Scatterv would), instead of keeping them for the others to
+  // steal. For jobstream::map, whose items are slices of equal size.
+  bool spreadInitialItems = false;
 };
 
 struct RunResult {

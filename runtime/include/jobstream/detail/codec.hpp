@@ -135,13 +135,14 @@ void appendItems(BatchBase& into, BatchBase& from, std::size_t begin, std::size_
              std::make_move_iterator(src.begin() + static_cast<std::ptrdiff_t>(end)));
 }
 
-// Writes items [begin, end) of `items` as: u64 count, u64 payload bytes, payload.
-template <class T>
-void saveRange(const Items<T>& items, std::size_t begin, std::size_t end, ByteWriter& out) {
+// Writes items [begin, end) of `items` (a vector or a pointer) as: u64
+// count, u64 payload bytes, payload.
+template <class T, class Indexable>
+void saveRange(const Indexable& items, std::size_t begin, std::size_t end, ByteWriter& out) {
   out.put<std::uint64_t>(end - begin);
   if constexpr (travels_as_bytes<T>::value) {
     out.put<std::uint64_t>((end - begin) * sizeof(T));
-    out.write(items.data() + begin, (end - begin) * sizeof(T));
+    if (end != begin) out.write(&items[begin], (end - begin) * sizeof(T));
   } else {
     std::vector<char>& buffer = out.buffer();
     const std::size_t sizeAt = buffer.size();

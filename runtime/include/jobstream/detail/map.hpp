@@ -33,11 +33,19 @@ JOBSTREAM_TEMPLATES_BEGIN
 
 namespace jobstream::detail {
 
-// Items [first, first + items.size()) of one map call.
+// Items [first, first + size()) of one map call. On rank 0 a slice of the
+// caller's items is a view of the caller's vector (`view`), which lives
+// through the call: only slices that go to another rank are copied, when
+// they are sent, and arrive there as `items`.
 template <class T>
 struct MapSlice {
   std::uint64_t first = 0;
   Items<T> items;
+  T* view = nullptr;
+  std::size_t viewSize = 0;
+  bool movable = false;  // the view's items may be moved from
+
+  std::size_t size() const { return view ? viewSize : items.size(); }
 };
 
 // Slices are saved as a batch of anything is (u64 count, u64 payload bytes,
@@ -48,12 +56,23 @@ void saveSlices(const BatchBase& from, std::size_t begin, std::size_t end, ByteW
   const auto& slices = static_cast<const Batch<MapSlice<T>>&>(from).items;
   out.put<std::uint64_t>(end - begin);
   std::vector<char>& buffer = out.buffer();
+  if constexpr (travels_as_bytes<T>::value) {
+    // One allocation for the whole message: fresh memory is what costs most.
+    std::size_t bytes = buffer.size() + 8;
+    for (std::size_t i = begin; i != end; ++i) bytes += 24 + slices[i].size() * sizeof(T);
+    buffer.reserve(bytes);
+  }
   const std::size_t sizeAt = buffer.size();
   out.put<std::uint64_t>(0);  // patched below
   const std::size_t payloadAt = buffer.size();
   for (std::size_t i = begin; i != end; ++i) {
-    out.put<std::uint64_t>(slices[i].first);
-    saveRange<T>(slices[i].items, 0, slices[i].items.size(), out);
+    const MapSlice<T>& slice = slices[i];
+    out.put<std::uint64_t>(slice.first);
+    if (slice.view) {
+      saveRange<T>(slice.view, 0, slice.viewSize, out);
+    } else {
+      saveRange<T>(slice.items, 0, slice.items.size(), out);
+    }
   }
   const std::uint64_t payload = buffer.size() - payloadAt;
   std::memcpy(buffer.data() + sizeAt, &payload, sizeof payload);
@@ -88,9 +107,9 @@ struct MapDef {
   const PipelineDef* pipeline;
   // The caller's items (a std::vector<In>*).
   std::size_t (*count)(const void* items);
-  // Rank 0: moves the caller's items (a std::vector<In>*) into a batch of
-  // slices of at most `sliceItems` items each.
-  std::unique_ptr<BatchBase> (*split)(void* items, std::size_t sliceItems);
+  // Rank 0: moves (`movable`) or copies the caller's items (a
+  // std::vector<In>*) into a batch of slices of at most `sliceItems` items.
+  std::unique_ptr<BatchBase> (*split)(void* items, bool movable, std::size_t sliceItems);
   // Rank 0: makes the caller's results (a std::vector<R>*) hold `count`
   // values and the result stage put slices there.
   void (*prepare)(void* results, std::size_t count);
@@ -110,16 +129,46 @@ struct MappedJob<F, R (*)(P)> {
   // Rank 0's results during a call; set before its workers start.
   static inline std::vector<R>* target = nullptr;
 
+  // Calls F on each item of a slice, handing each result to `put`.
+  template <class Put>
+  static void apply(MapSlice<In>& slice, Put&& put) {
+    if (!slice.view) {
+      for (In& item : slice.items) put(F(std::move(item)));
+    } else if (slice.movable) {
+      for (std::size_t i = 0; i != slice.viewSize; ++i) put(F(std::move(slice.view[i])));
+    } else {
+      for (std::size_t i = 0; i != slice.viewSize; ++i) {
+        if constexpr (std::is_rvalue_reference_v<P>) {
+          put(F(In(std::as_const(slice.view[i]))));  // the caller keeps its item: F gets a copy
+        } else {
+          put(F(std::as_const(slice.view[i])));
+        }
+      }
+    }
+  }
+
+  // On rank 0 the results go straight into place; elsewhere they travel
+  // back to rank 0 as a slice for the result stage.
   static void process(BatchBase& batch, std::size_t begin, std::size_t end, Emitter& emitter) {
     auto& slices = static_cast<Batch<MapSlice<In>>&>(batch).items;
+    emitter.current = 0;
+    if (jobstream::rank() == 0 && target) {
+      for (std::size_t s = begin; s != end; ++s) {
+        MapSlice<In>& slice = slices[s];
+        if (slice.first > target->size() || slice.size() > target->size() - slice.first)
+          throw std::logic_error("a map's items outside its range");
+        auto at = target->begin() + static_cast<std::ptrdiff_t>(slice.first);
+        apply(slice, [&](R&& result) { *at++ = std::move(result); });
+      }
+      return;
+    }
     Output<MapSlice<R>> out(emitter, 1);
     for (std::size_t s = begin; s != end; ++s) {
       MapSlice<In>& slice = slices[s];
       MapSlice<R> done;
       done.first = slice.first;
-      done.items.reserve(slice.items.size());
-      emitter.current = 0;
-      for (In& item : slice.items) done.items.push_back(F(std::move(item)));
+      done.items.reserve(slice.size());
+      apply(slice, [&](R&& result) { done.items.push_back(std::move(result)); });
       out.push(std::move(done));
     }
     out.close();
@@ -136,7 +185,7 @@ struct MappedJob<F, R (*)(P)> {
     }
   }
 
-  static std::unique_ptr<BatchBase> split(void* items, std::size_t sliceItems) {
+  static std::unique_ptr<BatchBase> split(void* items, bool movable, std::size_t sliceItems) {
     auto& all = *static_cast<std::vector<In>*>(items);
     auto batch = std::make_unique<Batch<MapSlice<In>>>();
     sliceItems = std::max<std::size_t>(sliceItems, 1);
@@ -145,10 +194,20 @@ struct MappedJob<F, R (*)(P)> {
       const std::size_t last = std::min(all.size(), first + sliceItems);
       MapSlice<In>& slice = batch->items.emplace_back();
       slice.first = first;
-      slice.items.assign(std::make_move_iterator(all.begin() + static_cast<std::ptrdiff_t>(first)),
-                         std::make_move_iterator(all.begin() + static_cast<std::ptrdiff_t>(last)));
+      if constexpr (!std::is_same_v<In, bool>) {  // std::vector<bool> has no items to point to
+        slice.view = all.data() + first;
+        slice.viewSize = last - first;
+        slice.movable = movable;
+        continue;
+      }
+      const auto from = all.begin() + static_cast<std::ptrdiff_t>(first);
+      const auto to = all.begin() + static_cast<std::ptrdiff_t>(last);
+      if (movable) {
+        slice.items.assign(std::make_move_iterator(from), std::make_move_iterator(to));
+      } else {
+        slice.items.assign(from, to);
+      }
     }
-    all.clear();
     return batch;
   }
 
@@ -157,6 +216,13 @@ struct MappedJob<F, R (*)(P)> {
   static void prepare(void* results, std::size_t count) {
     target = static_cast<std::vector<R>*>(results);
     target->clear();
+    // A new large vector is first touched here: with huge pages, a fraction
+    // of the page faults (allocator.hpp says why that matters). A vector
+    // kept from call to call keeps its memory.
+    if (target->capacity() < count) {
+      target->reserve(count);
+      if constexpr (!std::is_same_v<R, bool>) adviseHugePages(target->data(), count * sizeof(R));
+    }
     target->resize(count);
   }
 };

@@ -18,7 +18,8 @@ struct MapCall {
   MapKey function;
   const std::type_info* input;   // the item type, without cv or reference
   const std::type_info* result;  // what the function returns
-  void* items;                   // std::vector<In>*: rank 0's items, moved from
+  void* items;                   // std::vector<In>*: rank 0's items
+  bool movable;                  // they may be moved from (else copied)
   void* results;                 // std::vector<R>*: filled on rank 0
 };
 
