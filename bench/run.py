@@ -117,6 +117,22 @@ WORKLOADS = (
                         format="{:.2f}", statistic=max)),
         bind_none=True,
     ),
+    Workload(
+        name="w5",
+        description="jobstream::map latency: 200 calls over N trivial int64 items (2x+1); time per call",
+        default_items=1_000,
+        variants=(Variant(2, ("200",)),),
+        programs=(Program(BASELINE, "w5_mpi"), Program("jobstream", "w5_map")),
+        expected_sum=lambda items: items * items,  # the sum of 2x+1, x = 0..N-1
+    ),
+    Workload(
+        name="w6",
+        description="jobstream::map throughput: 3 calls over N trivial int64 items (2x+1); time per call",
+        default_items=10_000_000,
+        variants=(Variant(2, ("3",)), Variant(2, ("3", "into"))),
+        programs=(Program(BASELINE, "w5_mpi"), Program("jobstream", "w5_map")),
+        expected_sum=lambda items: items * items,
+    ),
 )
 
 

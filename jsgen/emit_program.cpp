@@ -30,6 +30,7 @@ void emitProgram(const model::Program& program, bool withMain, std::ostream& out
   for (std::size_t i = 0; i != program.pipelines.size(); ++i) {
     emitPipeline(program.pipelines[i], i, program.types, out);
   }
+  emitMaps(program, out);
   if (withMain) {
     out << "\nint main(int argc, char** argv) { return ::jobstream::run(argc, argv); }\n";
   }

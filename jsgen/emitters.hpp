@@ -24,6 +24,9 @@ void emitPipeline(const model::Pipeline& pipeline, std::size_t index,
 // named Sweep::description, for the pipeline's namespace of the output.
 void emitSweepDescription(const model::Sweep& sweep, std::ostream& out);
 
+// A MapRegistration for each function that jobstream::map calls.
+void emitMaps(const model::Program& program, std::ostream& out);
+
 // cereal `serialize` functions and travels_as_bytes specialisations.
 void emitSerialisation(const model::Program& program, std::ostream& out);
 

@@ -14,6 +14,7 @@
 #include "clang_types.hpp"
 #include "diagnostics.hpp"
 #include "llvm/Support/Path.h"
+#include "map_calls.hpp"
 #include "printer_check.hpp"
 #include "scopes.hpp"
 #include "serialisation.hpp"
@@ -386,9 +387,23 @@ class PipelineConsumer : public clang::ASTConsumer {
     const clang::OptionalFileEntryRef mainFile =
         sources.getFileEntryRefForID(sources.getMainFileID());
     const std::string source = mainFile ? mainFile->getName().str() : std::string();
+    const std::vector<MapCall> mapCalls = findMapCalls(context);
+    std::set<const clang::Decl*> mapped;
+    for (const MapCall& call : mapCalls)
+      if (call.job) mapped.insert(call.job->getCanonicalDecl());
     for (auto& [name, spliced] : finder.pipelines()) {
       std::vector<FoundStage> found = spliced.stages;
       if (found.empty()) continue;  // only splices of groups without stages
+      // A namespace of jobs that are all mapped holds map functions, not a
+      // pipeline: each is checked as a stage on its own, and nothing flows
+      // from one to the next.
+      const bool onlyMapped = std::all_of(found.begin(), found.end(), [&](const FoundStage& stage) {
+        return stage.kind == model::StageKind::job && mapped.count(stage.function->getCanonicalDecl()) != 0;
+      });
+      if (onlyMapped) {
+        for (const FoundStage& stage : found) checkAlone(stage, source, context, sema);
+        continue;
+      }
       model::Pipeline pipeline;
       pipeline.name = name;
       pipeline.source = source;
@@ -439,9 +454,42 @@ class PipelineConsumer : public clang::ASTConsumer {
       }
       result_.program.pipelines.push_back(std::move(pipeline));
     }
+    addMaps(mapCalls, context, sema);
   }
 
  private:
+  // A mapped job outside any pipeline: the rules of a one-stage pipeline.
+  static void checkAlone(const FoundStage& stage, const std::string& source, clang::ASTContext& context,
+                         clang::Sema& sema) {
+    model::Pipeline alone;
+    alone.source = source;
+    alone.stages.push_back(describeStage(stage, context));
+    const std::vector<StructureProblem> problems = layOutScopes(alone);
+    checkPipeline({stage}, alone, problems, sema);
+  }
+
+  // Each mapped function once, with its item and result planned for travel.
+  void addMaps(const std::vector<MapCall>& calls, clang::ASTContext& context, clang::Sema& sema) {
+    for (const MapCall& call : calls) {
+      if (!checkMappable(call, context)) continue;
+      const clang::FunctionDecl& job = *call.job;
+      model::MappedJob map;
+      map.name = stageName(job);
+      map.callee = "::" + map.name;
+      const bool known = std::any_of(result_.program.maps.begin(), result_.program.maps.end(),
+                                     [&](const model::MappedJob& other) { return other.name == map.name; });
+      if (known) continue;
+      const clang::QualType input = itemOf(job.getParamDecl(0)->getType());
+      const clang::QualType result = job.getReturnType().getUnqualifiedType();
+      map.input = describe(input, context);
+      map.result = describe(result, context);
+      map.location = locationOf(call.call->getArg(0)->getBeginLoc(), context.getSourceManager());
+      SerialisationPlanner planner(sema, result_.program.types);
+      const bool travels = planner.addItem(input, job) && planner.addItem(result, job);
+      if (travels) result_.program.maps.push_back(std::move(map));
+    }
+  }
+
   // Two sources defining the same pipeline would register it twice.
   bool checkUnique(const std::string& name, const FoundStage& first,
                    clang::DiagnosticsEngine& diagnostics) {

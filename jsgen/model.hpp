@@ -167,9 +167,20 @@ struct Pipeline {
   std::size_t exitRegion = 0;
 };
 
+// A [[jobstream::job]] passed to jobstream::map: the runtime gets a small
+// pipeline of its own for it (runtime/include/jobstream/detail/map.hpp).
+struct MappedJob {
+  std::string name;    // "ns::f"
+  std::string callee;  // "::ns::f"
+  Type input;          // its parameter's item type
+  Type result;         // what it returns, as a whole
+  Location location;   // the first map call found
+};
+
 struct Program {
   std::vector<std::string> sources;   // absolute paths, in command-line order
   std::vector<Pipeline> pipelines;    // in source order
+  std::vector<MappedJob> maps;        // in order of their first map call
   std::vector<SerialisedType> types;  // in order of discovery
   bool hasMain = false;               // some source defines main()
 };

@@ -24,6 +24,9 @@
 //     sweep 0 noise::trial as sweep_1   (its description struct, once lowered)
 //       params Params [::noise::Params] columns a n
 //       outcome double [double] whole value   (P or O that is one column)
+//   map primes::count at /abs/path/app.cpp:40:29   (a jobstream::map call's job)
+//     input Range [::primes::Range]
+//     result Count [::primes::Count]
 //   type ::wordlen::Mean generate
 //     scope wordlen
 //     field sum
@@ -167,6 +170,14 @@ void dump(const Program& program, std::ostream& out) {
     for (std::size_t i = 0; i != pipeline.stages.size(); ++i)
       dumpStage(i, pipeline.stages[i], linear, out);
     for (std::size_t i = 0; i != pipeline.sweeps.size(); ++i) dumpSweep(i, pipeline.sweeps[i], out);
+  }
+  for (const MappedJob& map : program.maps) {
+    out << "map " << map.name << " at " << map.location.file << ':' << map.location.line << ':'
+        << map.location.column << "\n  input ";
+    dumpType(map.input, out);
+    out << "\n  result ";
+    dumpType(map.result, out);
+    out << '\n';
   }
   for (const SerialisedType& type : program.types) {
     out << "type " << type.name;

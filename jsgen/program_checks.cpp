@@ -116,12 +116,24 @@ void reportSeveralPipelines(const model::Program& program, ProgramDiagnostics& o
   }
 }
 
+// Map calls and no pipeline: the main() that jsgen writes would have nothing
+// to run, and the calls would never be reached.
+void reportMapsWithoutMain(const model::Program& program, ProgramDiagnostics& out) {
+  const model::MappedJob& first = program.maps.front();
+  reportError(out.engine(), out.at(first.location),
+              "this program maps '%0' with jobstream::map, but no source defines main(); "
+              "jobstream::map is called from a program's own main() (or code it calls)")
+      << first.name;
+}
+
 }  // namespace
 
 bool checkProgram(const model::Program& program, bool generatesMain) {
   ProgramDiagnostics out;
-  if (program.pipelines.empty()) {
+  if (program.pipelines.empty() && program.maps.empty()) {
     reportNoPipeline(program, out);
+  } else if (program.pipelines.empty() && generatesMain) {
+    reportMapsWithoutMain(program, out);
   } else if (generatesMain && program.pipelines.size() > 1) {
     reportSeveralPipelines(program, out);
   }

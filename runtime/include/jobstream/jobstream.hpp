@@ -16,11 +16,13 @@
 #include <iterator>
 #include <memory>
 #include <string_view>
+#include <type_traits>
 #include <typeinfo>
 #include <utility>
 #include <vector>
 
 #include "jobstream/detail/batch.hpp"
+#include "jobstream/detail/map_call.hpp"
 #include "jobstream/detail/user_templates.hpp"
 
 JOBSTREAM_TEMPLATES_BEGIN
@@ -105,6 +107,66 @@ int run(std::string_view pipeline, int argc, char** argv, std::vector<T> items) 
 template <class T>
 int run(std::string_view pipeline, int argc, char** argv, std::initializer_list<T> items) {
   return run(pipeline, argc, argv, std::vector<T>(items));
+}
+
+// A parallel map (job_stream.map) for a program with its own main: returns
+// f(items[i]) at index i. `f` is a [[jobstream::job]] function with one
+// parameter; jsgen prepares each function passed here (it reports a call with
+// anything else at build time).
+//
+// Under mpirun every rank must call it, like any collective: rank 0's items
+// are used and rank 0 gets the results, the other ranks an empty vector. It
+// may be called any number of times, one call at a time. When f throws on any
+// rank, the call ends on every rank; rank 0 then throws std::runtime_error
+// naming the function, the rank and the exception's text, and the other ranks
+// return an empty vector. Map calls are never checkpointed.
+//
+//   std::vector<double> squares = jobstream::map(square, {1.0, 2.0, 3.0});
+namespace detail {
+template <class R, class P, class Results>
+void mapInto(R (*f)(P), const std::vector<std::remove_cvref_t<P>>& items, bool movable, Results& results) {
+  runMap(MapCall{reinterpret_cast<MapKey>(f), &typeid(std::remove_cvref_t<P>), &typeid(R),
+                 const_cast<std::vector<std::remove_cvref_t<P>>*>(&items), movable, &results});
+}
+
+template <class R, class P>
+auto mapItems(R (*f)(P), const std::vector<std::remove_cvref_t<P>>& items, bool movable) {
+  if constexpr (std::is_void_v<R>) {
+    // jsgen says so first, at the call; a compiler without it, here.
+    static_assert(!std::is_void_v<R>, "jobstream::map needs a function that returns a value");
+  } else {
+    std::vector<R> results;
+    mapInto(f, items, movable, results);
+    return results;
+  }
+}
+}  // namespace detail
+
+// The items are copied from a vector the caller keeps, and moved from one it
+// gives up (an rvalue, or braces: map(f, {1, 2, 3})).
+template <class R, class P>
+auto map(R (*f)(P), const std::vector<std::remove_cvref_t<P>>& items) {
+  return detail::mapItems(f, items, false);
+}
+
+template <class R, class P>
+auto map(R (*f)(P), std::vector<std::remove_cvref_t<P>>&& items) {
+  return detail::mapItems(f, items, true);
+}
+
+// The same, into a vector the caller keeps from call to call (rank 0: it
+// holds the results; other ranks: it is left alone). Its memory is reused,
+// which saves a large map from touching fresh memory at every call.
+//   std::vector<double> next;
+//   for (...) jobstream::map(heat::step, cells, next);
+template <class R, class P>
+void map(R (*f)(P), const std::vector<std::remove_cvref_t<P>>& items, std::vector<R>& results) {
+  detail::mapInto(f, items, false, results);
+}
+
+template <class R, class P>
+void map(R (*f)(P), std::vector<std::remove_cvref_t<P>>&& items, std::vector<R>& results) {
+  detail::mapInto(f, items, true, results);
 }
 
 }  // namespace jobstream

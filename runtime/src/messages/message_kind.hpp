@@ -29,6 +29,8 @@ enum class MessageKind : int {
   summary = 20,       // a rank's counters while the run goes on, to rank 0
   record = 21,        // a rank's whole record at its end (or its failure), to rank 0
   recordTaken = 22,   // rank 0 has written a failed rank's record: it may end the run
+  // A run that ends in order after a failure (abandon/abandon.hpp).
+  abandon = 23,  // the run failed: what this rank sent you before this, and its error, to every rank
 };
 
 }  // namespace jobstream::detail

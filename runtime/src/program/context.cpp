@@ -2,6 +2,8 @@
 
 #include <sched.h>
 
+#include <cstdlib>
+#include <initializer_list>
 #include <thread>
 #include <utility>
 
@@ -28,6 +30,23 @@ int availableCpus() {
   return hardware > 0 ? static_cast<int>(hardware) : 1;
 }
 
+namespace {
+
+// This process's place in an mpirun launch, read from the launcher's
+// environment (MPI itself is not initialised for it); `fallback` without one.
+int launchValue(std::initializer_list<const char*> names, int fallback) {
+  for (const char* name : names) {
+    const char* text = std::getenv(name);
+    if (text == nullptr || *text == '\0') continue;
+    char* end = nullptr;
+    const long value = std::strtol(text, &end, 10);
+    if (*end == '\0' && value >= 0 && value < (1L << 30)) return static_cast<int>(value);
+  }
+  return fallback;
+}
+
+}  // namespace
+
 const SweepSettings& sweepSettings() {
   static const SweepSettings defaults;
   return current && current->sweep ? *current->sweep : defaults;
@@ -45,9 +64,15 @@ void noteSweepCombinationDone(const SweepCombinationDone& done) {
 
 namespace jobstream {
 
-// Outside a run these describe one process with all its CPUs.
-int rank() { return detail::current ? detail::current->rank : 0; }
-int rank_count() { return detail::current ? detail::current->ranks : 1; }
+// Outside a run these describe this process: under mpirun its place in the
+// launch (so that a program's own main can tell rank 0 from the others
+// around its jobstream::map calls), with all its CPUs.
+int rank() {
+  return detail::current ? detail::current->rank : detail::launchValue({"OMPI_COMM_WORLD_RANK", "PMIX_RANK", "PMI_RANK"}, 0);
+}
+int rank_count() {
+  return detail::current ? detail::current->ranks : detail::launchValue({"OMPI_COMM_WORLD_SIZE", "PMI_SIZE"}, 1);
+}
 int threads() { return detail::current ? detail::current->threads : detail::availableCpus(); }
 int total_threads() { return detail::current ? detail::current->totalThreads : detail::availableCpus(); }
 

@@ -153,6 +153,12 @@ void Rank::handle(Message& message) {
     case MessageKind::restored:
       checkpoints_.onRestored(message);
       break;
+    case MessageKind::abandon:
+      // Another rank failed: this one stops too (Rank::abandonRun).
+      if (!abandon_) throw std::runtime_error("an abandon notice in a run that ends failures otherwise");
+      abandon_->onNotice(message);
+      failed_.store(true);
+      break;
     case MessageKind::clockPing:
     case MessageKind::clockPong:
     case MessageKind::summary:

@@ -279,8 +279,30 @@ void Rank::runInits(std::unique_ptr<BatchBase> initialItems) {
     });
     noteCall(i, 0, emitter.delivered, start);
   }
-  if (initialItems && initialItems->size() != 0 && !failed_.load())
+  if (!initialItems || initialItems->size() == 0 || failed_.load()) return;
+  if (!options_.spreadInitialItems || size_ == 1) {
     deliver(pipeline_.entry, std::move(initialItems), 0, 0);
+    return;
+  }
+  // An equal share per rank, counted created here like any delivery; the
+  // others' shares leave through the outbox. Stealing evens out the rest.
+  const StageDef& entry = pipeline_.stages[pipeline_.entry];
+  const std::size_t items = initialItems->size();
+  for (int r = 0; r != size_; ++r) {
+    const std::size_t begin = items * static_cast<std::size_t>(r) / static_cast<std::size_t>(size_);
+    const std::size_t end = items * static_cast<std::size_t>(r + 1) / static_cast<std::size_t>(size_);
+    if (begin == end) continue;
+    std::shared_ptr<BatchBase> share = entry.input->make();
+    entry.input->append(*share, *initialItems, begin, end);
+    counters_.created(ScopeKey{0, 0, entry.region}, end - begin);
+    Task task{pipeline_.entry, 0, 0, std::move(share), 0, end - begin};
+    if (r == rank_) {
+      queue_.pushFront(std::move(task));
+    } else {
+      std::lock_guard lock(outboxMutex_);
+      outbox_.push_back(Outgoing{r, std::move(task)});
+    }
+  }
 }
 
 void Rank::runFinish() {
@@ -363,6 +385,11 @@ RunResult Rank::run(std::unique_ptr<BatchBase> initialItems) {
     }
   }
 
+  if (failedHere && abandon_) {
+    if (stageCalledExit_.load()) endProcess();
+    abandonRun();
+    failedHere = false;
+  }
   if (failedHere) {
     checkpoints_.collectWriter(true);  // whatever it writes is whole; the previous checkpoint stays if it fails
     if (stageCalledExit_.load()) endProcess();
@@ -411,6 +438,22 @@ RunResult Rank::run(std::unique_ptr<BatchBase> initialItems) {
   result_.itemsFinished = counters_.total().finished;
   result_.peakQueuedItems = queue_.peakQueuedItems();
   return result_;
+}
+
+// The run failed here or elsewhere: every rank ends it in order and returns
+// (abandon/abandon.hpp). Workers take no more chunks; what they deliver from
+// the calls they are in is dropped with the rest of this rank's work.
+void Rank::abandonRun() {
+  queue_.stop();
+  std::string own;
+  {
+    std::lock_guard lock(errorMutex_);
+    own = error_;
+  }
+  abandon_->begin(own);
+  abandon_->drain([this] { doorbell_.waitFor(microseconds{50}); });
+  result_.exitCode = exit_status::failed;
+  result_.error = abandon_->error();
 }
 
 void validatePipeline(const PipelineDef& pipeline) {
@@ -465,12 +508,16 @@ void validatePipeline(const PipelineDef& pipeline) {
 RunResult runRank(const PipelineDef& pipeline, Transport& transport, RankOptions options,
                   std::unique_ptr<BatchBase> initialItems) {
   validatePipeline(pipeline);
+  std::optional<CountingTransport> counting;
+  if (options.orderlyFailure) counting.emplace(transport);
+  Transport& inner = counting ? static_cast<Transport&>(*counting) : transport;
+  CountingTransport* counts = counting ? &*counting : nullptr;
   if (options.observe.any()) {
-    MeasuredTransport measured(transport);
-    Rank rank(pipeline, measured, std::move(options), &measured);
+    MeasuredTransport measured(inner);
+    Rank rank(pipeline, measured, std::move(options), &measured, counts);
     return rank.run(std::move(initialItems));
   }
-  Rank rank(pipeline, transport, std::move(options));
+  Rank rank(pipeline, inner, std::move(options), nullptr, counts);
   return rank.run(std::move(initialItems));
 }
 

@@ -38,6 +38,15 @@ struct RankOptions {
   ObserveOptions observe;
   // The sweep options of the command line (the same on every rank).
   SweepSettings sweep;
+  // Every rank: a failure ends the run in order on every rank and runRank
+  // returns (abandon/abandon.hpp), with the bare error in RunResult::error and
+  // nothing printed, instead of printing it and ending the process
+  // (jobstream::map sets it; jobstream::run does not).
+  bool orderlyFailure = false;
+  // Rank 0: hands every rank an equal share of the initial items at once
+  // (as MPI_Scatterv would), instead of keeping them for the others to
+  // steal. For jobstream::map, whose items are slices of equal size.
+  bool spreadInitialItems = false;
 };
 
 struct RunResult {

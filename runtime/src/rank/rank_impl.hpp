@@ -18,6 +18,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "abandon/abandon.hpp"
 #include "checkpoint/coordinator.hpp"
 #include "messages/wire.hpp"
 #include "observe/measured_transport.hpp"
@@ -116,8 +117,10 @@ struct Outgoing {
 class Rank final : StageExitSink, WaveParticipant, CheckpointParticipant {
  public:
   // `measured`: the transport, timed, when the run is observed (then
-  // `transport` is it).
-  Rank(const PipelineDef& pipeline, Transport& transport, RankOptions options, MeasuredTransport* measured = nullptr)
+  // `transport` is it). `counting`: the transport's counts of messages, when
+  // a failure ends the run in order (then `transport` is it or wraps it).
+  Rank(const PipelineDef& pipeline, Transport& transport, RankOptions options, MeasuredTransport* measured = nullptr,
+       CountingTransport* counting = nullptr)
       : pipeline_(pipeline),
         transport_(transport),
         rank_(transport.rank()),
@@ -132,7 +135,8 @@ class Rank final : StageExitSink, WaveParticipant, CheckpointParticipant {
         waves_(tree_, pipeline, *this),
         shutdown_(tree_),
         checkpoints_(tree_, pipeline, *this, options_.checkpoint, options_.checkpointInterval, result_),
-        measured_(measured) {
+        measured_(measured),
+        abandon_(counting ? std::make_unique<Abandon>(*counting) : nullptr) {
     if (static_cast<std::uint64_t>(size_) > instance_id::kMaxRanks)
       throw std::runtime_error(fmt::format("at most {} ranks are supported", instance_id::kMaxRanks));
     for (int i = 0; i <= threads_; ++i) slots_.push_back(std::make_unique<StoreSlot>());
@@ -310,6 +314,10 @@ class Rank final : StageExitSink, WaveParticipant, CheckpointParticipant {
   std::unique_ptr<RankRecorder> recorder_;
   std::unique_ptr<Observer> observer_;
   std::optional<Clock::time_point> lastCheckpoint_;  // rank 0: when the last one was written
+
+  // With RankOptions::orderlyFailure: how a failed run ends on every rank.
+  std::unique_ptr<Abandon> abandon_;
+  void abandonRun();
 
   static constexpr microseconds kMaxSleep{250};
 };

@@ -24,6 +24,10 @@ namespace jobstream::detail {
 // huge pages; throws std::bad_alloc. Freed with freeHuge.
 void* allocateHuge(std::size_t bytes);
 void freeHuge(void* memory) noexcept;
+// Marks the huge pages within [memory, memory + bytes) for transparent huge
+// pages, before they are first touched: for memory the caller allocated.
+void adviseHugePages(void* memory, std::size_t bytes) noexcept;
+
 inline constexpr std::size_t kHugePage = std::size_t{2} << 20;
 
 template <class T>

@@ -135,13 +135,14 @@ void appendItems(BatchBase& into, BatchBase& from, std::size_t begin, std::size_
              std::make_move_iterator(src.begin() + static_cast<std::ptrdiff_t>(end)));
 }
 
-template <class T>
-void saveItems(const BatchBase& from, std::size_t begin, std::size_t end, ByteWriter& out) {
-  const auto& items = static_cast<const Batch<T>&>(from).items;
+// Writes items [begin, end) of `items` (a vector or a pointer) as: u64
+// count, u64 payload bytes, payload.
+template <class T, class Indexable>
+void saveRange(const Indexable& items, std::size_t begin, std::size_t end, ByteWriter& out) {
   out.put<std::uint64_t>(end - begin);
   if constexpr (travels_as_bytes<T>::value) {
     out.put<std::uint64_t>((end - begin) * sizeof(T));
-    out.write(items.data() + begin, (end - begin) * sizeof(T));
+    if (end != begin) out.write(&items[begin], (end - begin) * sizeof(T));
   } else {
     std::vector<char>& buffer = out.buffer();
     const std::size_t sizeAt = buffer.size();
@@ -158,9 +159,9 @@ void saveItems(const BatchBase& from, std::size_t begin, std::size_t end, ByteWr
   }
 }
 
+// Reads what saveRange wrote and appends the items to `items`.
 template <class T>
-void loadItems(ByteReader& in, BatchBase& into) {
-  auto& items = static_cast<Batch<T>&>(into).items;
+void loadRange(ByteReader& in, Items<T>& items) {
   const auto count = in.get<std::uint64_t>();
   const auto bytes = in.get<std::uint64_t>();
   if (bytes > in.remaining()) throw std::runtime_error("truncated batch");
@@ -183,6 +184,16 @@ void loadItems(ByteReader& in, BatchBase& into) {
     if (source.consumed() != bytes) throw std::runtime_error("corrupt batch");
     in.skip(bytes);
   }
+}
+
+template <class T>
+void saveItems(const BatchBase& from, std::size_t begin, std::size_t end, ByteWriter& out) {
+  saveRange<T>(static_cast<const Batch<T>&>(from).items, begin, end, out);
+}
+
+template <class T>
+void loadItems(ByteReader& in, BatchBase& into) {
+  loadRange<T>(in, static_cast<Batch<T>&>(into).items);
 }
 
 template <class T>

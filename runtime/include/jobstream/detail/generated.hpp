@@ -35,6 +35,7 @@
 
 #include "jobstream/detail/batch.hpp"
 #include "jobstream/detail/codec.hpp"
+#include "jobstream/detail/map.hpp"
 #include "jobstream/detail/stage.hpp"
 #include "jobstream/detail/sweep.hpp"
 #include "jobstream/detail/text.hpp"
