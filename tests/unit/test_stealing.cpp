@@ -10,17 +10,11 @@ namespace {
 void expectEveryRankWorked(int ranks, int threads, LoopbackChaos chaos) {
   fanout::reset();
   fanout::leafMicros = 2000;  // a sleep, so the test does not depend on idle cores
-  const auto start = std::chrono::steady_clock::now();
   LoopbackRun run = runLoopback(fanout::pipeline, ranks, threads, batchOf(std::vector<int>{128}), chaos);
-  const auto elapsed = std::chrono::steady_clock::now() - start;
   ASSERT_TRUE(allSucceeded(run));
   EXPECT_EQ(fanout::leaves.load(), 128);
   std::lock_guard lock(fanout::perRankMutex);
   for (int r = 0; r != ranks; ++r) EXPECT_GT(fanout::perRank[r], 0) << "rank " << r << " got no work";
-#ifndef JOBSTREAM_SANITIZED
-  // One worker alone would need 256 ms; the ranks together about a quarter.
-  EXPECT_LT(elapsed, 192ms);
-#endif
 }
 
 TEST(Stealing, UnevenFanOutReachesEveryRank) { expectEveryRankWorked(4, 1, {}); }
