@@ -10,7 +10,10 @@ namespace jsgen {
 namespace {
 
 bool isJobstreamMap(const clang::FunctionDecl& function) {
-  if (function.getName() != "map") return false;
+  // Operators, constructors and conversions have no identifier (and
+  // getName() asserts on them).
+  const clang::IdentifierInfo* name = function.getIdentifier();
+  if (name == nullptr || name->getName() != "map") return false;
   const auto* ns = llvm::dyn_cast<clang::NamespaceDecl>(function.getDeclContext());
   return ns && ns->getName() == "jobstream" && ns->getParent()->isTranslationUnit();
 }
