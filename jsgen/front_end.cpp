@@ -207,6 +207,13 @@ class StageFinder : public clang::RecursiveASTVisitor<StageFinder> {
 
   bool shouldVisitTemplateInstantiations() const { return false; }
 
+  // The standard library and other system headers hold no stages: walking
+  // them was most of the time jsgen spent after parsing.
+  bool TraverseDecl(clang::Decl* decl) {
+    if (decl && sources_.isInSystemHeader(decl->getLocation())) return true;
+    return RecursiveASTVisitor::TraverseDecl(decl);
+  }
+
   // Each pipeline in order of first appearance, its splices expanded. A
   // cycle of groups is reported (once per using-directive that closes it).
   std::vector<std::pair<std::string, SplicedStages>> pipelines() {

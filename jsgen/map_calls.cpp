@@ -36,8 +36,6 @@ class MapCallFinder : public clang::RecursiveASTVisitor<MapCallFinder> {
   bool VisitCallExpr(clang::CallExpr* call) {
     const clang::FunctionDecl* callee = call->getDirectCallee();
     if (!callee || !isJobstreamMap(*callee) || call->getNumArgs() == 0) return true;
-    const clang::SourceManager& sources = context_.getSourceManager();
-    if (sources.isInSystemHeader(sources.getFileLoc(call->getBeginLoc()))) return true;
     const clang::Expr* argument = call->getArg(0);
     const clang::FunctionDecl* job = namedFunction(argument);
     if (!job) {
@@ -50,6 +48,13 @@ class MapCallFinder : public clang::RecursiveASTVisitor<MapCallFinder> {
   }
 
   bool shouldVisitTemplateInstantiations() const { return false; }
+
+  // Calls in system headers are not the program's own: not walking those
+  // headers at all also saves most of the walk's time.
+  bool TraverseDecl(clang::Decl* decl) {
+    if (decl && context_.getSourceManager().isInSystemHeader(decl->getLocation())) return true;
+    return RecursiveASTVisitor::TraverseDecl(decl);
+  }
 
   std::vector<MapCall> calls;
 
