@@ -83,6 +83,18 @@ void Rank::deliver(StageIndex stage, std::unique_ptr<BatchBase> batch, std::uint
   }
 }
 
+// How long the loop may sleep between polls when nothing happens. Each poll
+// wakes this thread on a core that the workers need; on a rank whose workers
+// are all busy and that awaits no answer, a remote message (a steal request,
+// items, a wave) can wait a little, so polls are four times rarer there. A
+// rank that waits for work or for an answer polls often: it is on someone's
+// critical path.
+std::chrono::microseconds Rank::pollCap() {
+  const bool waiting = queue_.idleWorkers() != 0 || stealing_.outstanding() || waves_.active() ||
+                       shutdown_.stopping() || !checkpoints_.running() || failed_.load();
+  return waiting ? kMaxSleep : kBusySleep;
+}
+
 void Rank::fail(StageIndex stage, std::string_view what) {
   failWith(fmt::format("stage '{}' failed on rank {}: {}", pipeline_.stages[stage].name, rank_, what));
 }
@@ -379,9 +391,9 @@ RunResult Rank::run(std::unique_ptr<BatchBase> initialItems) {
       sleep = microseconds{10};
     } else {
       // Nothing to do: sleep, but wake at once for local events, and poll
-      // the transport at least every kMaxSleep.
+      // the transport at least every pollCap().
       doorbell_.waitFor(sleep);
-      sleep = std::min(sleep * 2, kMaxSleep);
+      sleep = std::min(sleep * 2, pollCap());
     }
   }
 

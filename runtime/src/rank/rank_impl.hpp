@@ -319,7 +319,9 @@ class Rank final : StageExitSink, WaveParticipant, CheckpointParticipant {
   std::unique_ptr<Abandon> abandon_;
   void abandonRun();
 
-  static constexpr microseconds kMaxSleep{250};
+  static constexpr microseconds kMaxSleep{250};   // see pollCap()
+  static constexpr microseconds kBusySleep{1000};
+  microseconds pollCap();
 };
 
 }  // namespace jobstream::detail
