@@ -4,6 +4,7 @@
 // signal can end the run. Whichever rank the signal reaches, every rank
 // leaves with it, nothing is in flight, and the last checkpoint holds the
 // state every rank stopped with: no work ran after it, none was lost.
+// Also the process's handlers (program/stop_signals.hpp).
 #include <gtest/gtest.h>
 
 #include <csignal>
@@ -12,6 +13,7 @@
 
 #include "checkpoint/coordinator.hpp"
 #include "checkpoint/state.hpp"
+#include "program/stop_signals.hpp"
 #include "protocol_ranks.hpp"
 #include "termination/shutdown.hpp"
 #include "termination/signal_stop.hpp"
@@ -357,6 +359,38 @@ TEST_F(SignalStopProtocol, ALastCheckpointThatCannotBeWrittenStillStopsTheRun) {
   EXPECT_EQ(world.ranks[0]->stop.summary(unwritable),
             "jobstream: stopped by SIGTERM; its checkpoint could not be written (above): rerunning the same "
             "command starts from the beginning");
+}
+
+// The handlers note the signal, the strongest one; a second SIGINT ends the
+// process at once with 130.
+TEST(StopSignals, TheHandlerNotesTheStrongestSignal) {
+  {
+    const StopSignals signals(false);
+    EXPECT_EQ(StopSignals::received().load(), 0);
+    std::raise(SIGINT);
+    EXPECT_EQ(StopSignals::received().load(), SIGINT);
+    std::raise(SIGTERM);
+    EXPECT_EQ(StopSignals::received().load(), SIGTERM);
+    std::raise(SIGTERM);  // a scheduler's and mpirun's: the same
+    EXPECT_EQ(StopSignals::received().load(), SIGTERM);
+  }
+  struct sigaction now {};
+  sigaction(SIGTERM, nullptr, &now);
+  EXPECT_EQ(now.sa_handler, SIG_DFL) << "the handler outlived its run";
+  const StopSignals again(false);
+  EXPECT_EQ(StopSignals::received().load(), 0) << "a new run starts with no signal";
+}
+
+TEST(StopSignalsDeathTest, ASecondSIGINTEndsTheProcessAtOnce) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_EXIT(
+      {
+        const StopSignals signals(true);
+        std::raise(SIGINT);
+        std::raise(SIGINT);
+        std::abort();  // not reached
+      },
+      ::testing::ExitedWithCode(130), "jobstream: stopped at once by a second SIGINT, without a checkpoint");
 }
 
 }  // namespace
