@@ -1,10 +1,12 @@
 // `jobstream run`, piece by piece: hosts, its command line, the mpirun
-// command it builds, and the retry loop with a fake runner. Real runs under
-// mpirun are in tests/e2e/launcher_test.sh.
+// command it builds, the retry loop with a fake runner, and finding the
+// ranks below mpirun.
+// Real runs under mpirun are in tests/e2e/launcher_test.sh and
+// tests/e2e/signal_stop_test.py.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <signal.h>
-
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -13,8 +15,10 @@
 #include <functional>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
+#include "attempt.hpp"
 #include "launcher.hpp"
 
 namespace jstest {
@@ -229,7 +233,10 @@ TEST(LauncherRetries, SpentRetriesGiveTheLastStatus) {
 }
 
 TEST(LauncherRetries, TheUserStoppingItOrAUsageErrorIsNotRetried) {
-  for (const Outcome stopped : {Outcome{0, SIGINT}, Outcome{0, SIGTERM}, Outcome{130, 0}, Outcome{143, 0}}) {
+  // Killed by the signal, or stopped with its status; or whatever the status
+  // (mpirun told to stop exits with 1), the launcher passed a signal on.
+  for (const Outcome stopped : {Outcome{0, SIGINT}, Outcome{0, SIGTERM}, Outcome{130, 0}, Outcome{143, 0},
+                                Outcome{1, 0, SIGTERM}, Outcome{0, SIGKILL, SIGINT}}) {
     Scripted script({stopped, Outcome{0, 0}});
     EXPECT_NE(script(5), 0);
     EXPECT_EQ(script.runs, 1u);
@@ -252,6 +259,28 @@ TEST(LauncherRetries, ARetrySaysWhetherItResumesFromTheCheckpoint) {
   std::filesystem::remove(file);
   EXPECT_THAT(script.log.str(), HasSubstr("starting it again from the beginning (no checkpoint was written yet) in 0.1 s"));
   EXPECT_THAT(script.log.str(), HasSubstr("starting it again from the checkpoint '" + file.string() + "' in 0.2 s"));
+}
+
+// The ranks below a process are those whose environment names their rank;
+// their parents (mpirun, a shell) are not.
+TEST(LauncherAttempt, TheRanksBelowAProcessAreThoseWithARank) {
+  const pid_t child = fork();
+  if (child == 0) {
+    setpgid(0, 0);
+    execl("/bin/sh", "sh", "-c", "OMPI_COMM_WORLD_RANK=0 sleep 30 & PMI_RANK=1 sleep 30 & sleep 30", nullptr);
+    _exit(127);
+  }
+  ASSERT_GT(child, 0);
+  std::vector<pid_t> ranks;
+  for (int i = 0; i != 500 && ranks.size() != 2; ++i) {
+    std::this_thread::sleep_for(10ms);
+    ranks = jobstream::launcher::ranksBelow(child);
+  }
+  kill(-child, SIGKILL);  // the group the child made: it and what it started
+  waitpid(child, nullptr, 0);
+  EXPECT_EQ(ranks.size(), 2u);
+  for (pid_t rank : ranks) EXPECT_NE(rank, child);
+  EXPECT_TRUE(jobstream::launcher::ranksBelow(getpid()).empty()) << "a test's own process is no rank";
 }
 
 }  // namespace
