@@ -20,6 +20,7 @@
 #include "attempt.hpp"
 #include "jobstream/detail/exit_status.hpp"
 #include "jobstream/detail/report.hpp"
+#include "shared_memory.hpp"
 
 extern char** environ;
 
@@ -356,7 +357,13 @@ int main(int argc, const char* const* argv) {
   const std::string mpirunPath = mpirun && *mpirun ? mpirun : "mpirun";
   const std::vector<std::string> forwarded = forwardedVariables(environment);
   std::cerr << announcement(options, mpirunPath, forwarded) << std::flush;
-  return runWithRetries(options, mpirunCommand(options, mpirunPath, forwarded), runCommand,
+  const auto runAttempt = [](const std::vector<std::string>& command) {
+    const timespec started = fileClockNow();
+    const Outcome outcome = runCommand(command);
+    if (!outcome.succeeded()) removeLeftoverSegments(started);
+    return outcome;
+  };
+  return runWithRetries(options, mpirunCommand(options, mpirunPath, forwarded), runAttempt,
                         [](std::chrono::milliseconds delay) { std::this_thread::sleep_for(delay); }, std::cerr);
 }
 

@@ -1,14 +1,17 @@
 // `jobstream run`, piece by piece: hosts, its command line, the mpirun
-// command it builds, the retry loop with a fake runner, and finding the
-// ranks below mpirun.
+// command it builds, the retry loop with a fake runner, finding the ranks
+// below mpirun, and removing what a run killed hard left in shared memory.
 // Real runs under mpirun are in tests/e2e/launcher_test.sh and
 // tests/e2e/signal_stop_test.py.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <fcntl.h>
 #include <signal.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -20,6 +23,7 @@
 
 #include "attempt.hpp"
 #include "launcher.hpp"
+#include "shared_memory.hpp"
 
 namespace jstest {
 namespace {
@@ -281,6 +285,51 @@ TEST(LauncherAttempt, TheRanksBelowAProcessAreThoseWithARank) {
   EXPECT_EQ(ranks.size(), 2u);
   for (pid_t rank : ranks) EXPECT_NE(rank, child);
   EXPECT_TRUE(jobstream::launcher::ranksBelow(getpid()).empty()) << "a test's own process is no rank";
+}
+
+TEST(LauncherSharedMemory, PrefixesAreThisUsersOnThisHost) {
+  EXPECT_THAT(jobstream::launcher::segmentPrefixes("node7", 0), ElementsAre("vader_segment.node7.0."));
+  EXPECT_THAT(jobstream::launcher::segmentPrefixes("node1.cluster.org", 1000),
+              ElementsAre("vader_segment.node1.1000.", "vader_segment.node1.cluster.org.1000."));
+}
+
+// Only files of this user's prefix made since the attempt started, that no
+// process has open or mapped, are removed.
+TEST(LauncherSharedMemory, OnlyTheFailedAttemptsUnusedFilesAreRemoved) {
+  namespace fs = std::filesystem;
+  const fs::path folder = fs::temp_directory_path() / ("launcher-shm-test-" + std::to_string(getpid()));
+  fs::remove_all(folder);
+  fs::create_directories(folder);
+  const std::string prefix = "vader_segment.host.7.";
+  const auto make = [&](const std::string& name) { std::ofstream(folder / name) << std::string(4096, 'x'); };
+  make(prefix + "older.0");  // another run's, from before the attempt
+  std::this_thread::sleep_for(50ms);  // file times come from a clock of a few ms' grain
+  const timespec since = jobstream::launcher::fileClockNow();
+  std::this_thread::sleep_for(50ms);
+  make(prefix + "1f0001.0");  // the attempt's, left behind
+  make(prefix + "1f0001.1");
+  make(prefix + "open.0");    // a live run's, open
+  make(prefix + "mapped.0");  // a live run's, mapped (its file closed)
+  make("vader_segment.otherhost.7.1f0001.0");
+  fs::create_directory(folder / (prefix + "folder"));
+  const int open = ::open((folder / (prefix + "open.0")).c_str(), O_RDONLY);
+  const int forMap = ::open((folder / (prefix + "mapped.0")).c_str(), O_RDWR);
+  void* map = mmap(nullptr, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, forMap, 0);
+  ::close(forMap);
+  ASSERT_GE(open, 0);
+  ASSERT_NE(map, MAP_FAILED);
+
+  std::vector<std::string> removed = jobstream::launcher::removeLeftoverSegments(folder, {prefix}, geteuid(), since);
+  std::sort(removed.begin(), removed.end());
+  EXPECT_THAT(removed, ElementsAre(prefix + "1f0001.0", prefix + "1f0001.1"));
+  for (const std::string& kept : {prefix + "older.0", prefix + "open.0", prefix + "mapped.0",
+                                  std::string("vader_segment.otherhost.7.1f0001.0"), prefix + "folder"})
+    EXPECT_TRUE(fs::exists(folder / kept)) << kept;
+  EXPECT_TRUE(jobstream::launcher::removeLeftoverSegments(folder, {prefix}, geteuid() + 1, since).empty())
+      << "another user's files";
+  munmap(map, 4096);
+  ::close(open);
+  fs::remove_all(folder);
 }
 
 }  // namespace
