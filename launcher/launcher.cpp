@@ -3,8 +3,6 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -19,8 +17,10 @@
 #include <sstream>
 #include <thread>
 
+#include "attempt.hpp"
 #include "jobstream/detail/exit_status.hpp"
 #include "jobstream/detail/report.hpp"
+#include "shared_memory.hpp"
 
 extern char** environ;
 
@@ -71,8 +71,9 @@ std::string describe(const Outcome& outcome) {
 }
 
 bool stoppedByUser(const Outcome& outcome) {
-  return outcome.signal == SIGINT || outcome.signal == SIGTERM || outcome.status == 128 + SIGINT ||
-         outcome.status == 128 + SIGTERM;
+  using jobstream::detail::exit_status::stoppedBy;
+  return outcome.stoppedBy != 0 || outcome.signal == SIGINT || outcome.signal == SIGTERM ||
+         outcome.status == stoppedBy(SIGINT) || outcome.status == stoppedBy(SIGTERM);
 }
 
 // A number of at least `least` (a whole one if `whole`), or a message that
@@ -285,41 +286,6 @@ std::string announcement(const Options& options, const std::string& mpirun,
   return text;
 }
 
-Outcome runCommand(const std::vector<std::string>& command) {
-  std::vector<char*> args;
-  for (const std::string& word : command) args.push_back(const_cast<char*>(word.c_str()));
-  args.push_back(nullptr);
-  // While the run goes on, Ctrl-C and kill are the child's to handle (mpirun
-  // passes them to its ranks); the launcher only watches how it ends.
-  struct sigaction ignore {}, oldInt {}, oldTerm {};
-  ignore.sa_handler = SIG_IGN;
-  sigemptyset(&ignore.sa_mask);
-  sigaction(SIGINT, &ignore, &oldInt);
-  sigaction(SIGTERM, &ignore, &oldTerm);
-  const pid_t child = fork();
-  if (child == 0) {
-    sigaction(SIGINT, &oldInt, nullptr);
-    sigaction(SIGTERM, &oldTerm, nullptr);
-    execvp(args[0], args.data());
-    std::cerr << fmt::format("jobstream run: cannot start '{}': {}\n", command.front(), std::strerror(errno));
-    _exit(127);
-  }
-  Outcome outcome;
-  if (child < 0) {
-    std::cerr << fmt::format("jobstream run: cannot start '{}': {}\n", command.front(), std::strerror(errno));
-    outcome.status = 127;
-  } else {
-    int status = 0;
-    while (waitpid(child, &status, 0) < 0 && errno == EINTR) {
-    }
-    if (WIFSIGNALED(status)) outcome.signal = WTERMSIG(status);
-    else outcome.status = WEXITSTATUS(status);
-  }
-  sigaction(SIGINT, &oldInt, nullptr);
-  sigaction(SIGTERM, &oldTerm, nullptr);
-  return outcome;
-}
-
 int runWithRetries(const Options& options, const std::vector<std::string>& command,
                    const std::function<Outcome(const std::vector<std::string>&)>& run,
                    const std::function<void(std::chrono::milliseconds)>& sleep, std::ostream& log) {
@@ -391,7 +357,13 @@ int main(int argc, const char* const* argv) {
   const std::string mpirunPath = mpirun && *mpirun ? mpirun : "mpirun";
   const std::vector<std::string> forwarded = forwardedVariables(environment);
   std::cerr << announcement(options, mpirunPath, forwarded) << std::flush;
-  return runWithRetries(options, mpirunCommand(options, mpirunPath, forwarded), runCommand,
+  const auto runAttempt = [](const std::vector<std::string>& command) {
+    const timespec started = fileClockNow();
+    const Outcome outcome = runCommand(command);
+    if (!outcome.succeeded()) removeLeftoverSegments(started);
+    return outcome;
+  };
+  return runWithRetries(options, mpirunCommand(options, mpirunPath, forwarded), runAttempt,
                         [](std::chrono::milliseconds delay) { std::this_thread::sleep_for(delay); }, std::cerr);
 }
 

@@ -78,19 +78,18 @@ std::vector<std::string> mpirunCommand(const Options& options, const std::string
 std::string announcement(const Options& options, const std::string& mpirun,
                          const std::vector<std::string>& forwarded);
 
-// How a run ended: exit status, or the signal that killed it.
+// How a run ended: exit status, or the signal that killed it; and whether
+// the launcher received SIGINT or SIGTERM meanwhile (attempt.hpp).
 struct Outcome {
   int status = 0;
   int signal = 0;
+  int stoppedBy = 0;  // SIGTERM or SIGINT, passed on to the ranks: the user stopped the run
   bool succeeded() const { return status == 0 && signal == 0; }
 };
 
-// Runs the command to its end (the launcher's runner: fork and exec, with
-// SIGINT and SIGTERM left to the child while it runs).
-Outcome runCommand(const std::vector<std::string>& command);
-
-// The retry loop: runs `command` with `run` until it succeeds, the user
-// stops it (SIGINT or SIGTERM, or exit status 130 or 143), the program
+// The retry loop: runs `command` with `run` (runCommand, attempt.hpp) until
+// it succeeds, the user stops it (SIGINT or SIGTERM to the launcher or to
+// the run, or exit status 130 or 143), the program
 // refuses its command line (exit status 2, a jobstream program's usage
 // error, or a checkpoint it refuses), or the retries are spent, narrating on
 // `log` (after the announcement, which the caller prints); with a checkpoint,

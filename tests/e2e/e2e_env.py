@@ -1,4 +1,5 @@
-"""What the e2e scripts share: the environment their programs run in."""
+"""What the e2e scripts share: the environment their programs run in, and
+finding the ranks of a run under mpirun."""
 import os
 
 # mpirun as root, oversubscribed, over shared memory, on any machine.
@@ -14,3 +15,36 @@ def environment():
     env.update(MPI_ENV)
     env.pop("JOBSTREAM_CHECKPOINT", None)
     return env
+
+
+def descendants(pid):
+    """Processes below pid, from /proc."""
+    children = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            children.setdefault(int(fields[1]), []).append(int(entry))
+        except OSError:
+            continue
+    found, todo = [], [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def ranks_of(pid, program):
+    """The processes below pid that run program: the ranks of a run under mpirun."""
+    real = os.path.realpath(program)
+    ranks = []
+    for child in descendants(pid):
+        try:
+            if os.path.realpath(f"/proc/{child}/exe") == real:
+                ranks.append(child)
+        except OSError:
+            continue
+    return ranks

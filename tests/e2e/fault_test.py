@@ -31,42 +31,10 @@ import sys
 import tempfile
 import time
 
-from e2e_env import environment
+from e2e_env import environment, ranks_of
 
 LAUNCH_LIMIT = 90  # seconds for one launch
 EXIT_LIMIT = 30    # seconds for mpirun to end the job once a rank is killed
-
-
-def descendants(pid):
-    """Processes below pid, from /proc."""
-    children = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat") as f:
-                fields = f.read().rsplit(")", 1)[1].split()
-            children.setdefault(int(fields[1]), []).append(int(entry))
-        except OSError:
-            continue
-    found, todo = [], [pid]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            found.append(child)
-            todo.append(child)
-    return found
-
-
-def ranks_of(pid, program):
-    real = os.path.realpath(program)
-    ranks = []
-    for child in descendants(pid):
-        try:
-            if os.path.realpath(f"/proc/{child}/exe") == real:
-                ranks.append(child)
-        except OSError:
-            continue
-    return ranks
 
 
 def wait_for_checkpoint(process, checkpoint, limit=60):

@@ -5,6 +5,7 @@
 // the run was stopped.
 #include <gmock/gmock.h>
 
+#include <csignal>
 #include <filesystem>
 #include <set>
 #include <string>
@@ -42,7 +43,9 @@ inline Recorder<std::string>& recorded() {
   return r;
 }
 inline std::atomic<int> sleepMicros{0};
+inline std::atomic<long long> squares{0};  // calls, across runs: what a resume made again
 inline long long square(const int& x) {
+  ++squares;
   if (const int micros = sleepMicros.load()) std::this_thread::sleep_for(std::chrono::microseconds(micros));
   return static_cast<long long>(x) * x;
 }
@@ -110,6 +113,7 @@ class CheckpointTest : public testing::Test {
     file_ = (folder_ / "run.ckpt").string();
     fault::recorded().clear();
     fault::sleepMicros = 0;
+    fault::squares = 0;
   }
   void TearDown() override { fs::remove_all(folder_); }
 
@@ -131,11 +135,12 @@ class CheckpointTest : public testing::Test {
     }
     LoopbackChaos mode;
     if (chaos) mode = LoopbackChaos{true, static_cast<std::uint64_t>(ranks * 31 + crashAfter), 300us};
-    return runLoopback(fault::pipeline, ranks, threads, std::move(items), mode, 60s, options);
+    return runLoopback(fault::pipeline, ranks, threads, std::move(items), mode, 60s, options, stopSignals_);
   }
 
   fs::path folder_;
   std::string file_;
+  std::vector<const std::atomic<int>*> stopSignals_;  // per rank, where its signal handler would note a signal
 };
 
 // Many checkpoints during one run: the pauses must not change the answer,
@@ -191,6 +196,54 @@ TEST_F(CheckpointTest, ResumedOnAnyNumberOfRanksAfterEachCrash) {
     const std::vector<std::string> seen = fault::recorded().sorted();
     ASSERT_FALSE(seen.empty());
     EXPECT_EQ(std::set<std::string>(seen.begin(), seen.end()), std::set<std::string>{fault::expected(last)});
+  }
+}
+
+// SIGTERM reaching one rank mid-run, as its signal handler notes it: every
+// rank stops with exit status 143 after a checkpoint taken at once, which
+// stays, and the rerun (also on another number of ranks) resumes from it
+// with the uninterrupted answer. The checkpoint waits for the running calls,
+// so no call made before the signal is made again: across both runs every
+// square is computed exactly once.
+TEST_F(CheckpointTest, ASignalAtOneRankCheckpointsAtOnceAndStopsTheRun) {
+  fault::sleepMicros = 150;
+  const int last = 40;
+  const long long calls = 3LL * last * (last + 1) / 2;  // three rounds of 1..n, for every n
+  struct Leg {
+    int ranks;
+    int signalled;
+    int resumedOn;
+    bool chaos;
+  };
+  for (const Leg& leg : {Leg{1, 0, 1, false}, Leg{3, 2, 2, false}, Leg{4, 1, 3, true}}) {
+    SCOPED_TRACE(std::to_string(leg.ranks) + " ranks, the signal at rank " + std::to_string(leg.signalled));
+    fault::recorded().clear();
+    fault::squares = 0;
+    fs::remove(file_);
+    std::vector<std::atomic<int>> notes(static_cast<std::size_t>(leg.ranks));
+    stopSignals_.clear();
+    for (const std::atomic<int>& note : notes) stopSignals_.push_back(&note);
+    std::thread sender([&] {
+      while (fault::squares.load() < calls / 3) std::this_thread::sleep_for(100us);
+      notes[static_cast<std::size_t>(leg.signalled)] = SIGTERM;
+    });
+    LoopbackRun stopped = run(leg.ranks, 2, false, 0, 600, leg.chaos, last);
+    sender.join();
+    stopSignals_.clear();
+    ASSERT_FALSE(stopped.timedOut);
+    for (const RunResult& rank : stopped.ranks) EXPECT_EQ(rank.exitCode, 143) << rank.error;
+    EXPECT_THAT(stopped.ranks[0].error, testing::HasSubstr("stopped by SIGTERM; checkpoint written to"));
+    ASSERT_TRUE(fs::exists(file_)) << "the signal's checkpoint is gone";
+    const long long before = fault::squares.load();
+    EXPECT_LT(before, calls) << "the run ended before the signal could stop it: make it slower";
+    EXPECT_TRUE(fault::recorded().sorted().empty()) << "the stopped run emitted its result";
+
+    LoopbackRun resumed = run(leg.resumedOn, 2, true, 0, 600, leg.chaos, last);
+    ASSERT_TRUE(allSucceeded(resumed)) << resumed.ranks[0].error;
+    EXPECT_EQ(fault::recorded().sorted(), std::vector<std::string>{fault::expected(last)});
+    EXPECT_FALSE(fs::exists(file_));
+    EXPECT_EQ(fault::squares.load(), calls) << "calls made again by the resumed run: " << fault::squares.load() - calls
+                                            << " (" << before << " before the stop)";
   }
 }
 

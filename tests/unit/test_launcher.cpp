@@ -1,21 +1,29 @@
 // `jobstream run`, piece by piece: hosts, its command line, the mpirun
-// command it builds, and the retry loop with a fake runner. Real runs under
-// mpirun are in tests/e2e/launcher_test.sh.
+// command it builds, the retry loop with a fake runner, finding the ranks
+// below mpirun, and removing what a run killed hard left in shared memory.
+// Real runs under mpirun are in tests/e2e/launcher_test.sh and
+// tests/e2e/signal_stop_test.py.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <fcntl.h>
 #include <signal.h>
-
+#include <sys/mman.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <functional>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
+#include "attempt.hpp"
 #include "launcher.hpp"
+#include "shared_memory.hpp"
 
 namespace jstest {
 namespace {
@@ -229,7 +237,10 @@ TEST(LauncherRetries, SpentRetriesGiveTheLastStatus) {
 }
 
 TEST(LauncherRetries, TheUserStoppingItOrAUsageErrorIsNotRetried) {
-  for (const Outcome stopped : {Outcome{0, SIGINT}, Outcome{0, SIGTERM}, Outcome{130, 0}, Outcome{143, 0}}) {
+  // Killed by the signal, or stopped with its status; or whatever the status
+  // (mpirun told to stop exits with 1), the launcher passed a signal on.
+  for (const Outcome stopped : {Outcome{0, SIGINT}, Outcome{0, SIGTERM}, Outcome{130, 0}, Outcome{143, 0},
+                                Outcome{1, 0, SIGTERM}, Outcome{0, SIGKILL, SIGINT}}) {
     Scripted script({stopped, Outcome{0, 0}});
     EXPECT_NE(script(5), 0);
     EXPECT_EQ(script.runs, 1u);
@@ -252,6 +263,73 @@ TEST(LauncherRetries, ARetrySaysWhetherItResumesFromTheCheckpoint) {
   std::filesystem::remove(file);
   EXPECT_THAT(script.log.str(), HasSubstr("starting it again from the beginning (no checkpoint was written yet) in 0.1 s"));
   EXPECT_THAT(script.log.str(), HasSubstr("starting it again from the checkpoint '" + file.string() + "' in 0.2 s"));
+}
+
+// The ranks below a process are those whose environment names their rank;
+// their parents (mpirun, a shell) are not.
+TEST(LauncherAttempt, TheRanksBelowAProcessAreThoseWithARank) {
+  const pid_t child = fork();
+  if (child == 0) {
+    setpgid(0, 0);
+    execl("/bin/sh", "sh", "-c", "OMPI_COMM_WORLD_RANK=0 sleep 30 & PMI_RANK=1 sleep 30 & sleep 30", nullptr);
+    _exit(127);
+  }
+  ASSERT_GT(child, 0);
+  std::vector<pid_t> ranks;
+  for (int i = 0; i != 500 && ranks.size() != 2; ++i) {
+    std::this_thread::sleep_for(10ms);
+    ranks = jobstream::launcher::ranksBelow(child);
+  }
+  kill(-child, SIGKILL);  // the group the child made: it and what it started
+  waitpid(child, nullptr, 0);
+  EXPECT_EQ(ranks.size(), 2u);
+  for (pid_t rank : ranks) EXPECT_NE(rank, child);
+  EXPECT_TRUE(jobstream::launcher::ranksBelow(getpid()).empty()) << "a test's own process is no rank";
+}
+
+TEST(LauncherSharedMemory, PrefixesAreThisUsersOnThisHost) {
+  EXPECT_THAT(jobstream::launcher::segmentPrefixes("node7", 0), ElementsAre("vader_segment.node7.0."));
+  EXPECT_THAT(jobstream::launcher::segmentPrefixes("node1.cluster.org", 1000),
+              ElementsAre("vader_segment.node1.1000.", "vader_segment.node1.cluster.org.1000."));
+}
+
+// Only files of this user's prefix made since the attempt started, that no
+// process has open or mapped, are removed.
+TEST(LauncherSharedMemory, OnlyTheFailedAttemptsUnusedFilesAreRemoved) {
+  namespace fs = std::filesystem;
+  const fs::path folder = fs::temp_directory_path() / ("launcher-shm-test-" + std::to_string(getpid()));
+  fs::remove_all(folder);
+  fs::create_directories(folder);
+  const std::string prefix = "vader_segment.host.7.";
+  const auto make = [&](const std::string& name) { std::ofstream(folder / name) << std::string(4096, 'x'); };
+  make(prefix + "older.0");  // another run's, from before the attempt
+  std::this_thread::sleep_for(50ms);  // file times come from a clock of a few ms' grain
+  const timespec since = jobstream::launcher::fileClockNow();
+  std::this_thread::sleep_for(50ms);
+  make(prefix + "1f0001.0");  // the attempt's, left behind
+  make(prefix + "1f0001.1");
+  make(prefix + "open.0");    // a live run's, open
+  make(prefix + "mapped.0");  // a live run's, mapped (its file closed)
+  make("vader_segment.otherhost.7.1f0001.0");
+  fs::create_directory(folder / (prefix + "folder"));
+  const int open = ::open((folder / (prefix + "open.0")).c_str(), O_RDONLY);
+  const int forMap = ::open((folder / (prefix + "mapped.0")).c_str(), O_RDWR);
+  void* map = mmap(nullptr, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, forMap, 0);
+  ::close(forMap);
+  ASSERT_GE(open, 0);
+  ASSERT_NE(map, MAP_FAILED);
+
+  std::vector<std::string> removed = jobstream::launcher::removeLeftoverSegments(folder, {prefix}, geteuid(), since);
+  std::sort(removed.begin(), removed.end());
+  EXPECT_THAT(removed, ElementsAre(prefix + "1f0001.0", prefix + "1f0001.1"));
+  for (const std::string& kept : {prefix + "older.0", prefix + "open.0", prefix + "mapped.0",
+                                  std::string("vader_segment.otherhost.7.1f0001.0"), prefix + "folder"})
+    EXPECT_TRUE(fs::exists(folder / kept)) << kept;
+  EXPECT_TRUE(jobstream::launcher::removeLeftoverSegments(folder, {prefix}, geteuid() + 1, since).empty())
+      << "another user's files";
+  munmap(map, 4096);
+  ::close(open);
+  fs::remove_all(folder);
 }
 
 }  // namespace

@@ -81,11 +81,14 @@ struct LoopbackRun {
 };
 
 // Runs `pipeline` on `ranks` loopback ranks with `threads` workers each,
-// and `base` for the rest of every rank's options (checkpoints). On timeout the hub is aborted (every rank's loop then returns) and the
-// run is marked timedOut; if even that does not end it, the process aborts.
+// and `base` for the rest of every rank's options (checkpoints), with rank
+// r's stopSignal `stopSignals[r]` if there is one. On timeout the hub is
+// aborted (every rank's loop then returns) and the run is marked timedOut;
+// if even that does not end it, the process aborts.
 inline LoopbackRun runLoopback(const PipelineDef& pipeline, int ranks, int threads,
                                std::unique_ptr<BatchBase> items, LoopbackChaos chaos = {},
-                               std::chrono::milliseconds timeout = 30s, RankOptions base = {}) {
+                               std::chrono::milliseconds timeout = 30s, RankOptions base = {},
+                               std::vector<const std::atomic<int>*> stopSignals = {}) {
   auto hub = std::make_shared<LoopbackHub>(ranks, chaos);
   struct Shared {
     std::mutex mutex;
@@ -98,12 +101,15 @@ inline LoopbackRun runLoopback(const PipelineDef& pipeline, int ranks, int threa
   std::shared_ptr<BatchBase> initial(std::move(items));
   std::vector<std::thread> threadsOfRanks;
   for (int r = 0; r != ranks; ++r) {
-    threadsOfRanks.emplace_back([&pipeline, hub, shared, initial, r, threads, base] {
+    const std::atomic<int>* stopSignal =
+        static_cast<std::size_t>(r) < stopSignals.size() ? stopSignals[static_cast<std::size_t>(r)] : nullptr;
+    threadsOfRanks.emplace_back([&pipeline, hub, shared, initial, r, threads, base, stopSignal] {
       LoopbackTransport transport(hub, r);
       RunResult result;
       try {
         RankOptions options = base;
         options.threads = threads;
+        if (stopSignal) options.stopSignal = stopSignal;
         // Rank 0 takes the initial batch by moving it into a fresh one.
         std::unique_ptr<BatchBase> own;
         if (r == 0 && initial) {

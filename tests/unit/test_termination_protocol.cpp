@@ -65,7 +65,7 @@ struct Simulation {
           rank.waves.onReply(*message);
           break;
         case static_cast<int>(MessageKind::stop):
-          rank.shutdown.onStop();
+          rank.shutdown.onStop(*message);
           break;
         case static_cast<int>(MessageKind::stopAck):
           rank.shutdown.onAcknowledged();
@@ -147,7 +147,7 @@ TEST(ShutdownProtocol, AQuietRankIsWaitedFor) {
     while (std::optional<Message> message = bases[static_cast<std::size_t>(r)]->transport.poll()) {
       switch (static_cast<MessageKind>(message->tag)) {
         case MessageKind::stop:
-          rank.onStop();
+          rank.onStop(*message);
           break;
         case MessageKind::stopAck:
           rank.onAcknowledged();
@@ -183,7 +183,8 @@ TEST(ShutdownProtocol, MessagesOutOfStepAreErrors) {
   auto hub = std::make_shared<LoopbackHub>(2);
   auto bases = protocolRanks(hub);
   Shutdown root(bases[0]->tree), leaf(bases[1]->tree);
-  EXPECT_THROW(root.onStop(), std::runtime_error);          // rank 0 is never told
+  const Message stop{0, static_cast<int>(MessageKind::stop), encode(StopOrder{})};
+  EXPECT_THROW(root.onStop(stop), std::runtime_error);      // rank 0 is never told
   EXPECT_THROW(leaf.onAcknowledged(), std::runtime_error);  // before any stop
   EXPECT_THROW(leaf.onExit(), std::runtime_error);          // before its own acknowledgement
   root.begin();

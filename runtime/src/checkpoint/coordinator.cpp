@@ -43,7 +43,7 @@ Checkpoints::Clock::duration Checkpoints::interval() const {
 }
 
 bool Checkpoints::maybeStart(bool allowed) {
-  if (!tree_.root() || file_.empty()) return false;
+  if (!tree_.root() || (file_.empty() && !last_)) return false;
   if (writer_.joinable() && !writing_.load()) collectWriter(false);
   if (!allowed || pause_ != Pause::running || !restoreAcks_.none() || !snapshots_.none() || writer_.joinable())
     return false;
@@ -51,6 +51,16 @@ bool Checkpoints::maybeStart(bool allowed) {
   pauseStartedAt_ = Clock::now();
   beginRound(1);
   return true;
+}
+
+void Checkpoints::makeLast() {
+  if (!tree_.root()) throw std::logic_error("only rank 0 decides on the last checkpoint");
+  last_ = true;
+  nextAt_ = Clock::now();
+}
+
+bool Checkpoints::lastOver() const {
+  return lastHeld_ && (file_.empty() || (snapshots_.none() && !writer_.joinable()));
 }
 
 void Checkpoints::beginRound(std::uint32_t round) {
@@ -98,7 +108,11 @@ bool Checkpoints::maybeAnswer() {
     return true;
   }
   if (reply.sent == reply.received) {
-    takeSnapshot();
+    if (file_.empty()) {
+      lastHeld_ = true;  // only a last pause has no file: the ranks are still, and stay so
+    } else {
+      takeSnapshot();
+    }
   } else {
     beginRound(round_ + 1);
   }
@@ -137,8 +151,14 @@ void Checkpoints::onSnapshotTaken(const Message& message) {
   if (taken_.arrived()) snapshotTaken();
 }
 
-// Rank 0: every rank's state is encoded, so the run goes on.
+// Rank 0: every rank's state is encoded, so the run goes on, unless this
+// is the last pause.
 void Checkpoints::snapshotTaken() {
+  if (last_) {
+    result_.checkpointPauses.push_back(secondsSince(pauseStartedAt_));
+    lastHeld_ = true;
+    return;
+  }
   tree_.toChildren(MessageKind::resume, encode(Signal{}));
   pause_ = Pause::running;
   participant_.resume();
@@ -189,8 +209,10 @@ void Checkpoints::write() {
 bool Checkpoints::collectWriter(bool wait) {
   if (!writer_.joinable() || (!wait && writing_.load())) return false;
   writer_.join();
+  lastWriteOk_ = writeError_.empty();
   if (!writeError_.empty()) {
-    reportWarning(std::cerr, writeError_ + "; the run goes on");
+    // A write is collected during a pause only when that pause is the last.
+    reportWarning(std::cerr, writeError_ + (pause_ == Pause::running ? "; the run goes on" : ""));
     writeError_.clear();
     return true;
   }

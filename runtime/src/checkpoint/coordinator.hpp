@@ -26,6 +26,15 @@
 //      arrived, a background thread of rank 0 writes the file
 //      (checkpoint_file.hpp: atomic) while the run goes on.
 //
+// The last pause: a run told to stop by a signal (termination/signal_stop.hpp)
+// takes one more checkpoint at once, and nothing runs after it. The pause
+// under way, if the ranks have not run again since it began, or else the
+// next one, which starts as soon as it may, is the last: steps 1 to 3 as
+// above, but rank 0 sends no resume, so every rank stays held until the stop,
+// and once the file is written (or its write failed) the pause is over.
+// Without a file it is steps 1 and 2 alone: no state is taken, but the ranks
+// are still and nothing is in flight, so the run may stop in order.
+//
 // Resuming: rank 0 sends each rank its share of the checkpoint (planResume)
 // before anything else; a rank starts its workers only once its share is in
 // place, and rank 0 starts termination waves only when every rank has said
@@ -87,6 +96,14 @@ class Checkpoints {
   // Rank 0: starts a checkpoint when one is due; `allowed`: no wave, stop or
   // failure under way.
   bool maybeStart(bool allowed);
+  // Rank 0, told to stop: the pause under way, if the ranks have not run
+  // since it began, or else the next, due at once, is the last (above).
+  void makeLast();
+  // Rank 0: the last pause is over: every rank is held, nothing is in
+  // flight, and its checkpoint, if the run has a file, was written or
+  // failed to be (lastWritten).
+  bool lastOver() const;
+  bool lastWritten() const { return lastWriteOk_; }
   // Every pass of the loop: answers a counting round once this rank is still.
   bool maybeAnswer();
   void onPause(const Message& message);
@@ -149,6 +166,9 @@ class Checkpoints {
   Pending taken_{"checkpoint snapshot"};      // ranks whose state is not yet encoded: the pause goes on
   Pending snapshots_{"checkpoint snapshot"};  // ranks whose encoded state has not arrived: the write waits
   int written_ = 0;
+  bool lastWriteOk_ = false;  // the last write collected succeeded
+  bool last_ = false;         // told to stop: the pause under way or the next is the last
+  bool lastHeld_ = false;     // the last pause has every rank still (and its state encoded)
   std::thread writer_;
   std::atomic<bool> writing_{false};
   std::string writeError_;   // set by the writer before `writing_` drops

@@ -7,6 +7,7 @@
 //   work, stolen                  std::vector<Task>
 //   waveRequest / waveReply       WaveRequest / WaveReply
 //   pause / pauseReply            PauseOrder / PauseReply
+//   stop                          StopOrder
 //   snapshotData, restore         std::vector<CheckpointSection>
 //   the others                    Signal
 #pragma once
@@ -25,7 +26,7 @@
 namespace jobstream::detail {
 
 inline constexpr std::uint8_t kWireMagic = 0xB5;
-inline constexpr std::uint8_t kWireVersion = 4;
+inline constexpr std::uint8_t kWireVersion = 5;
 
 // The stage types a message's stage numbers must name; each throws
 // std::runtime_error for a number that names no such stage.
@@ -76,6 +77,9 @@ struct WaveReply {
   CountsMap counts;
   std::vector<FireResult> fires;                        // one per fire of the request, in its order
   std::vector<std::pair<std::uint64_t, bool>> recalls;  // instance, ended
+  // SIGTERM or SIGINT if one reached a rank of the subtree (the strongest,
+  // termination/signal_stop.hpp), else 0: how rank 0 hears of it.
+  std::int32_t stopSignal = 0;
 };
 
 // `fires`: the request the reply answers, which says each store's type.
@@ -95,7 +99,7 @@ void describe(Archive& ar, WaveReply& reply, const PipelineDef& pipeline,
     if (Archive::loading && result.stores->size() > 1)
       throw std::runtime_error("several stores for one fire");
   }
-  ar(reply.recalls);
+  ar(reply.recalls, reply.stopSignal);
 }
 
 // Checkpoints: a new round of counting, and a subtree's answer to it.
@@ -119,6 +123,18 @@ struct PauseReply {
 template <class Archive>
 void describe(Archive& ar, PauseReply& reply) {
   ar(reply.round, reply.sent, reply.received);
+}
+
+// The end of the run, down the tree (termination/shutdown.hpp): 0 when its
+// work is over, else the signal that told it to stop.
+struct StopOrder {
+  static constexpr std::string_view kName = "stop";
+  std::int32_t signal = 0;
+};
+
+template <class Archive>
+void describe(Archive& ar, StopOrder& order) {
+  ar(order.signal);
 }
 
 // A rank's state (snapshotData) or its share of a checkpoint (restore).

@@ -22,6 +22,7 @@
 #include "transport/loopback_transport.hpp"
 #include "transport/mpi_transport.hpp"
 #include "program/program.hpp"
+#include "program/stop_signals.hpp"
 #include "rank/rank.hpp"
 #include "checkpoint/state.hpp"
 
@@ -235,6 +236,10 @@ int runProgram(const PipelineDef& pipeline, int argc, char** argv, std::unique_p
   options.observe.report = line.report;
   options.sweep = line.sweep;
   if (options.resuming) items.reset();
+  // From here on SIGTERM and SIGINT take a checkpoint and stop the run; until
+  // here they end the process as usual, before any work could be lost.
+  const StopSignals signals(rankZero);
+  options.stopSignal = &StopSignals::received();
   return runRank(pipeline, *transport, std::move(options), std::move(items)).exitCode;
 }
 

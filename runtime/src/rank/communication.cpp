@@ -1,8 +1,8 @@
 // One rank's communication thread: the only thread that calls the
 // transport. It moves work that workers made for other ranks, receives work,
 // and hands every other message to the protocol it belongs to: stealing
-// (stealing/), termination waves and the stop (termination/), checkpoints
-// (checkpoint/coordinator.hpp).
+// (stealing/), termination waves, the stop and a stop told by a signal
+// (termination/), checkpoints (checkpoint/coordinator.hpp).
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -24,6 +24,9 @@ bool Rank::communicate() {
   progress |= sendOutbox();
   progress |= checkpoints_.maybeAnswer();
   stealing_.maybeAsk(sizer_, stealingAllowed());
+  // A signal makes the next checkpoint due at once, and the last.
+  if (options_.stopSignal) signalStop_.heard(options_.stopSignal->load());
+  progress |= signalStop_.maybeAct(!shutdown_.stopping() && !failed_.load());
   // A due checkpoint goes before the next wave: waves can follow each other
   // without a gap for as long as the scope tracker has orders to send.
   progress |= checkpoints_.maybeStart(!shutdown_.stopping() && !waves_.active() && !failed_.load());
@@ -118,8 +121,7 @@ void Rank::handle(Message& message) {
       waves_.onReply(message);
       break;
     case MessageKind::stop:
-      decode<Signal>(message.bytes);
-      shutdown_.onStop();
+      shutdown_.onStop(message);
       break;
     case MessageKind::stopAck:
       decode<Signal>(message.bytes);

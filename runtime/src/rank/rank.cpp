@@ -397,6 +397,15 @@ RunResult Rank::run(std::unique_ptr<BatchBase> initialItems) {
     }
   }
 
+  if (shutdown_.over() && shutdown_.signal() != 0) {
+    // Told to stop: the checkpoint stays, and no finish stage runs.
+    result_.exitCode = exit_status::stoppedBy(shutdown_.signal());
+    if (rank_ == 0) {
+      result_.error = signalStop_.summary(options_.checkpoint);
+      endLiveLine();
+      std::cerr << result_.error << std::endl;
+    }
+  }
   if (failedHere && abandon_) {
     if (stageCalledExit_.load()) endProcess();
     abandonRun();

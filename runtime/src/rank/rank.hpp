@@ -4,6 +4,7 @@
 // with N loopback transports in N threads.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -43,6 +44,11 @@ struct RankOptions {
   // nothing printed, instead of printing it and ending the process
   // (jobstream::map sets it; jobstream::run does not).
   bool orderlyFailure = false;
+  // Every rank: where this process's signal handler notes SIGTERM or SIGINT
+  // (program/stop_signals.hpp), 0 until one came; the run then takes a
+  // checkpoint and stops (termination/signal_stop.hpp). Null: no signal is
+  // watched (jobstream::map).
+  const std::atomic<int>* stopSignal = nullptr;
   // Rank 0: hands every rank an equal share of the initial items at once
   // (as MPI_Scatterv would), instead of keeping them for the others to
   // steal. For jobstream::map, whose items are slices of equal size.
@@ -50,8 +56,8 @@ struct RankOptions {
 };
 
 struct RunResult {
-  int exitCode = 0;
-  std::string error;  // the message printed on stderr, empty on success
+  int exitCode = 0;   // 128 + the signal for a run a signal stopped
+  std::string error;  // the message printed on stderr (rank 0's, for a run a signal stopped), empty on success
   std::uint64_t itemsFinished = 0;    // items whose stage ran on this rank
   std::uint64_t itemsReceived = 0;    // items that arrived from other ranks
   std::uint64_t peakQueuedItems = 0;  // most items ever waiting in this rank's queue

@@ -32,6 +32,7 @@
 #include "stealing/stealing.hpp"
 #include "termination/scope_tracker.hpp"
 #include "termination/shutdown.hpp"
+#include "termination/signal_stop.hpp"
 #include "termination/waves.hpp"
 #include "transport/tree.hpp"
 
@@ -135,6 +136,7 @@ class Rank final : StageExitSink, WaveParticipant, CheckpointParticipant {
         waves_(tree_, pipeline, *this),
         shutdown_(tree_),
         checkpoints_(tree_, pipeline, *this, options_.checkpoint, options_.checkpointInterval, result_),
+        signalStop_(tree_, checkpoints_, shutdown_),
         measured_(measured),
         abandon_(counting ? std::make_unique<Abandon>(*counting) : nullptr) {
     if (static_cast<std::uint64_t>(size_) > instance_id::kMaxRanks)
@@ -308,6 +310,7 @@ class Rank final : StageExitSink, WaveParticipant, CheckpointParticipant {
   Shutdown shutdown_;
   RunResult result_;
   Checkpoints checkpoints_;
+  SignalStop signalStop_;
 
   // Null unless the run is observed.
   MeasuredTransport* measured_;

@@ -9,6 +9,8 @@
 // costs log2(N) steps of one store each, not N.
 #include "rank/rank_impl.hpp"
 
+#include <algorithm>
+
 namespace jobstream::detail {
 
 BatchBase& Rank::partialStore(const StageDef& stage, const ScopeKey& key, std::size_t slotIndex) {
@@ -52,7 +54,8 @@ void Rank::reduceNow(StageIndex index, BatchBase& batch, WorkerEmitter& emitter)
 }
 
 // Every child has replied to the wave: merge the stores of the fired
-// reductions, add this rank's counts; the wave passes the sums up.
+// reductions, add this rank's counts and the signal it heard, if any; the
+// wave passes the sums up.
 bool Rank::departing(const Actions& actions, WaveReply& sums) {
   for (std::size_t i = 0; i != actions.fires.size(); ++i) {
     const FireOrder& fire = actions.fires[i];
@@ -88,13 +91,16 @@ bool Rank::departing(const Actions& actions, WaveReply& sums) {
     result.stores = std::move(merged);
   }
   counters_.addTo(sums.counts);
+  sums.stopSignal = std::max(sums.stopSignal, signalStop_.signal());
   return true;
 }
 
 // Rank 0, the wave complete: a fired reduction whose merge made more work for
 // its region is not over after all, and its merged store waits here for the
-// rest; the others end, and what they emit enters the next region.
+// rest; the others end, and what they emit enters the next region. A signal
+// that reached a rank arrives here too.
 bool Rank::concluding(const Actions& actions, WaveReply& sums) {
+  signalStop_.heard(sums.stopSignal);
   for (std::size_t i = 0; i != actions.fires.size(); ++i) {
     const FireOrder& fire = actions.fires[i];
     const StageDef& stage = pipeline_.stages[fire.reduce];

@@ -6,16 +6,18 @@
 
 namespace jobstream::detail {
 
-void Shutdown::begin() {
+void Shutdown::begin(int signal) {
   if (stopping_) throw std::runtime_error("stopped twice");
   stopping_ = true;
+  signal_ = signal;
   acks_.expect(tree_.children().size());
-  tree_.toChildren(MessageKind::stop, encode(Signal{}));
+  tree_.toChildren(MessageKind::stop, encode(StopOrder{signal}));
 }
 
-void Shutdown::onStop() {
+void Shutdown::onStop(const Message& message) {
+  const StopOrder order = decode<StopOrder>(message.bytes);
   if (tree_.root()) throw std::runtime_error("stop out of step (rank 0 told to stop)");
-  begin();
+  begin(order.signal);
 }
 
 void Shutdown::onAcknowledged() {

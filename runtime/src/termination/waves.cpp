@@ -48,6 +48,7 @@ void Waves::onReply(const Message& message) {
     }
   }
   sums_.recalls.insert(sums_.recalls.end(), reply.recalls.begin(), reply.recalls.end());
+  sums_.stopSignal = std::max(sums_.stopSignal, reply.stopSignal);
   if (last) depart();
 }
 

@@ -14,6 +14,10 @@
 // wherever they are, so they cannot fool the test. What a quiet key means
 // is ScopeTracker's business (scope_tracker.hpp).
 //
+// A wave's reply also carries up the signal (SIGTERM, SIGINT) that reached
+// a rank of the subtree, if any: rank 0 hears of it within one wave, without
+// a message of its own (termination/signal_stop.hpp).
+//
 // A wave's work on each rank is the rank's (WaveParticipant): applying the
 // orders on the way down, merging stores and adding counters on the way up,
 // and on rank 0 calling what a finished reduction emits. This object owns
@@ -37,7 +41,8 @@ class WaveParticipant {
   // (retire counters, recall instances homed here, noting each in `sums`).
   virtual void arrived(const Actions& actions, WaveReply& sums) = 0;
   // Every child has replied: merge the fired reductions' stores into
-  // `sums.fires` and add this rank's counters. False if user code failed.
+  // `sums.fires`, add this rank's counters and its stop signal. False if
+  // user code failed.
   virtual bool departing(const Actions& actions, WaveReply& sums) = 0;
   // Rank 0, the wave's sums complete: end each fired reduction that did not
   // recur (its leave) or keep its store for later. False if user code failed.

@@ -1,0 +1,40 @@
+// One attempt of `jobstream run`: mpirun started and awaited, with SIGINT
+// and SIGTERM passed on to the ranks while it runs.
+//
+// Why not leave the signals to mpirun: on either, mpirun ends the job itself,
+// sending every rank SIGTERM and SIGKILL one second later (Open MPI's
+// odls_base_sigkill_timeout), too soon for the checkpoint that a jobstream
+// program takes when told to stop. So mpirun runs with both signals blocked
+// (a blocked signal stays blocked across exec; Open MPI starts its ranks with
+// none blocked), and the launcher sends the signal it receives to each rank
+// on its host; the ranks make the whole run, on every host, checkpoint and
+// stop (runtime/src/termination/signal_stop.hpp). A signal sent straight to
+// the ranks (a batch scheduler signals every process of the job) reaches
+// them as it is, and mpirun, signalled too, does not cut their checkpoint
+// short.
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+#include <vector>
+
+#include "launcher.hpp"
+
+namespace jobstream::launcher {
+
+// Runs the command (mpirun) to its end. A SIGINT or SIGTERM that the
+// launcher receives meanwhile goes to every rank below it on this host, and
+// again for each repeat (a second SIGINT stops a jobstream program at once);
+// one that comes before any rank has started goes to them when they do, and
+// a repeat of it before then ends mpirun at once. Each is said on stderr, and
+// the outcome records it: the user stopped this run.
+Outcome runCommand(const std::vector<std::string>& command);
+
+// The processes below `pid` (its children, theirs, ...) that are ranks of an
+// MPI launch: their environment names their rank (OMPI_COMM_WORLD_RANK,
+// PMIX_RANK or PMI_RANK). Read from /proc; processes of other users are not
+// seen.
+std::vector<pid_t> ranksBelow(pid_t pid);
+
+}  // namespace jobstream::launcher

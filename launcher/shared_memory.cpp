@@ -1,0 +1,105 @@
+#include "shared_memory.hpp"
+
+#include <fmt/format.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <climits>
+#include <fstream>
+#include <iostream>
+#include <set>
+
+namespace jobstream::launcher {
+namespace {
+
+namespace fs = std::filesystem;
+
+bool atOrAfter(const timespec& time, const timespec& since) {
+  return time.tv_sec > since.tv_sec || (time.tv_sec == since.tv_sec && time.tv_nsec >= since.tv_nsec);
+}
+
+// Every file in `folder` that a process has open or mapped, as far as /proc
+// lets this user see (a file of mode 0600 is usable by its owner's processes
+// and root's only, which are the ones seen).
+std::set<std::string> filesInUse(const fs::path& folder) {
+  std::set<std::string> used;
+  const std::string prefix = folder.string() + "/";
+  std::error_code error;
+  for (const auto& process : fs::directory_iterator("/proc", error)) {
+    const std::string pid = process.path().filename().string();
+    if (pid.empty() || pid.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::ifstream maps(process.path() / "maps");
+    for (std::string line; std::getline(maps, line);) {
+      const auto at = line.find(prefix);
+      if (at == std::string::npos) continue;
+      std::string path = line.substr(at);
+      if (path.ends_with(" (deleted)")) continue;
+      used.insert(std::move(path));
+    }
+    std::error_code fdError;
+    for (const auto& fd : fs::directory_iterator(process.path() / "fd", fdError)) {
+      std::error_code linkError;
+      const fs::path target = fs::read_symlink(fd.path(), linkError);
+      if (!linkError && target.string().starts_with(prefix)) used.insert(target.string());
+    }
+  }
+  return used;
+}
+
+}  // namespace
+
+std::vector<std::string> segmentPrefixes(const std::string& host, uid_t uid) {
+  std::vector<std::string> prefixes;
+  const std::string shortHost = host.substr(0, host.find('.'));
+  for (const std::string& name : {shortHost, host}) {
+    if (name.empty()) continue;
+    const std::string prefix = fmt::format("vader_segment.{}.{}.", name, uid);
+    if (prefixes.empty() || prefixes.back() != prefix) prefixes.push_back(prefix);
+  }
+  return prefixes;
+}
+
+std::vector<std::string> removeLeftoverSegments(const fs::path& folder, const std::vector<std::string>& prefixes,
+                                                uid_t uid, const timespec& since) {
+  std::vector<fs::path> candidates;
+  std::error_code error;
+  for (const auto& entry : fs::directory_iterator(folder, error)) {
+    const std::string name = entry.path().filename().string();
+    bool ours = false;
+    for (const std::string& prefix : prefixes) ours |= name.starts_with(prefix);
+    struct stat info {};
+    if (!ours || ::lstat(entry.path().c_str(), &info) != 0 || !S_ISREG(info.st_mode)) continue;
+    if (info.st_uid != uid || !atOrAfter(info.st_ctim, since)) continue;
+    candidates.push_back(entry.path());
+  }
+  std::vector<std::string> removed;
+  if (candidates.empty()) return removed;
+  const fs::path real = fs::canonical(folder, error);  // as /proc names the files
+  const std::set<std::string> used = filesInUse(real);
+  for (const fs::path& path : candidates) {
+    std::error_code removeError;
+    if (used.contains((real / path.filename()).string()) || !fs::remove(path, removeError)) continue;
+    removed.push_back(path.filename().string());
+  }
+  return removed;
+}
+
+void removeLeftoverSegments(const timespec& since) {
+  char host[HOST_NAME_MAX + 1] = {};
+  if (::gethostname(host, sizeof host - 1) != 0) return;
+  const std::vector<std::string> removed =
+      removeLeftoverSegments(kSharedMemoryFolder, segmentPrefixes(host, ::geteuid()), ::geteuid(), since);
+  if (removed.empty()) return;
+  std::cerr << fmt::format("jobstream run: removed {} shared-memory file{} that the failed run left in {} ({}{})\n",
+                           removed.size(), removed.size() == 1 ? "" : "s", kSharedMemoryFolder.string(),
+                           removed.front(), removed.size() == 1 ? "" : ", ...")
+            << std::flush;
+}
+
+timespec fileClockNow() {
+  timespec now{};
+  clock_gettime(CLOCK_REALTIME_COARSE, &now);
+  return now;
+}
+
+}  // namespace jobstream::launcher
