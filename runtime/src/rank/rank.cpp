@@ -86,7 +86,7 @@ void Rank::deliver(StageIndex stage, std::unique_ptr<BatchBase> batch, std::uint
 // How long the loop may sleep between polls when nothing happens. Each poll
 // wakes this thread on a core that the workers need; on a rank whose workers
 // are all busy, a remote message (a steal request, items, a wave) can wait a
-// little, so polls are four times rarer there. A rank with an idle worker,
+// little, so polls are twelve times rarer there. A rank with an idle worker,
 // a steal under way, a checkpoint's pause or the stop polls often: it is on
 // someone's critical path. (A termination wave is not: while this rank's
 // workers are busy, its answers are not the end of the run.)

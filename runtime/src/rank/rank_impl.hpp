@@ -323,7 +323,7 @@ class Rank final : StageExitSink, WaveParticipant, CheckpointParticipant {
   void abandonRun();
 
   static constexpr microseconds kMaxSleep{250};   // see pollCap()
-  static constexpr microseconds kBusySleep{1000};
+  static constexpr microseconds kBusySleep{3000};
   microseconds pollCap();
 };
 
