@@ -134,7 +134,7 @@ void Rank::endProcess() {
     error = reportLine(Severity::error, error_);
   }
   endLiveLine();  // the process ends: no progress line after its last words
-  std::cerr << error << std::endl;
+  std::cerr << error + '\n' << std::flush;  // one write: see report()
   if (observer_) observer_->failed(error);
   std::cout.flush();
   std::fflush(nullptr);
@@ -404,7 +404,7 @@ RunResult Rank::run(std::unique_ptr<BatchBase> initialItems) {
     if (rank_ == 0) {
       result_.error = signalStop_.summary(options_.checkpoint);
       endLiveLine();
-      std::cerr << result_.error << std::endl;
+      std::cerr << result_.error + '\n' << std::flush;  // one write: see report()
     }
   }
   if (failedHere && abandon_) {
@@ -421,7 +421,7 @@ RunResult Rank::run(std::unique_ptr<BatchBase> initialItems) {
     }
     result_.exitCode = exit_status::failed;
     endLiveLine();
-    std::cerr << result_.error << std::endl;
+    std::cerr << result_.error + '\n' << std::flush;  // one write: see report()
     if (observer_) observer_->failed(result_.error);
     transport_.abort(exit_status::failed);  // MPI_Abort does not return; the loopback marks every rank aborted
   }
@@ -437,7 +437,7 @@ RunResult Rank::run(std::unique_ptr<BatchBase> initialItems) {
       std::lock_guard lock(errorMutex_);
       result_.error = reportLine(Severity::error, error_);
       result_.exitCode = exit_status::failed;
-      std::cerr << result_.error << std::endl;
+      std::cerr << result_.error + '\n' << std::flush;  // one write: see report()
     }
   }
   // Every rank that left its loop in step sends its record; rank 0 waits

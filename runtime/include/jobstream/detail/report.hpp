@@ -133,9 +133,12 @@ inline std::string reportLine(Severity severity, std::string_view message) {
 
 // Says `message` on `out`, a line of its own, flushed so that it is out
 // before the process ends or aborts.
+// The line and its newline in one write: under mpirun, a rank's stderr
+// reaches the terminal in the pieces it was written in, and Open MPI's own
+// messages (MPI_Abort's, right after an error) can land between two pieces.
 inline void report(std::ostream& out, Severity severity, std::string_view message) {
   const ClearLiveLine clear(out);
-  out << reportLine(severity, message) << '\n' << std::flush;
+  out << reportLine(severity, message) + '\n' << std::flush;
 }
 
 inline void reportError(std::ostream& out, std::string_view message) { report(out, Severity::error, message); }
