@@ -24,7 +24,7 @@ import signal
 import subprocess
 import sys
 
-from e2e_env import environment
+from e2e_env import environment, mpirun_crashed_in_teardown
 
 
 def main():
@@ -47,17 +47,23 @@ def main():
     if args.np > 0:
         command = ["mpirun", "-np", str(args.np), "--oversubscribe", "--bind-to", "none"] + command
 
-    stdin = open(args.stdin, "rb") if args.stdin else subprocess.DEVNULL
-    process = subprocess.Popen(command, stdin=stdin, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, env=env, start_new_session=True)
-    try:
-        out, err = process.communicate(timeout=args.timeout)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        out, err = process.communicate()
-        return fail(f"timed out after {args.timeout}s (a hang)", command, out.decode(errors="replace"),
-                    err.decode(errors="replace"))
-    out, err = out.decode(errors="replace"), err.decode(errors="replace")
+    for attempt in (1, 2):
+        stdin = open(args.stdin, "rb") if args.stdin else subprocess.DEVNULL
+        process = subprocess.Popen(command, stdin=stdin, stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE, env=env, start_new_session=True)
+        try:
+            out, err = process.communicate(timeout=args.timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            out, err = process.communicate()
+            return fail(f"timed out after {args.timeout}s (a hang)", command, out.decode(errors="replace"),
+                        err.decode(errors="replace"))
+        out, err = out.decode(errors="replace"), err.decode(errors="replace")
+        if attempt == 1 and args.np > 0 and mpirun_crashed_in_teardown(process.returncode, err):
+            print("run_case.py: mpirun itself crashed in Open MPI's teardown; running the case again:\n"
+                  + err[-1500:], file=sys.stderr)
+            continue
+        break
 
     if args.fails and process.returncode == 0:
         return fail("exit code 0, expected a failure", command, out, err)
