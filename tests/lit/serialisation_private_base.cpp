@@ -3,8 +3,8 @@
 // base ([expr.cast]), with -Wold-style-cast silenced around it only.
 // RUN: %jsgen %s -o %t.cpp %jsgen_flags
 // RUN: FileCheck %s --input-file=%t.cpp
-// RUN: %cxx_gcc -Wold-style-cast %t.cpp
-// RUN: %cxx_clang -Wold-style-cast %t.cpp
+// RUN: %cxx_gcc_text -Wold-style-cast %t.cpp
+// RUN: %cxx_clang_text -Wold-style-cast %t.cpp
 #include <jobstream/jobstream.hpp>
 
 #include <ostream>
