@@ -327,6 +327,35 @@ TEST(CommandLine, CheckpointOptionsAndTheirEnvironmentVariable) {
   std::filesystem::remove_all(folder);
 }
 
+TEST(CommandLine, PeerTimeoutFromTheOptionOrTheEnvironment) {
+  // Accepted, 0 included (never), and the run goes on as usual.
+  for (const char* good : {"0", "0.05", "60", "3600"}) {
+    Outcome o = runWith(echo::pipeline, {"--peer-timeout", good, "1"});
+    EXPECT_EQ(o.exitCode, 0) << good << ": " << o.err;
+  }
+  for (const char* bad : {"-1", "soon", "inf", "nan", "1e12"}) {
+    Outcome o = runWith(echo::pipeline, {"--peer-timeout", bad, "1"});
+    EXPECT_EQ(o.exitCode, 2) << bad;
+    EXPECT_EQ(o.err, "jobstream: error: --peer-timeout: '" + std::string(bad) +
+                         "' is not a number of seconds, 0 or more\nRun with --help for more information.\n");
+  }
+  ::setenv("JOBSTREAM_PEER_TIMEOUT", "soon", 1);
+  Outcome o = runWith(echo::pipeline, {"1"});
+  EXPECT_EQ(o.exitCode, 2);
+  EXPECT_NE(o.err.find("'soon' is not a number of seconds"), std::string::npos) << o.err;
+  // jobstream::map has no command line: the variable alone, or the default.
+  EXPECT_EQ(peerTimeoutFromEnvironment(), std::chrono::milliseconds{60'000});
+  ::setenv("JOBSTREAM_PEER_TIMEOUT", "2.5", 1);
+  EXPECT_EQ(peerTimeoutFromEnvironment(), std::chrono::milliseconds{2'500});
+  ::setenv("JOBSTREAM_PEER_TIMEOUT", "0", 1);
+  EXPECT_EQ(peerTimeoutFromEnvironment(), std::chrono::milliseconds{0});
+  ::unsetenv("JOBSTREAM_PEER_TIMEOUT");
+  EXPECT_EQ(peerTimeoutFromEnvironment(), std::chrono::milliseconds{60'000});
+  // A small timeout is rounded up to a millisecond, never down to 0 (never).
+  EXPECT_EQ(peerTimeoutOf(0.0001), std::chrono::milliseconds{1});
+  EXPECT_EQ(peerTimeoutOf(0), std::chrono::milliseconds{0});
+}
+
 // The lines job_stream's users' scripts match.
 bool hasStatsLines(const std::string& err) {
   const std::regex rank(R"((^|\n)0_\S+ \d+% user time \(\d+% mpi\), \d+% user cpu, \d+ messages \(\d+% user\)\n)");

@@ -39,6 +39,7 @@ class CountingTransport final : public Transport {
   int rank() const override { return inner_.rank(); }
   int size() const override { return inner_.size(); }
   int ranksOnThisHost() const override { return inner_.ranksOnThisHost(); }
+  std::string hostOf(int rank) const override { return inner_.hostOf(rank); }
   void send(int dest, int tag, std::vector<char> bytes) override;
   std::optional<Message> poll() override;
   bool flushed() override { return inner_.flushed(); }

@@ -31,6 +31,9 @@ enum class MessageKind : int {
   recordTaken = 22,   // rank 0 has written a failed rank's record: it may end the run
   // A run that ends in order after a failure (abandon/abandon.hpp).
   abandon = 23,  // the run failed: what this rank sent you before this, and its error, to every rank
+  // Whether the neighbours in the tree are still there (liveness/liveness.hpp).
+  ping = 24,  // are you there? down the tree
+  pong = 25,  // yes: up
 };
 
 }  // namespace jobstream::detail

@@ -26,7 +26,7 @@
 namespace jobstream::detail {
 
 inline constexpr std::uint8_t kWireMagic = 0xB5;
-inline constexpr std::uint8_t kWireVersion = 5;
+inline constexpr std::uint8_t kWireVersion = 6;
 
 // The stage types a message's stage numbers must name; each throws
 // std::runtime_error for a number that names no such stage.

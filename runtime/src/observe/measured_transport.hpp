@@ -22,6 +22,7 @@ class MeasuredTransport final : public Transport {
   int rank() const override { return inner_.rank(); }
   int size() const override { return inner_.size(); }
   int ranksOnThisHost() const override { return inner_.ranksOnThisHost(); }
+  std::string hostOf(int rank) const override { return inner_.hostOf(rank); }
 
   void send(int dest, int tag, std::vector<char> bytes) override {
     const Timer timer(ns);

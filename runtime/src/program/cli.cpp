@@ -10,6 +10,7 @@
 #include <charconv>
 #include <cerrno>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <cstdint>
@@ -213,6 +214,21 @@ void checkSweepOptions(const CLI::App& app, const SweepSettings& sweep) {
 
 }  // namespace
 
+std::chrono::milliseconds peerTimeoutOf(double seconds) {
+  return std::chrono::milliseconds{static_cast<std::int64_t>(std::ceil(seconds * 1000))};
+}
+
+std::chrono::milliseconds peerTimeoutFromEnvironment() {
+  const char* text = std::getenv("JOBSTREAM_PEER_TIMEOUT");
+  double seconds = 60;
+  if (text != nullptr && *text != '\0') {
+    char* end = nullptr;
+    const double value = std::strtod(text, &end);
+    if (*end == '\0' && std::isfinite(value) && value >= 0 && value <= 1e9) seconds = value;
+  }
+  return peerTimeoutOf(seconds);
+}
+
 std::variant<CommandLine, int> parseCommandLine(const PipelineDef& pipeline, int argc, char** argv,
                                                 bool programGivesItems, bool speak, std::ostream& out,
                                                 std::ostream& err) {
@@ -242,6 +258,20 @@ std::variant<CommandLine, int> parseCommandLine(const PipelineDef& pipeline, int
             return number && std::isfinite(seconds) && seconds > 0
                        ? std::string()
                        : fmt::format("'{}' is not a number of seconds above 0", text);
+          },
+          ""))
+      ->type_name("SECONDS");
+  app.add_option("--peer-timeout", line.peerTimeout,
+                 "Seconds a rank may go unheard before the run ends, naming it and its host (default 60; "
+                 "0: never)")
+      ->envname("JOBSTREAM_PEER_TIMEOUT")
+      ->check(CLI::Validator(
+          [](const std::string& text) -> std::string {
+            double seconds = 0;
+            const bool number = CLI::detail::lexical_cast(text, seconds);
+            return number && std::isfinite(seconds) && seconds >= 0 && seconds <= 1e9
+                       ? std::string()
+                       : fmt::format("'{}' is not a number of seconds, 0 or more", text);
           },
           ""))
       ->type_name("SECONDS");

@@ -3,6 +3,7 @@
 // of standard input.
 #pragma once
 
+#include <chrono>
 #include <iosfwd>
 #include <memory>
 #include <optional>
@@ -24,10 +25,18 @@ class UsageError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// --peer-timeout's seconds as the runtime counts them (rounded up to a
+// millisecond, so that a small timeout is not zero, which means never).
+std::chrono::milliseconds peerTimeoutOf(double seconds);
+// JOBSTREAM_PEER_TIMEOUT for a run without a command line (jobstream::map):
+// the default, 60 s, when it is unset or not a number of seconds.
+std::chrono::milliseconds peerTimeoutFromEnvironment();
+
 struct CommandLine {
   int threads = 0;  // 0: the default (this rank's share of its host's CPUs)
   std::string checkpoint;           // --checkpoint/-c, or JOBSTREAM_CHECKPOINT; empty: none
   double checkpointInterval = 600;  // seconds
+  double peerTimeout = 60;          // --peer-timeout, or JOBSTREAM_PEER_TIMEOUT; seconds, 0: never
   std::string checkpointInfo;       // --checkpoint-info: describe this file and exit
   bool stats = false;               // --stats, or JOBSTREAM_STATS=1
   std::optional<bool> progress;     // --progress / --no-progress; unset: when stderr is a terminal

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "jobstream/detail/report.hpp"
+#include "program/cli.hpp"
 #include "program/context.hpp"
 #include "program/map_run.hpp"
 #include "transport/loopback_transport.hpp"
@@ -59,6 +60,7 @@ RunResult runMapOn(const MapDef& map, Transport& transport, int threads, void* i
   options.threads = std::max(1, threads);
   options.orderlyFailure = true;
   options.spreadInitialItems = true;
+  options.peerTimeout = peerTimeoutFromEnvironment();
   if (transport.rank() == 0) {
     const std::size_t count = map.count(items);
     map.prepare(results, count);

@@ -228,6 +228,7 @@ int runProgram(const PipelineDef& pipeline, int argc, char** argv, std::unique_p
       line.threads > 0 ? line.threads : std::max(1, availableCpus() / std::max(1, transport->ranksOnThisHost()));
   options.checkpoint = line.checkpoint;
   options.checkpointInterval = line.checkpointInterval;
+  options.peerTimeout = peerTimeoutOf(line.peerTimeout);
   options.resuming = verdict == kResuming;
   options.resume = std::move(resume);
   options.observe.stats = (observed & kStats) != 0;

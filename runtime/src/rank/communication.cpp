@@ -14,11 +14,19 @@ namespace jobstream::detail {
 
 bool Rank::communicate() {
   bool progress = false;
+  const auto now = Liveness::Clock::now();
   for (int i = 0; i != 256; ++i) {
     std::optional<Message> message = transport_.poll();
     if (!message) break;
+    liveness_.heard(message->source, now);
     handle(*message);
     progress = true;
+  }
+  if (const std::optional<int> lost = liveness_.maybeAct(now, !shutdown_.stopping() && !failed_.load())) {
+    failWith(lostPeer(*lost));
+    // A run that ends failures in order (jobstream::map) needs every rank
+    // for that: without the lost one it would wait for ever.
+    if (abandon_) endProcess();
   }
   stopIfOver();
   progress |= sendOutbox();
@@ -38,8 +46,20 @@ bool Rank::communicate() {
   progress |= waves_.maybeStart(wavesNow, locallyIdle());
   if (observer_) progress |= observer_->tick();
   stopIfOver();
-  shutdown_.maybeAcknowledge(!stealing_.outstanding());
+  shutdown_.maybeAcknowledge(!stealing_.outstanding() && liveness_.quiet());
   return progress;
+}
+
+// What the user reads when a neighbour fell silent (liveness/liveness.hpp).
+std::string Rank::lostPeer(int peer) const {
+  const auto host = [this](int rank) {
+    const std::string name = transport_.hostOf(rank);
+    return name.empty() ? std::string() : fmt::format(" on host {}", name);
+  };
+  return fmt::format("rank {}{} has not been heard from for {:g} s (--peer-timeout), as seen by rank {}{}: "
+                     "its host may be down or cut off; the run ends",
+                     peer, host(peer), std::chrono::duration<double>(liveness_.timeout()).count(), rank_,
+                     host(rank_));
 }
 
 // Rank 0: the wave that just completed found the run over. At once, before
@@ -160,6 +180,12 @@ void Rank::handle(Message& message) {
       if (!abandon_) throw std::runtime_error("an abandon notice in a run that ends failures otherwise");
       abandon_->onNotice(message);
       failed_.store(true);
+      break;
+    case MessageKind::ping:
+      liveness_.onPing(message);
+      break;
+    case MessageKind::pong:
+      liveness_.onPong(message);
       break;
     case MessageKind::clockPing:
     case MessageKind::clockPong:

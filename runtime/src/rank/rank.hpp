@@ -5,6 +5,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -53,6 +54,9 @@ struct RankOptions {
   // (as MPI_Scatterv would), instead of keeping them for the others to
   // steal. For jobstream::map, whose items are slices of equal size.
   bool spreadInitialItems = false;
+  // Every rank: a neighbour in the tree not heard from for this long is
+  // lost and fails the run (liveness/liveness.hpp); zero: never.
+  std::chrono::milliseconds peerTimeout{60'000};
 };
 
 struct RunResult {

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "abandon/abandon.hpp"
+#include "liveness/liveness.hpp"
 #include "checkpoint/coordinator.hpp"
 #include "messages/wire.hpp"
 #include "observe/measured_transport.hpp"
@@ -137,6 +138,7 @@ class Rank final : StageExitSink, WaveParticipant, CheckpointParticipant {
         shutdown_(tree_),
         checkpoints_(tree_, pipeline, *this, options_.checkpoint, options_.checkpointInterval, result_),
         signalStop_(tree_, checkpoints_, shutdown_),
+        liveness_(tree_, options_.peerTimeout),
         measured_(measured),
         abandon_(counting ? std::make_unique<Abandon>(*counting) : nullptr) {
     if (static_cast<std::uint64_t>(size_) > instance_id::kMaxRanks)
@@ -172,6 +174,7 @@ class Rank final : StageExitSink, WaveParticipant, CheckpointParticipant {
   void endInstance(std::uint64_t id, WorkerEmitter& emitter, bool countParent);
   void fail(StageIndex stage, std::string_view what);
   void failWith(std::string message);
+  std::string lostPeer(int peer) const;
   [[noreturn]] void stageCalledExit(StageIndex stage, std::optional<int> status) override;
   [[noreturn]] void endProcess();
   // Runs user code; an exception, or a call of exit(), fails the run against
@@ -311,6 +314,7 @@ class Rank final : StageExitSink, WaveParticipant, CheckpointParticipant {
   RunResult result_;
   Checkpoints checkpoints_;
   SignalStop signalStop_;
+  Liveness liveness_;
 
   // Null unless the run is observed.
   MeasuredTransport* measured_;

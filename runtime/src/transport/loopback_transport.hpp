@@ -70,6 +70,8 @@ class LoopbackTransport final : public Transport {
   int rank() const override { return rank_; }
   int size() const override { return hub_->size(); }
   int ranksOnThisHost() const override { return hub_->size(); }
+  // Every rank is a thread of this process.
+  std::string hostOf(int) const override { return thisHostName(); }
   void send(int dest, int tag, std::vector<char> bytes) override {
     hub_->post(rank_, dest, tag, std::move(bytes));
   }

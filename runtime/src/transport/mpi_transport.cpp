@@ -3,12 +3,14 @@
 #include <mpi.h>
 
 #include <climits>
+#include <cstring>
 #include <cstdlib>
 #include <list>
 #include <map>
 #include <stdexcept>
 #include <string>
 #include <utility>
+#include <vector>
 
 namespace jobstream::detail {
 
@@ -67,6 +69,18 @@ class MpiTransport final : public Transport {
           "MPI_Comm_split_type");
     MPI_Comm_size(host, &ranksOnHost_);
     MPI_Comm_free(&host);
+    // Every rank's host name, once, for messages that name a rank's host.
+    char name[MPI_MAX_PROCESSOR_NAME] = {};
+    int length = 0;
+    check(MPI_Get_processor_name(name, &length), "MPI_Get_processor_name");
+    std::vector<char> names(static_cast<std::size_t>(size_) * MPI_MAX_PROCESSOR_NAME);
+    check(MPI_Allgather(name, MPI_MAX_PROCESSOR_NAME, MPI_CHAR, names.data(), MPI_MAX_PROCESSOR_NAME, MPI_CHAR,
+                        MPI_COMM_WORLD),
+          "MPI_Allgather");
+    for (int r = 0; r != size_; ++r) {
+      const char* at = names.data() + static_cast<std::size_t>(r) * MPI_MAX_PROCESSOR_NAME;
+      hosts_.emplace_back(at, strnlen(at, MPI_MAX_PROCESSOR_NAME));
+    }
   }
 
   ~MpiTransport() override {
@@ -78,6 +92,10 @@ class MpiTransport final : public Transport {
   int rank() const override { return rank_; }
   int size() const override { return size_; }
   int ranksOnThisHost() const override { return ranksOnHost_; }
+  std::string hostOf(int rank) const override {
+    return rank >= 0 && static_cast<std::size_t>(rank) < hosts_.size() ? hosts_[static_cast<std::size_t>(rank)]
+                                                                        : std::string();
+  }
 
   void send(int dest, int tag, std::vector<char> bytes) override {
     if (tag <= 0 || tag >= kPieceTags) throw std::logic_error("a message tag out of range");
@@ -166,6 +184,7 @@ class MpiTransport final : public Transport {
   int rank_ = 0;
   int size_ = 1;
   int ranksOnHost_ = 1;
+  std::vector<std::string> hosts_;
   const std::size_t pieceBytes_;
   std::list<Outgoing> outgoing_;
   std::map<std::pair<int, int>, std::vector<char>> partial_;  // (source, tag) -> pieces so far

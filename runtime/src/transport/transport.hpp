@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <vector>
 
 namespace jobstream::detail {
@@ -31,6 +32,8 @@ class Transport {
   virtual int size() const = 0;
   // Ranks of this run that share this rank's host (to divide its CPUs).
   virtual int ranksOnThisHost() const = 0;
+  // The name of the host `rank` runs on, for messages about it.
+  virtual std::string hostOf(int rank) const = 0;
 
   // Non-blocking; the transport owns `bytes` until they have been sent.
   virtual void send(int dest, int tag, std::vector<char> bytes) = 0;
@@ -49,5 +52,8 @@ class Transport {
   virtual void abort(int exitCode) = 0;
   virtual bool aborted() = 0;
 };
+
+// This process's host name, as gethostname() gives it ("" if it cannot).
+std::string thisHostName();
 
 }  // namespace jobstream::detail
