@@ -83,7 +83,7 @@ std::vector<pid_t> ranksBelow(pid_t pid) {
   return ranks;
 }
 
-Outcome runCommand(const std::vector<std::string>& command) {
+Outcome runCommand(const std::vector<std::string>& command, std::chrono::milliseconds outlive) {
   std::vector<char*> args;
   for (const std::string& word : command) args.push_back(const_cast<char*>(word.c_str()));
   args.push_back(nullptr);
@@ -116,6 +116,10 @@ Outcome runCommand(const std::vector<std::string>& command) {
   }
   int waiting = 0;       // a signal that found no rank yet
   bool killed = false;   // the launcher ended mpirun itself
+  bool outlived = false;  // ... because it outlived its ranks here
+  bool ranksSeen = false;
+  auto lastRanks = std::chrono::steady_clock::now();
+  auto nextLook = lastRanks;
   for (;;) {
     int status = 0;
     const pid_t done = waitpid(child, &status, WNOHANG);
@@ -144,9 +148,27 @@ Outcome runCommand(const std::vector<std::string>& command) {
     } else if (waiting != 0 && !killed && passOn(child, waiting)) {
       waiting = 0;
     }
+    const auto now = std::chrono::steady_clock::now();
+    if (!killed && now >= nextLook) {
+      nextLook = now + std::chrono::seconds{1};
+      if (!ranksBelow(child).empty()) {
+        ranksSeen = true;
+        lastRanks = now;
+      } else if (ranksSeen && now - lastRanks > outlive) {
+        std::cerr << fmt::format("jobstream run: mpirun is still running {} s after the last rank on this host "
+                                 "ended (a host it waits for may have stopped answering); ending it\n",
+                                 std::chrono::duration_cast<std::chrono::seconds>(now - lastRanks).count())
+                  << std::flush;
+        ::kill(child, SIGKILL);
+        killed = outlived = true;
+      }
+    }
   }
-  // mpirun ended by the launcher: the status the user's signal asks for.
-  if (killed && outcome.signal == SIGKILL)
+  // mpirun ended by the launcher: a failed run, or the status the user's
+  // signal asks for.
+  if (outlived && outcome.signal == SIGKILL)
+    outcome = Outcome{jobstream::detail::exit_status::failed, 0, outcome.stoppedBy};
+  else if (killed && outcome.signal == SIGKILL)
     outcome = Outcome{jobstream::detail::exit_status::stoppedBy(outcome.stoppedBy), 0, outcome.stoppedBy};
   sigprocmask(SIG_SETMASK, &previous, nullptr);
   return outcome;

@@ -16,6 +16,7 @@
 
 #include <sys/types.h>
 
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -29,7 +30,15 @@ namespace jobstream::launcher {
 // one that comes before any rank has started goes to them when they do, and
 // a repeat of it before then ends mpirun at once. Each is said on stderr, and
 // the outcome records it: the user stopped this run.
-Outcome runCommand(const std::vector<std::string>& command);
+//
+// An mpirun that outlives its ranks on this host by `outlive` is ended
+// (SIGKILL), and the run counts as failed (exit status 1): once a rank has
+// failed, MPI_Abort ends the others, but mpirun then waits for the daemon of
+// a host that stopped answering until TCP gives up, which takes minutes. (A
+// run that goes well keeps its ranks alive until all of them are done: MPI's
+// finalisation waits for every rank.)
+Outcome runCommand(const std::vector<std::string>& command,
+                   std::chrono::milliseconds outlive = std::chrono::seconds{10});
 
 // The processes below `pid` (its children, theirs, ...) that are ranks of an
 // MPI launch: their environment names their rank (OMPI_COMM_WORLD_RANK,

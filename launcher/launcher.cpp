@@ -173,6 +173,11 @@ Command parseCommandLine(int argc, const char* const* argv) {
   file->excludes(host);
   run->add_option("-c,--checkpoint", options.checkpoint,
                   "the program's checkpoint file: written while it runs, resumed from after a failure");
+  std::string peerTimeout;
+  run->add_option("--peer-timeout", peerTimeout,
+                  "seconds a rank may go unheard before the run ends, and mpirun's limit for a host that stops "
+                  "answering (default 60, or JOBSTREAM_PEER_TIMEOUT; 0: never)")
+      ->check(atLeast("seconds", 0, false));
   run->add_option("--retries", options.retries, "runs to start again after a failed one (default 0)")
       ->check(atLeast("retries", 0, true));
   run->add_option("--retry-delay", delaySeconds,
@@ -212,6 +217,15 @@ Command parseCommandLine(int argc, const char* const* argv) {
   options.program.insert(options.program.end(), program.begin(), program.end());
   if (options.program.empty()) throw UsageError("no program to run: jobstream run [OPTIONS] -- PROG ARGS...");
   if (ranks != 0) options.ranks = ranks;
+  if (!peerTimeout.empty()) {
+    options.peerTimeoutGiven = peerTimeout;
+    options.peerTimeout = std::stod(peerTimeout);
+  } else if (const char* inherited = std::getenv("JOBSTREAM_PEER_TIMEOUT")) {
+    // The ranks get it too (forwarded); one they refuse ends the run there.
+    char* end = nullptr;
+    const double seconds = std::strtod(inherited, &end);
+    if (*inherited != '\0' && *end == '\0' && std::isfinite(seconds) && seconds >= 0) options.peerTimeout = seconds;
+  }
   options.retryDelay = std::chrono::milliseconds(static_cast<long long>(delaySeconds * 1000.0));
   if (!options.checkpoint.empty()) options.checkpoint = std::filesystem::absolute(options.checkpoint).string();
   if (!hostList.empty()) options.hosts = parseHosts(hostList, "--host");
@@ -264,11 +278,27 @@ std::vector<std::string> mpirunCommand(const Options& options, const std::string
     command.insert(command.end(), {"--host", list});
   }
   command.insert(command.end(), {"--map-by", "node", "--bind-to", "none"});
-  for (const std::string& name : forwarded)
-    if (options.checkpoint.empty() || name != "JOBSTREAM_CHECKPOINT") command.insert(command.end(), {"-x", name});
+  if (!options.hosts.empty()) {
+    const std::vector<std::string> keepalive = keepaliveArguments(options.peerTimeout);
+    command.insert(command.end(), keepalive.begin(), keepalive.end());
+  }
+  for (const std::string& name : forwarded) {
+    if (!options.checkpoint.empty() && name == "JOBSTREAM_CHECKPOINT") continue;
+    if (options.peerTimeoutGiven && name == "JOBSTREAM_PEER_TIMEOUT") continue;
+    command.insert(command.end(), {"-x", name});
+  }
   if (!options.checkpoint.empty()) command.insert(command.end(), {"-x", "JOBSTREAM_CHECKPOINT=" + options.checkpoint});
+  if (options.peerTimeoutGiven)
+    command.insert(command.end(), {"-x", "JOBSTREAM_PEER_TIMEOUT=" + *options.peerTimeoutGiven});
   command.insert(command.end(), options.program.begin(), options.program.end());
   return command;
+}
+
+std::vector<std::string> keepaliveArguments(double peerTimeout) {
+  if (!(peerTimeout > 0)) return {};
+  const auto seconds = [](double value) { return std::to_string(std::max(1LL, static_cast<long long>(std::ceil(value)))); };
+  return {"--mca", "oob_tcp_keepalive_time", seconds(peerTimeout / 2), "--mca", "oob_tcp_keepalive_intvl",
+          seconds(peerTimeout / 10), "--mca", "oob_tcp_keepalive_probes", "3"};
 }
 
 std::string announcement(const Options& options, const std::string& mpirun,
@@ -276,7 +306,9 @@ std::string announcement(const Options& options, const std::string& mpirun,
   std::string text = "jobstream run: " + joined(mpirunCommand(options, mpirun, {})) + "\n";
   std::vector<std::string> names;
   for (const std::string& name : forwarded)
-    if (options.checkpoint.empty() || name != "JOBSTREAM_CHECKPOINT") names.push_back(name);
+    if ((options.checkpoint.empty() || name != "JOBSTREAM_CHECKPOINT") &&
+        (!options.peerTimeoutGiven || name != "JOBSTREAM_PEER_TIMEOUT"))
+      names.push_back(name);
   if (!names.empty()) {
     std::string list;
     for (const std::string& name : names) list += (list.empty() ? "" : " ") + name;

@@ -47,7 +47,20 @@ struct Options {
   int retries = 0;               // runs after the first that fails
   std::chrono::milliseconds retryDelay{1000};  // before the first retry; grows linearly
   std::vector<std::string> program;  // PROG ARGS...
+  // --peer-timeout as given (passed to every rank), if it was.
+  std::optional<std::string> peerTimeoutGiven;
+  // The ranks' peer timeout in seconds: --peer-timeout, else
+  // JOBSTREAM_PEER_TIMEOUT, else the runtime's default; 0: never.
+  double peerTimeout = 60;
 };
+
+// Open MPI's keepalive settings for the connections between mpirun and its
+// daemons on other hosts, so that mpirun gives up on a host that stopped
+// answering within about 0.8 of `peerTimeout` seconds (its default is 8
+// minutes): `--mca oob_tcp_keepalive_time T/2 --mca oob_tcp_keepalive_intvl
+// T/10 --mca oob_tcp_keepalive_probes 3`, whole seconds, at least 1. None
+// for a timeout of 0.
+std::vector<std::string> keepaliveArguments(double peerTimeout);
 
 // What a command line asks for: a run, or text to print on stdout and exit
 // (--help, --version).
@@ -65,7 +78,9 @@ Command parseCommandLine(int argc, const char* const* argv);
 std::vector<std::string> forwardedVariables(const std::vector<std::string>& environment);
 
 // mpirun's command line: `mpirun -n N [--host h1:c1,h2:c2] --map-by node
-// --bind-to none -x VAR... [-x JOBSTREAM_CHECKPOINT=FILE] PROG ARGS...`.
+// --bind-to none [KEEPALIVES] -x VAR... [-x JOBSTREAM_CHECKPOINT=FILE]
+// [-x JOBSTREAM_PEER_TIMEOUT=S] PROG ARGS...`, with keepaliveArguments()
+// when hosts are given (a run on this host alone has no daemon elsewhere).
 // One rank per host by default: each rank runs a worker thread per core of
 // its host, so binding a rank to one core would stop it from using the
 // others. The checkpoint goes by environment, whatever PROG's arguments are.

@@ -32,6 +32,7 @@ using jobstream::launcher::Host;
 using jobstream::launcher::Options;
 using jobstream::launcher::Outcome;
 using jobstream::launcher::UsageError;
+using testing::Contains;
 using testing::ElementsAre;
 using testing::HasSubstr;
 using namespace std::chrono_literals;
@@ -147,13 +148,50 @@ TEST(LauncherMpirun, OneRankPerHostUnbound) {
   options.hosts = {Host{"a", 8}, Host{"b", std::nullopt}};
   options.program = {"./prog", "x"};
   EXPECT_THAT(jobstream::launcher::mpirunCommand(options, "mpirun", {"PATH", "HOME"}),
-              ElementsAre("mpirun", "-n", "2", "--host", "a:8,b", "--map-by", "node", "--bind-to", "none", "-x",
-                          "PATH", "-x", "HOME", "./prog", "x"));
+              ElementsAre("mpirun", "-n", "2", "--host", "a:8,b", "--map-by", "node", "--bind-to", "none", "--mca",
+                          "oob_tcp_keepalive_time", "30", "--mca", "oob_tcp_keepalive_intvl", "6", "--mca",
+                          "oob_tcp_keepalive_probes", "3", "-x", "PATH", "-x", "HOME", "./prog", "x"));
   options.hosts.clear();
   EXPECT_THAT(jobstream::launcher::mpirunCommand(options, "/opt/mpirun", {}),
               ElementsAre("/opt/mpirun", "-n", "1", "--map-by", "node", "--bind-to", "none", "./prog", "x"));
   options.ranks = 6;
   EXPECT_EQ(jobstream::launcher::mpirunCommand(options, "mpirun", {})[2], "6");
+}
+
+TEST(LauncherMpirun, ThePeerTimeoutReachesTheRanksAndSetsMpirunsKeepalives) {
+  // mpirun gives up on a silent host's daemon within about 0.8 of the
+  // timeout: half of it idle, then three probes a tenth of it apart.
+  EXPECT_THAT(jobstream::launcher::keepaliveArguments(60),
+              ElementsAre("--mca", "oob_tcp_keepalive_time", "30", "--mca", "oob_tcp_keepalive_intvl", "6", "--mca",
+                          "oob_tcp_keepalive_probes", "3"));
+  EXPECT_THAT(jobstream::launcher::keepaliveArguments(5),
+              ElementsAre("--mca", "oob_tcp_keepalive_time", "3", "--mca", "oob_tcp_keepalive_intvl", "1", "--mca",
+                          "oob_tcp_keepalive_probes", "3"));
+  EXPECT_THAT(jobstream::launcher::keepaliveArguments(0.2), Contains("1"));
+  EXPECT_TRUE(jobstream::launcher::keepaliveArguments(0).empty());  // never: Open MPI's own
+  const char* argv[] = {"jobstream", "run", "--host", "a,b", "--peer-timeout", "20", "--", "./prog"};
+  Options options = std::get<Options>(jobstream::launcher::parseCommandLine(8, argv));
+  EXPECT_EQ(options.peerTimeout, 20);
+  // Given: it replaces the shell's JOBSTREAM_PEER_TIMEOUT.
+  EXPECT_THAT(jobstream::launcher::mpirunCommand(options, "mpirun", {"JOBSTREAM_PEER_TIMEOUT", "PATH"}),
+              ElementsAre("mpirun", "-n", "2", "--host", "a,b", "--map-by", "node", "--bind-to", "none", "--mca",
+                          "oob_tcp_keepalive_time", "10", "--mca", "oob_tcp_keepalive_intvl", "2", "--mca",
+                          "oob_tcp_keepalive_probes", "3", "-x", "PATH", "-x", "JOBSTREAM_PEER_TIMEOUT=20", "./prog"));
+  // Not given: the shell's, forwarded as it is, sets the keepalives.
+  ::setenv("JOBSTREAM_PEER_TIMEOUT", "8", 1);
+  const char* plain[] = {"jobstream", "run", "--host", "a", "--", "./prog"};
+  options = std::get<Options>(jobstream::launcher::parseCommandLine(6, plain));
+  ::unsetenv("JOBSTREAM_PEER_TIMEOUT");
+  EXPECT_EQ(options.peerTimeout, 8);
+  EXPECT_FALSE(options.peerTimeoutGiven);
+  EXPECT_THAT(jobstream::launcher::mpirunCommand(options, "mpirun", {"JOBSTREAM_PEER_TIMEOUT"}),
+              ElementsAre("mpirun", "-n", "1", "--host", "a", "--map-by", "node", "--bind-to", "none", "--mca",
+                          "oob_tcp_keepalive_time", "4", "--mca", "oob_tcp_keepalive_intvl", "1", "--mca",
+                          "oob_tcp_keepalive_probes", "3", "-x", "JOBSTREAM_PEER_TIMEOUT", "./prog"));
+  EXPECT_EQ(usageErrorOf([] { parsed({"--peer-timeout", "-1", "--", "p"}); }),
+            "--peer-timeout: '-1' is not a number of seconds from 0 up");
+  EXPECT_EQ(usageErrorOf([] { parsed({"--peer-timeout", "soon", "--", "p"}); }),
+            "--peer-timeout: 'soon' is not a number of seconds from 0 up");
 }
 
 TEST(LauncherMpirun, TheCheckpointGoesByEnvironmentAsAnAbsolutePath) {
