@@ -1,7 +1,11 @@
-"""What the e2e scripts share: the environment their programs run in, and
-finding the ranks of a run under mpirun."""
+"""What the e2e scripts share: the environment their programs run in,
+finding the ranks of a run under mpirun, and waiting for a run that may
+hang."""
 import os
 import re
+import signal
+import subprocess
+import time
 
 # mpirun as root, oversubscribed, over shared memory, on any machine.
 MPI_ENV = dict(OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
@@ -59,3 +63,35 @@ def ranks_of(pid, program):
         except OSError:
             continue
     return ranks
+
+
+def wait_for_checkpoint(process, checkpoint, limit=60):
+    """Waits until the file checkpoint exists, process has ended, or limit
+    seconds have passed, whichever comes first."""
+    deadline = time.monotonic() + limit
+    while not os.path.exists(checkpoint) and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+
+
+def finish(process, limit, kill=None):
+    """What process (started with pipes, in a session of its own) printed on
+    stdout and stderr, and whether it was still running after limit seconds
+    (a hang): then kill() ends it (by default, SIGKILL to its process
+    group), and so must close the pipes within 30 s."""
+    try:
+        out, err = process.communicate(timeout=limit)
+        hung = False
+    except subprocess.TimeoutExpired:
+        if kill is None:
+            os.killpg(process.pid, signal.SIGKILL)
+        else:
+            kill()
+        out, err = process.communicate(timeout=30)
+        hung = True
+    return out.decode(errors="replace"), err.decode(errors="replace"), hung
+
+
+def launcher_retries(err):
+    """From `jobstream run`'s stderr: how many times it started a failed run
+    again, and how many of those resumed from the checkpoint."""
+    return err.count("starting it again"), err.count("starting it again from the checkpoint")

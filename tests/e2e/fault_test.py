@@ -31,26 +31,10 @@ import sys
 import tempfile
 import time
 
-from e2e_env import environment, ranks_of
+from e2e_env import environment, finish, launcher_retries, ranks_of, wait_for_checkpoint
 
 LAUNCH_LIMIT = 90  # seconds for one launch
 EXIT_LIMIT = 30    # seconds for mpirun to end the job once a rank is killed
-
-
-def wait_for_checkpoint(process, checkpoint, limit=60):
-    deadline = time.monotonic() + limit
-    while not os.path.exists(checkpoint) and process.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.01)
-
-
-def finish(process, limit):
-    try:
-        out, err = process.communicate(timeout=limit)
-        return out.decode(errors="replace"), err.decode(errors="replace"), False
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        out, err = process.communicate()
-        return out.decode(errors="replace"), err.decode(errors="replace"), True
 
 
 def main():
@@ -159,8 +143,7 @@ def with_launcher(args, command, env, checkpoint, rng):
         return fail(f"the launcher failed with exit code {process.returncode}", argv, out, err)
     # Every kill came after a checkpoint, so every retry resumes (a kill as the
     # run was ending may have changed nothing: then there is no retry for it).
-    restarts = err.count("starting it again")
-    resumed = err.count("starting it again from the checkpoint")
+    restarts, resumed = launcher_retries(err)
     if kills and (restarts == 0 or resumed != restarts):
         return fail(f"{kills} kills after a checkpoint, {restarts} retries, {resumed} of them from the "
                     "checkpoint", argv, out, err)
