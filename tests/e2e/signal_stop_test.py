@@ -170,7 +170,9 @@ def stop_with_checkpoint(args, env, folder):
     checkpoint = os.path.join(folder, "run.ckpt")
     logs = [os.path.join(folder, "calls.1"), os.path.join(folder, "calls.2")]
     argv = command(args, [], checkpoint)
-    first = Run(argv, dict(env, SIGNAL_STOP_LOG=logs[0]))
+    # The stopped run also writes its report, which must say it was stopped.
+    report = os.path.join(folder, "report.html")
+    first = Run(command(args, ["--report", report], checkpoint), dict(env, SIGNAL_STOP_LOG=logs[0]))
     wait_for_calls(first, logs[0], ITEMS // 8 if args.to == "mpirun" else ITEMS // 4)
     send(first, args, signal.SIGTERM)
     took = seconds_until_gone(first, args)
@@ -184,6 +186,11 @@ def stop_with_checkpoint(args, env, folder):
         check("jobstream run: SIGTERM passed on to the" in first.err, "the launcher did not pass SIGTERM on", first)
         check("not starting it again" in first.err and "starting it again in" not in first.err,
               "the launcher started the stopped run again", first)
+    if status == 143:
+        with open(report, encoding="utf-8") as f:
+            page = f.read()
+        check("The run was stopped by SIGTERM (exit status 143)" in page and "The run failed" not in page,
+              "the report does not say the run was stopped by SIGTERM", first)
     before = lines(logs[0])
     print(f"the program ended {took:.2f}s after SIGTERM, with exit status {status}; {len(before)} calls made")
 

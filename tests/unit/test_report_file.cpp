@@ -134,6 +134,30 @@ TEST(ReportPage, FailedRunShowsItsErrorEscapedAndNamesIncompleteRanks) {
   EXPECT_NE(page.find("partial data, sent while the run went on"), std::string::npos);
 }
 
+TEST(ReportPage, ARunToldToStopIsStoppedNotFailed) {
+  // SIGTERM (a scheduler's time limit) or SIGINT: the run took its
+  // checkpoint and stopped; the page says so, with the line rank 0 printed.
+  for (const auto& [status, name] : {std::pair{143, "SIGTERM"}, std::pair{130, "SIGINT"}}) {
+    RunRecord run = simulatedRun(Shape{});
+    run.exitCode = status;
+    run.error = "jobstream: stopped by " + std::string(name) +
+                "; checkpoint written to 'run.ckpt': rerun the same command to resume";
+    const std::string page = pageOf(run);
+    expectSafe(page);
+    EXPECT_NE(page.find(fmt::format("<dd>stopped</dd><dd class=\"note\">by {} (exit status {})</dd>", name, status)),
+              std::string::npos);
+    EXPECT_NE(page.find(fmt::format("The run was stopped by {} (exit status {})", name, status)), std::string::npos);
+    EXPECT_NE(page.find("checkpoint written to &#39;run.ckpt&#39;"), std::string::npos) << page.substr(0, 3000);
+    EXPECT_EQ(page.find("The run failed"), std::string::npos);
+    EXPECT_EQ(page.find("class=\"failure\""), std::string::npos);
+  }
+  // Any other status is a failure.
+  RunRecord run = simulatedRun(Shape{});
+  run.exitCode = 137;
+  run.error = "killed";
+  EXPECT_NE(pageOf(run).find("The run failed (exit status 137)"), std::string::npos);
+}
+
 TEST(ReportPage, CheckpointsAndFramesAreListed) {
   Shape shape;
   shape.duration = 35 * kMinute;

@@ -7,6 +7,7 @@
 #include <iostream>
 #include <thread>
 
+#include "jobstream/detail/exit_status.hpp"
 #include "jobstream/detail/report.hpp"
 #include "messages/wire.hpp"
 #include "observe/progress_line.hpp"
@@ -242,14 +243,14 @@ void Observer::updateProgress(const LiveState& live) {
   progress_->update(view);
 }
 
-RunRecord Observer::assemble(bool complete, const std::string& error) {
+RunRecord Observer::assemble(bool complete, int exitCode, const std::string& error) {
   RunRecord run;
   run.pipeline = std::string(pipeline_.name);
   for (const StageDef& stage : pipeline_.stages)
     run.stages.push_back(StageInfo{std::string(stage.name), std::string(kindName(stage.kind))});
   run.ranksInRun = tree_.size();
   run.error = error;
-  run.exitCode = error.empty() ? 0 : 1;
+  run.exitCode = exitCode;
   run.startedAtUnixMs = std::chrono::duration_cast<std::chrono::milliseconds>(
                             std::chrono::system_clock::now().time_since_epoch())
                             .count() -
@@ -289,7 +290,7 @@ bool Observer::write(RunRecord run) {
   return ok;
 }
 
-bool Observer::finish(const std::string& error) {
+bool Observer::finish(int exitCode, const std::string& error) {
   if (!tree_.root()) {
     // Every clock ping answered first, so that nothing is in flight to a
     // rank that has left.
@@ -331,7 +332,7 @@ bool Observer::finish(const std::string& error) {
   if (missing != 0)
     reportWarning(std::cerr, fmt::format("{} rank{} sent no record of the run in {} s; what they did is missing",
                                          missing, missing == 1 ? "" : "s", kGatherTimeout.count()));
-  return write(assemble(true, error));
+  return write(assemble(true, exitCode, error));
 }
 
 void Observer::failed(const std::string& error) {
@@ -346,7 +347,7 @@ void Observer::failed(const std::string& error) {
 
 void Observer::handOver(const std::string& error) {
   if (tree_.root()) {
-    write(assemble(false, error));
+    write(assemble(false, exit_status::failed, error));
     return;
   }
   RankReport own = report(live_(), true, false);
@@ -365,7 +366,7 @@ void Observer::handOver(const std::string& error) {
 void Observer::endedElsewhere(const std::string& error) {
   if (!tree_.root()) return;
   try {
-    write(assemble(false, error));
+    write(assemble(false, exit_status::failed, error));
   } catch (const std::exception& e) {
     reportWarning(std::cerr, fmt::format("what rank 0 recorded of the run is lost: {}", e.what()));
   }

@@ -103,9 +103,10 @@ class Observer {
 
   // Every rank left its loop in step and every worker has returned: the
   // other ranks send their record, rank 0 gathers them and writes what was
-  // asked. `error`: rank 0's finish failed with it (the printed line). False
-  // on rank 0 if a file could not be written (the error was printed).
-  bool finish(const std::string& error);
+  // asked. `exitCode` and `error`: how the run ended (a signal's stop, or
+  // rank 0's finish that failed) and the line printed about it, if any.
+  // False on rank 0 if a file could not be written (the error was printed).
+  bool finish(int exitCode, const std::string& error);
   // This rank failed with `error` (the printed line). Rank 0 writes what it
   // has; another rank hands its record to rank 0 and waits a moment for it
   // to be written before the run is ended.
@@ -123,7 +124,7 @@ class Observer {
   RankReport report(const LiveState& live, bool full, bool complete);
   void updateProgress(const LiveState& live);
   // Rank 0: every rank's record as far as it is known, in rank order.
-  RunRecord assemble(bool complete, const std::string& error);
+  RunRecord assemble(bool complete, int exitCode, const std::string& error);
   bool write(RunRecord run);
   void handOver(const std::string& error);
   // Rank 0, with the progress line: lines about finished combinations.

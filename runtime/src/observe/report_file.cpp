@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <csignal>
 #include <climits>
 #include <cstdio>
 #include <cstring>
@@ -13,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "jobstream/detail/exit_status.hpp"
 #include "observe/report_progress.hpp"
 #include "observe/report_style.hpp"
 #include "observe/report_svg.hpp"
@@ -32,6 +34,14 @@ void fact(std::string& page, std::string_view label, const std::string& value,
                       modifier, label, value);
   if (!note.empty()) page += fmt::format("<dd class=\"note\">{}</dd>", note);
   page += "</dl>\n";
+}
+
+// The signal a run told to stop exits with (128 + it), or "" for any other
+// status.
+std::string_view stopSignalName(int exitCode) {
+  if (exitCode == exit_status::stoppedBy(SIGTERM)) return "SIGTERM";
+  if (exitCode == exit_status::stoppedBy(SIGINT)) return "SIGINT";
+  return {};
 }
 
 void writeSummary(const RunRecord& run, std::string& page) {
@@ -68,8 +78,11 @@ void writeSummary(const RunRecord& run, std::string& page) {
       utcTime(run.startedAtUnixMs), rankCount(run), rankCount(run) == 1 ? "" : "s", hosts.size(),
       hosts.size() == 1 ? "" : "s");
   page += "<div class=\"facts\">\n";
+  const std::string_view stoppedBy = stopSignalName(run.exitCode);
   if (run.exitCode == 0) {
     fact(page, "Status", "finished", "exit status 0", "good");
+  } else if (!stoppedBy.empty()) {
+    fact(page, "Status", "stopped", fmt::format("by {} (exit status {})", stoppedBy, run.exitCode), "held");
   } else {
     fact(page, "Status", "failed", fmt::format("exit status {}", run.exitCode), "bad");
   }
@@ -93,7 +106,15 @@ void writeSummary(const RunRecord& run, std::string& page) {
   }
   page += "</div>\n";
 
-  if (run.exitCode != 0) {
+  if (!stoppedBy.empty()) {
+    // Told to stop (a scheduler's time limit, Ctrl-C): not a failure. The
+    // line rank 0 printed says whether a checkpoint was written.
+    page += fmt::format("<section class=\"stopped\" role=\"status\"><h2>The run was stopped by {} (exit status "
+                        "{})</h2>\n",
+                        stoppedBy, run.exitCode);
+    if (!run.error.empty()) page += fmt::format("<pre>{}</pre>\n", htmlEscape(run.error));
+    page += "</section>\n";
+  } else if (run.exitCode != 0) {
     page += fmt::format(
         "<section class=\"failure\" role=\"alert\"><h2>The run failed (exit status {})</h2>\n",
         run.exitCode);

@@ -33,6 +33,11 @@ nav a { color: var(--accent); text-decoration: none; }
 .fact.good dd:first-of-type { color: var(--good); }
 .fact.bad { border-color: var(--bad); }
 .fact.bad dd:first-of-type { color: var(--bad); }
+.fact.held { border-color: #c77c00; }
+.fact.held dd:first-of-type { color: #9a5f00; }
+.stopped { border: 2px solid #c77c00; background: #fff6e0; border-radius: 8px; padding: 12px 16px; margin: 18px 0; }
+.stopped h2 { border: 0; margin: 0 0 6px; padding: 0; color: #9a5f00; font-size: 18px; }
+.stopped pre { white-space: pre-wrap; overflow-wrap: anywhere; margin: 0; font-size: 14px; }
 .failure { border: 2px solid var(--bad); background: #fdeceb; border-radius: 8px; padding: 12px 16px; margin: 18px 0; }
 .failure h2 { border: 0; margin: 0 0 6px; padding: 0; color: var(--bad); font-size: 18px; }
 .failure pre { white-space: pre-wrap; overflow-wrap: anywhere; margin: 0; font-size: 14px; }
@@ -91,7 +96,7 @@ footer { margin-top: 48px; padding-top: 8px; border-top: 1px solid var(--line); 
   nav { display: none; }
   pre.stats { max-height: none; overflow: visible; }
   h2 { break-after: avoid; }
-  figure, tr, .failure, .incomplete, .fact { break-inside: avoid; }
+  figure, tr, .failure, .stopped, .incomplete, .fact { break-inside: avoid; }
 }
 )";
 

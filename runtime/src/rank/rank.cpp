@@ -445,7 +445,7 @@ RunResult Rank::run(std::unique_ptr<BatchBase> initialItems) {
   if (observer_ && shutdown_.over()) {
     bool written = false;
     try {
-      written = observer_->finish(result_.error);
+      written = observer_->finish(result_.exitCode, result_.error);
     } catch (const std::exception& e) {
       reportError(std::cerr, fmt::format("rank {}: {}", rank_, e.what()));
     }
