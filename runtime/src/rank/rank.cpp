@@ -90,10 +90,29 @@ void Rank::deliver(StageIndex stage, std::unique_ptr<BatchBase> batch, std::uint
 // a steal under way, a checkpoint's pause or the stop polls often: it is on
 // someone's critical path. (A termination wave is not: while this rank's
 // workers are busy, its answers are not the end of the run.)
+//
+// A rank that has had nothing to do for a while (kLongIdle: waiting for
+// work that does not come, or for the rest of the run to end) polls every
+// 8 ms, and every 1 ms while its own steal request awaits an answer: each
+// poll costs a wake-up of its own, and such a rank would otherwise spend
+// several percent of a core on them. A message to it waits a little longer
+// (a wave, the stop: the end of a run in which this rank had long been
+// idle), never longer than that. Work it receives ends its idleness at once.
 std::chrono::microseconds Rank::pollCap() {
-  const bool waiting = queue_.idleWorkers() != 0 || stealing_.outstanding() || shutdown_.stopping() ||
-                       !checkpoints_.running() || failed_.load();
+  if (shutdown_.stopping() || !checkpoints_.running() || failed_.load()) return kMaxSleep;
+  if (longIdle_) return stealing_.outstanding() ? kIdleStealSleep : kIdleSleep;
+  const bool waiting = queue_.idleWorkers() != 0 || stealing_.outstanding();
   return waiting ? kMaxSleep : kBusySleep;
+}
+
+void Rank::noteIdle(Clock::time_point now) {
+  if (!locallyIdle()) {
+    idleSince_.reset();
+    longIdle_ = false;
+    return;
+  }
+  if (!idleSince_) idleSince_ = now;
+  longIdle_ = now - *idleSince_ >= kLongIdle;
 }
 
 void Rank::fail(StageIndex stage, std::string_view what) {
@@ -381,6 +400,7 @@ RunResult Rank::run(std::unique_ptr<BatchBase> initialItems) {
     }
     bool progress = false;
     const auto passStart = recorder_ ? Clock::now() : Clock::time_point{};
+    const WorkTally tallyBefore = tally_;
     try {
       progress = communicate();
       if (progress && recorder_ && recorder_->spans()) notePass(passStart);
@@ -388,9 +408,16 @@ RunResult Rank::run(std::unique_ptr<BatchBase> initialItems) {
       failWith(fmt::format("rank {}: {}", rank_, e.what()));
       continue;
     }
-    if (progress) {
+    noteIdle(Clock::now());
+    // A pass that moved work, or did anything on a rank with an idle worker
+    // that is not long idle, polls again soon; the protocols' messages alone
+    // (a wave, a steal refused) leave a long idle rank, or one whose workers
+    // are all busy, at its pace.
+    const bool movedWork = tally_.sent != tallyBefore.sent || tally_.received != tallyBefore.received;
+    const bool keepPace = longIdle_ || queue_.idleWorkers() == 0;
+    if (movedWork || (progress && !keepPace)) {
       sleep = microseconds{10};
-    } else {
+    } else if (!progress) {
       // Nothing to do: sleep, but wake at once for local events, and poll
       // the transport at least every pollCap().
       doorbell_.waitFor(sleep);

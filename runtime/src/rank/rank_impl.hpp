@@ -328,7 +328,15 @@ class Rank final : StageExitSink, WaveParticipant, CheckpointParticipant {
 
   static constexpr microseconds kMaxSleep{250};   // see pollCap()
   static constexpr microseconds kBusySleep{3000};
+  static constexpr microseconds kIdleSleep{8000};
+  static constexpr microseconds kIdleStealSleep{1000};
+  static constexpr microseconds kLongIdle{20'000};
   microseconds pollCap();
+  // Whether this rank has had nothing to do for kLongIdle (pollCap()),
+  // updated on every pass of the loop.
+  void noteIdle(Clock::time_point now);
+  std::optional<Clock::time_point> idleSince_;
+  bool longIdle_ = false;
 };
 
 }  // namespace jobstream::detail

@@ -64,7 +64,7 @@ class Stealing {
 
   static constexpr double kAnswerBytes = 512 * 1024;  // per answer, about
   static constexpr std::chrono::microseconds kMinBackoff{50};
-  static constexpr std::chrono::microseconds kMaxBackoff{5000};
+  static constexpr std::chrono::microseconds kMaxBackoff{20000};
 };
 
 }  // namespace jobstream::detail
