@@ -284,12 +284,13 @@ Outcome runCommand(const std::vector<std::string>& command, std::chrono::millise
   return outcome;
 }
 
-
 CommandResult runWithTimeout(const std::vector<std::string>& command, std::chrono::milliseconds limit) {
   CommandResult result;
   std::vector<char*> args;
   for (const std::string& word : command) args.push_back(const_cast<char*>(word.c_str()));
   args.push_back(nullptr);
+  // Made before fork: the launcher may be running other checks in threads.
+  const std::string cannotStart = fmt::format("cannot start '{}': ", command.empty() ? "" : command.front());
   int output[2];
   if (command.empty() || ::pipe2(output, O_CLOEXEC) != 0) {
     result.status = 127;
@@ -308,15 +309,17 @@ CommandResult runWithTimeout(const std::vector<std::string>& command, std::chron
     sigemptyset(&none_blocked);
     sigprocmask(SIG_SETMASK, &none_blocked, nullptr);
     execvp(args[0], args.data());
-    const std::string message = fmt::format("cannot start '{}': {}\n", command.front(), std::strerror(errno));
-    writeAll(STDERR_FILENO, message.data(), message.size());
+    const char* reason = std::strerror(errno);
+    writeAll(STDERR_FILENO, cannotStart.data(), cannotStart.size());
+    writeAll(STDERR_FILENO, reason, std::strlen(reason));
+    writeAll(STDERR_FILENO, "\n", 1);
     _exit(127);
   }
   ::close(output[1]);
   if (child < 0) {
     ::close(output[0]);
     result.status = 127;
-    result.output = fmt::format("cannot start '{}': {}", command.front(), std::strerror(errno));
+    result.output = cannotStart + std::strerror(errno);
     return result;
   }
   ::setpgid(child, child);  // also here, so that the group exists before a kill below

@@ -385,34 +385,35 @@ std::vector<std::string> hostCheckCommand(const std::vector<std::string>& agent,
 
 std::vector<HostAnswer> checkHosts(const std::vector<Host>& hosts, const std::vector<std::string>& agent,
                                    const CommandRunner& run, std::chrono::milliseconds limit) {
-  std::vector<HostAnswer> answers(hosts.size());
+  std::vector<CommandResult> results(hosts.size());
   std::atomic<std::size_t> next{0};
   const auto checkSome = [&] {
-    for (std::size_t i = next++; i < hosts.size(); i = next++) {
-      const std::vector<std::string> command = hostCheckCommand(agent, hosts[i].name);
-      const CommandResult result = run(command, limit);
-      HostAnswer& answer = answers[i];
-      answer.host = hosts[i];
-      answer.answers = result.succeeded();
-      if (answer.answers) continue;
-      const std::string seconds = fmt::format("{:g}", std::chrono::duration<double>(limit).count());
-      if (result.timedOut) {
-        answer.why = fmt::format("'{}' timed out after {} s", joined(command), seconds);
-        continue;
-      }
-      answer.why = fmt::format("'{}' {}", joined(command),
-                               result.signal != 0
-                                   ? fmt::format("was killed by signal {} ({})", result.signal, strsignal(result.signal))
-                                   : fmt::format("failed with exit status {}", result.status));
-      // Its last line says why, as ssh's "connect to host h3 port 22: No route to host".
-      if (const std::string_view said = lastLine(result.output); !said.empty()) answer.why += fmt::format(": {}", said);
-    }
+    for (std::size_t i = next++; i < hosts.size(); i = next++)
+      results[i] = run(hostCheckCommand(agent, hosts[i].name), limit);
   };
   constexpr std::size_t kAtOnce = 16;
   std::vector<std::thread> threads;
   for (std::size_t i = 1; i < std::min(kAtOnce, hosts.size()); ++i) threads.emplace_back(checkSome);
   checkSome();
   for (std::thread& thread : threads) thread.join();
+
+  std::vector<HostAnswer> answers;
+  for (std::size_t i = 0; i != hosts.size(); ++i) {
+    const CommandResult& result = results[i];
+    HostAnswer& answer = answers.emplace_back(HostAnswer{hosts[i], result.succeeded(), ""});
+    if (answer.answers) continue;
+    const std::string command = joined(hostCheckCommand(agent, hosts[i].name));
+    if (result.timedOut) {
+      answer.why = fmt::format("'{}' timed out after {:g} s", command, std::chrono::duration<double>(limit).count());
+      continue;
+    }
+    answer.why = fmt::format("'{}' {}", command,
+                             result.signal != 0
+                                 ? fmt::format("was killed by signal {} ({})", result.signal, strsignal(result.signal))
+                                 : fmt::format("failed with exit status {}", result.status));
+    // Its last line says why, as ssh's "connect to host h3 port 22: No route to host".
+    if (const std::string_view said = lastLine(result.output); !said.empty()) answer.why += fmt::format(": {}", said);
+  }
   return answers;
 }
 

@@ -360,10 +360,11 @@ TEST(LauncherHostCheck, ARetryLeavesOutTheHostsThatDoNotAnswer) {
   const std::string log = script.log.str();
   EXPECT_THAT(log, HasSubstr("jobstream run: host b does not answer ('ssh b true' timed out after 10 s); leaving it "
                              "out: 2 hosts left\n"
-                             "jobstream run: the run failed (exit status 1); starting it again in 0.1 s (retry 1 of 3)\n"
+                             "jobstream run: the run failed (exit status 1); starting it again in 0.1 s (retry 1 of "
+                             "3)\n"
                              "jobstream run: mpirun -n 2 --host a:4,c --map-by node --bind-to none --mca "
-                             "oob_tcp_keepalive_time 30 --mca oob_tcp_keepalive_intvl 6 --mca oob_tcp_keepalive_probes 3 "
-                             "./prog\n"));
+                             "oob_tcp_keepalive_time 30 --mca oob_tcp_keepalive_intvl 6 --mca "
+                             "oob_tcp_keepalive_probes 3 ./prog\n"));
   // Every host answers: nothing more is said, the command is the same.
   EXPECT_THAT(log, HasSubstr("the run failed (killed by signal 9 (Killed)); starting it again in 0.2 s (retry 2 of "
                              "3)\njobstream run: the run succeeded after 2 retries\n"));
@@ -380,7 +381,8 @@ TEST(LauncherHostCheck, RanksGivenWithNStayAndEachHostLeftOutIsCounted) {
   EXPECT_THAT(script.commands[1], testing::IsSupersetOf({"-n", "6", "b,d"}));
   EXPECT_EQ(script.commands[1][2], "6");
   EXPECT_THAT(script.log.str(), HasSubstr("host a does not answer (why a); leaving it out: 3 hosts left\n"
-                                          "jobstream run: host c does not answer (why c); leaving it out: 2 hosts left\n"));
+                                          "jobstream run: host c does not answer (why c); leaving it out: 2 hosts "
+                                          "left\n"));
 }
 
 TEST(LauncherHostCheck, FewerThanMinHostsOrNoneAnsweringEndsTheRetries) {
@@ -445,7 +447,8 @@ struct Folder {
   std::string make(const std::string& name, bool executable = true) {
     const std::filesystem::path file = path / name;
     std::ofstream(file) << "#!/bin/sh\n";
-    std::filesystem::permissions(file, executable ? std::filesystem::perms::owner_all : std::filesystem::perms::owner_read);
+    std::filesystem::permissions(file, executable ? std::filesystem::perms::owner_all
+                                                  : std::filesystem::perms::owner_read);
     return file.string();
   }
   std::filesystem::path path;
@@ -503,7 +506,8 @@ TEST(LauncherHostCheck, AHostAnswersWhenItsCheckSucceedsInTime) {
     const std::string& host = command.at(command.size() - 2);
     if (host == "up") return CommandResult{0, 0, false, "a banner\n"};
     if (host == "refused")
-      return CommandResult{255, 0, false, "Warning: something\nssh: connect to host refused port 22: Connection refused\r\n\n"};
+      return CommandResult{255, 0, false,
+                           "Warning: something\nssh: connect to host refused port 22: Connection refused\r\n\n"};
     if (host == "hung") return CommandResult{0, 0, true, "partial"};
     if (host == "killed") return CommandResult{0, SIGKILL, false, ""};
     return CommandResult{1, 0, false, ""};
