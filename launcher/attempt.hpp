@@ -37,13 +37,33 @@ namespace jobstream::launcher {
 // a host that stopped answering until TCP gives up, which takes minutes. (A
 // run that goes well keeps its ranks alive until all of them are done: MPI's
 // finalisation waits for every rank.)
+//
+// With `watchAbort` (a run with hosts, whose ranks may all be elsewhere:
+// the launcher on a head node has none to watch), mpirun's stderr passes
+// through the launcher, which notes Open MPI's report that a rank called
+// MPI_Abort ("MPI_ABORT was invoked"); an mpirun still running `outlive`
+// after it is ended the same way. Once a rank has aborted, mpirun ends the
+// job's processes on every host within a second or two where it can reach
+// them; a host whose link was cut never answers, and TCP holds mpirun's
+// message to it for a quarter of an hour, keepalives or not (they only
+// probe an idle connection). An mpirun ended either way takes with it the
+// processes it started on this host (ssh to the other hosts).
 Outcome runCommand(const std::vector<std::string>& command,
-                   std::chrono::milliseconds outlive = std::chrono::seconds{10});
+                   std::chrono::milliseconds outlive = std::chrono::seconds{10}, bool watchAbort = false);
+
+// Runs a short command (checking a host) with stdin from /dev/null, its
+// stdout and stderr collected (the last 4 KiB), in a process group of its
+// own; at `limit`, SIGKILL to that group (the command and what it started)
+// and a result that says it timed out.
+CommandResult runWithTimeout(const std::vector<std::string>& command, std::chrono::milliseconds limit);
 
 // The processes below `pid` (its children, theirs, ...) that are ranks of an
 // MPI launch: their environment names their rank (OMPI_COMM_WORLD_RANK,
 // PMIX_RANK or PMI_RANK). Read from /proc; processes of other users are not
 // seen.
 std::vector<pid_t> ranksBelow(pid_t pid);
+
+// Every process below `pid`: its children, theirs, ... (from /proc).
+std::vector<pid_t> processesBelow(pid_t pid);
 
 }  // namespace jobstream::launcher

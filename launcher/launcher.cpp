@@ -3,8 +3,10 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <signal.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
@@ -149,7 +151,8 @@ std::vector<Host> parseHosts(std::string_view text, std::string_view origin) {
 
 constexpr std::string_view kUsage =
     "usage: jobstream run [-n N] [--hostfile FILE | --host 'h1,h2 cpus=N'] [-c FILE]\n"
-    "                     [--retries N] [--retry-delay SECONDS] -- PROG ARGS...\n"
+    "                     [--retries N] [--retry-delay SECONDS] [--min-hosts N]\n"
+    "                     [--peer-timeout SECONDS] -- PROG ARGS...\n"
     "       jobstream --version\n"
     "'jobstream run --help' describes the options.\n";
 
@@ -183,6 +186,10 @@ Command parseCommandLine(int argc, const char* const* argv) {
   run->add_option("--retry-delay", delaySeconds,
                   "seconds before the first retry; the n-th waits n times as long (default 1)")
       ->check(atLeast("seconds", 0, false));
+  run->add_option("--min-hosts", options.minHosts,
+                  "with hosts: before a retry, each host is checked (through ssh, or Open MPI's plm_rsh_agent) "
+                  "and those that do not answer are left out; fewer than N left: no retry (default 1)")
+      ->check(atLeast("hosts", 1, true));
   app.require_subcommand(1);
   // After the first `--` comes PROG ARGS..., whatever they look like (or, when
   // PROG came before it, the rest of PROG's arguments).
@@ -301,6 +308,115 @@ std::vector<std::string> keepaliveArguments(double peerTimeout) {
           seconds(peerTimeout / 10), "--mca", "oob_tcp_keepalive_probes", "3"};
 }
 
+namespace {
+
+// The value of variable `name` in `environment` ("NAME=VALUE" entries), if
+// set: the first, as getenv finds it.
+std::optional<std::string> valueOf(const std::vector<std::string>& environment, std::string_view name) {
+  for (const std::string& entry : environment)
+    if (entry.size() > name.size() && entry.starts_with(name) && entry[name.size()] == '=')
+      return entry.substr(name.size() + 1);
+  return std::nullopt;
+}
+
+// The last line of `text` that is not blank, trimmed, and at most 200 bytes.
+std::string_view lastLine(std::string_view text) {
+  std::string_view line;
+  std::size_t from = 0;
+  while (from < text.size()) {
+    const std::size_t end = std::min(text.find('\n', from), text.size());
+    if (const std::string_view candidate = trim(text.substr(from, end - from)); !candidate.empty()) line = candidate;
+    from = end + 1;
+  }
+  return line.substr(0, 200);
+}
+
+bool executable(const std::string& word, const std::optional<std::string>& path) {
+  if (word.find('/') != std::string::npos) return ::access(word.c_str(), X_OK) == 0;
+  const std::string folders = path.value_or("/usr/bin:/bin");
+  std::size_t from = 0;
+  while (from <= folders.size()) {
+    const std::size_t colon = std::min(folders.find(':', from), folders.size());
+    const std::string folder = folders.substr(from, colon - from);
+    const std::string candidate = (folder.empty() ? std::string(".") : folder) + "/" + word;
+    std::error_code error;
+    if (::access(candidate.c_str(), X_OK) == 0 && !std::filesystem::is_directory(candidate, error)) return true;
+    from = colon + 1;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::vector<std::string> launchAgent(const std::vector<std::string>& environment) {
+  std::optional<std::string> setting;
+  for (const std::string_view name : {"OMPI_MCA_plm_rsh_agent", "OMPI_MCA_orte_rsh_agent", "OMPI_MCA_pls_rsh_agent"})
+    if ((setting = valueOf(environment, name))) break;
+  const std::string list = setting.value_or("ssh : rsh");
+  const std::optional<std::string> path = valueOf(environment, "PATH");
+  std::vector<std::vector<std::string>> alternatives;
+  std::size_t from = 0;
+  while (from <= list.size()) {
+    const std::size_t colon = std::min(list.find(':', from), list.size());
+    const std::string_view alternative = std::string_view(list).substr(from, colon - from);
+    from = colon + 1;
+    std::vector<std::string> words;
+    std::size_t at = 0;
+    while (at < alternative.size()) {
+      const std::size_t end = std::min(alternative.find_first_of(" \t", at), alternative.size());
+      if (end > at) words.emplace_back(alternative.substr(at, end - at));
+      at = end + 1;
+    }
+    if (words.empty()) continue;
+    if (executable(words.front(), path)) return words;
+    alternatives.push_back(std::move(words));
+  }
+  if (alternatives.empty()) return {"ssh"};  // a setting of blanks and colons: Open MPI's default, ssh
+  return alternatives.front();
+}
+
+std::vector<std::string> hostCheckCommand(const std::vector<std::string>& agent, const std::string& host) {
+  std::vector<std::string> command = agent;
+  if (!agent.empty() && std::filesystem::path(agent.front()).filename() == "ssh")
+    command.insert(command.end(), {"-o", "BatchMode=yes", "-o", "ConnectTimeout=5"});
+  command.insert(command.end(), {host, "true"});
+  return command;
+}
+
+std::vector<HostAnswer> checkHosts(const std::vector<Host>& hosts, const std::vector<std::string>& agent,
+                                   const CommandRunner& run, std::chrono::milliseconds limit) {
+  std::vector<CommandResult> results(hosts.size());
+  std::atomic<std::size_t> next{0};
+  const auto checkSome = [&] {
+    for (std::size_t i = next++; i < hosts.size(); i = next++)
+      results[i] = run(hostCheckCommand(agent, hosts[i].name), limit);
+  };
+  constexpr std::size_t kAtOnce = 16;
+  std::vector<std::thread> threads;
+  for (std::size_t i = 1; i < std::min(kAtOnce, hosts.size()); ++i) threads.emplace_back(checkSome);
+  checkSome();
+  for (std::thread& thread : threads) thread.join();
+
+  std::vector<HostAnswer> answers;
+  for (std::size_t i = 0; i != hosts.size(); ++i) {
+    const CommandResult& result = results[i];
+    HostAnswer& answer = answers.emplace_back(HostAnswer{hosts[i], result.succeeded(), ""});
+    if (answer.answers) continue;
+    const std::string command = joined(hostCheckCommand(agent, hosts[i].name));
+    if (result.timedOut) {
+      answer.why = fmt::format("'{}' timed out after {:g} s", command, std::chrono::duration<double>(limit).count());
+      continue;
+    }
+    answer.why = fmt::format("'{}' {}", command,
+                             result.signal != 0
+                                 ? fmt::format("was killed by signal {} ({})", result.signal, strsignal(result.signal))
+                                 : fmt::format("failed with exit status {}", result.status));
+    // Its last line says why, as ssh's "connect to host h3 port 22: No route to host".
+    if (const std::string_view said = lastLine(result.output); !said.empty()) answer.why += fmt::format(": {}", said);
+  }
+  return answers;
+}
+
 std::string announcement(const Options& options, const std::string& mpirun,
                          const std::vector<std::string>& forwarded) {
   std::string text = "jobstream run: " + joined(mpirunCommand(options, mpirun, {})) + "\n";
@@ -318,11 +434,13 @@ std::string announcement(const Options& options, const std::string& mpirun,
   return text;
 }
 
-int runWithRetries(const Options& options, const std::vector<std::string>& command,
+int runWithRetries(const Options& given, const std::string& mpirun, const std::vector<std::string>& forwarded,
                    const std::function<Outcome(const std::vector<std::string>&)>& run,
-                   const std::function<void(std::chrono::milliseconds)>& sleep, std::ostream& log) {
+                   const std::function<void(std::chrono::milliseconds)>& sleep, std::ostream& log,
+                   const HostChecker& check) {
+  Options options = given;  // its hosts: those that still answer
   for (int attempt = 0;; ++attempt) {
-    const Outcome outcome = run(command);
+    const Outcome outcome = run(mpirunCommand(options, mpirun, forwarded));
     if (outcome.succeeded()) {
       if (attempt != 0)
         log << fmt::format("jobstream run: the run succeeded after {} {}", attempt,
@@ -353,6 +471,38 @@ int runWithRetries(const Options& options, const std::vector<std::string>& comma
             << std::endl;
       return status;
     }
+    // A host that does not answer is left out of this retry and the rest.
+    bool hostsLeftOut = false;
+    if (!options.hosts.empty() && check) {
+      std::vector<Host> answering;
+      std::size_t left = options.hosts.size();
+      for (const HostAnswer& answer : check(options.hosts)) {
+        if (answer.answers) {
+          answering.push_back(answer.host);
+          continue;
+        }
+        --left;
+        log << fmt::format("jobstream run: host {} does not answer ({}); leaving it out: {} host{} left",
+                           answer.host.name, answer.why, left, left == 1 ? "" : "s")
+            << std::endl;
+      }
+      if (answering.empty()) {
+        log << fmt::format("jobstream run: the run failed ({}); no host answers: not starting it again",
+                           describe(outcome))
+            << std::endl;
+        return status;
+      }
+      if (static_cast<int>(answering.size()) < options.minHosts) {
+        log << fmt::format("jobstream run: the run failed ({}); {} host{} answer{}, fewer than --min-hosts {}: not "
+                           "starting it again",
+                           describe(outcome), answering.size(), answering.size() == 1 ? "" : "s",
+                           answering.size() == 1 ? "s" : "", options.minHosts)
+            << std::endl;
+        return status;
+      }
+      hostsLeftOut = answering.size() != options.hosts.size();
+      options.hosts = std::move(answering);
+    }
     const auto delay = options.retryDelay * (attempt + 1);
     std::string from;
     if (!options.checkpoint.empty()) {
@@ -365,6 +515,8 @@ int runWithRetries(const Options& options, const std::vector<std::string>& comma
                        describe(outcome), from, std::chrono::duration<double>(delay).count(), attempt + 1,
                        options.retries)
         << std::endl;
+    if (hostsLeftOut)  // the command as the first line of the announcement says it
+      log << "jobstream run: " << joined(mpirunCommand(options, mpirun, {})) << std::endl;
     sleep(delay);
   }
 }
@@ -389,14 +541,18 @@ int main(int argc, const char* const* argv) {
   const std::string mpirunPath = mpirun && *mpirun ? mpirun : "mpirun";
   const std::vector<std::string> forwarded = forwardedVariables(environment);
   std::cerr << announcement(options, mpirunPath, forwarded) << std::flush;
-  const auto runAttempt = [](const std::vector<std::string>& command) {
+  const bool hosts = !options.hosts.empty();
+  const auto runAttempt = [hosts](const std::vector<std::string>& command) {
     const timespec started = fileClockNow();
-    const Outcome outcome = runCommand(command);
+    const Outcome outcome = runCommand(command, std::chrono::seconds{10}, hosts);
     if (!outcome.succeeded()) removeLeftoverSegments(started);
     return outcome;
   };
-  return runWithRetries(options, mpirunCommand(options, mpirunPath, forwarded), runAttempt,
-                        [](std::chrono::milliseconds delay) { std::this_thread::sleep_for(delay); }, std::cerr);
+  const std::vector<std::string> agent = launchAgent(environment);
+  return runWithRetries(
+      options, mpirunPath, forwarded, runAttempt,
+      [](std::chrono::milliseconds delay) { std::this_thread::sleep_for(delay); }, std::cerr,
+      [&agent](const std::vector<Host>& list) { return checkHosts(list, agent, runWithTimeout); });
 }
 
 }  // namespace jobstream::launcher

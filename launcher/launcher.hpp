@@ -3,11 +3,12 @@
 // the retries are spent, saying on stderr what it does.
 //
 //   jobstream run [-n N] [--hostfile FILE | --host 'h1,h2 cpus=N'] [-c FILE]
-//                 [--retries N] [--retry-delay SECONDS] -- PROG ARGS...
+//                 [--retries N] [--retry-delay SECONDS] [--min-hosts N]
+//                 [--peer-timeout SECONDS] -- PROG ARGS...
 //
 // The pieces are plain functions so that tests can check each: reading
-// hosts, building mpirun's command line, and the retry loop (with the
-// process runner passed in).
+// hosts, building mpirun's command line, checking hosts before a retry, and
+// the retry loop (with the process runners passed in).
 #pragma once
 
 #include <chrono>
@@ -46,6 +47,8 @@ struct Options {
   std::string checkpoint;        // -c: the program's checkpoint file, made absolute; empty: none
   int retries = 0;               // runs after the first that fails
   std::chrono::milliseconds retryDelay{1000};  // before the first retry; grows linearly
+  // --min-hosts: with hosts, no retry once fewer than this many answer.
+  int minHosts = 1;
   std::vector<std::string> program;  // PROG ARGS...
   // --peer-timeout as given (passed to every rank), if it was.
   std::optional<std::string> peerTimeoutGiven;
@@ -102,17 +105,74 @@ struct Outcome {
   bool succeeded() const { return status == 0 && signal == 0; }
 };
 
-// The retry loop: runs `command` with `run` (runCommand, attempt.hpp) until
-// it succeeds, the user stops it (SIGINT or SIGTERM to the launcher or to
-// the run, or exit status 130 or 143), the program
-// refuses its command line (exit status 2, a jobstream program's usage
-// error, or a checkpoint it refuses), or the retries are spent, narrating on
-// `log` (after the announcement, which the caller prints); with a checkpoint,
-// it says whether a retry resumes from it. `sleep` waits between attempts. Returns the
-// launcher's exit status: 0, the run's last status, or 128 + its signal.
-int runWithRetries(const Options& options, const std::vector<std::string>& command,
+// How a short command ended (runWithTimeout, attempt.hpp): its exit status
+// or signal, or that it was still running at its time limit; and what it
+// printed (stdout and stderr), up to a few KiB.
+struct CommandResult {
+  int status = 0;
+  int signal = 0;
+  bool timedOut = false;
+  std::string output;
+  bool succeeded() const { return status == 0 && signal == 0 && !timedOut; }
+};
+
+// Runs a command with a time limit: runWithTimeout, or a test's stand-in.
+using CommandRunner =
+    std::function<CommandResult(const std::vector<std::string>& command, std::chrono::milliseconds limit)>;
+
+// The launch agent mpirun uses to start its daemons on other hosts, as Open
+// MPI chooses it: OMPI_MCA_plm_rsh_agent (or its older names
+// OMPI_MCA_orte_rsh_agent, OMPI_MCA_pls_rsh_agent) of `environment`, else
+// Open MPI's default "ssh : rsh"; alternatives separated by ':', words by
+// blanks; the first alternative whose first word is an executable file
+// (found on the environment's PATH unless it holds a '/'). None found: the
+// first alternative, which then fails as mpirun would.
+std::vector<std::string> launchAgent(const std::vector<std::string>& environment);
+
+// The command that checks a host: `AGENT [-o BatchMode=yes -o
+// ConnectTimeout=5] HOST true`, the options only when the agent is ssh (it
+// must fail rather than ask for a password, and give up connecting soon).
+std::vector<std::string> hostCheckCommand(const std::vector<std::string>& agent, const std::string& host);
+
+// Whether a host answered its check, and if not, why, e.g. "'ssh -o
+// BatchMode=yes -o ConnectTimeout=5 h3 true' timed out after 10 s".
+struct HostAnswer {
+  Host host;
+  bool answers = false;
+  std::string why;  // empty if it answers
+};
+
+// Checks every host at once (at most 16 commands running at a time): a host
+// answers when hostCheckCommand() exits with status 0 within `limit`. In
+// the order of `hosts`.
+std::vector<HostAnswer> checkHosts(const std::vector<Host>& hosts, const std::vector<std::string>& agent,
+                                   const CommandRunner& run,
+                                   std::chrono::milliseconds limit = std::chrono::seconds{10});
+
+using HostChecker = std::function<std::vector<HostAnswer>(const std::vector<Host>&)>;
+
+// The retry loop: runs mpirunCommand(options, mpirun, forwarded) with `run`
+// (runCommand, attempt.hpp) until it succeeds, the user stops it (SIGINT or
+// SIGTERM to the launcher or to the run, or exit status 130 or 143), the
+// program refuses its command line (exit status 2, a jobstream program's
+// usage error, or a checkpoint it refuses), or the retries are spent,
+// narrating on `log` (after the announcement, which the caller prints); with
+// a checkpoint, it says whether a retry resumes from it. `sleep` waits
+// between attempts.
+//
+// With hosts, before each retry `check` (checkHosts) checks the hosts left:
+// one that does not answer is said on `log` and left out of this retry and
+// every later one (without -n, the rank count follows: one per host), and
+// the command of the retry is said; when fewer than options.minHosts answer,
+// or none, it is said and there is no retry. Without hosts, or without
+// `check`, there is no check.
+//
+// Returns the launcher's exit status: 0, the run's last status, or 128 + its
+// signal.
+int runWithRetries(const Options& options, const std::string& mpirun, const std::vector<std::string>& forwarded,
                    const std::function<Outcome(const std::vector<std::string>&)>& run,
-                   const std::function<void(std::chrono::milliseconds)>& sleep, std::ostream& log);
+                   const std::function<void(std::chrono::milliseconds)>& sleep, std::ostream& log,
+                   const HostChecker& check = {});
 
 // The whole `jobstream` command: `run`, `--help`, `--version`.
 int main(int argc, const char* const* argv);

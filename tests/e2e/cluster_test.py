@@ -4,6 +4,7 @@ that talk over real TCP.
 
   cluster_test.py --work DIR --launcher JOBSTREAM --frames E2E_FRAME_REDUCE
                   --frames-expect FILE --fault E2E_CHECKPOINT_FAULT --fault-answer LINE
+                  [--only CASE]...
 
 The cluster (root only): hosts h1, h2 and h3, each a network namespace with
 one veth to a bridge in a namespace of its own, addresses in 10.213.0.0/24,
@@ -15,10 +16,19 @@ namespace and in UTS and mount namespaces of its own: the hostname is HOST,
 a hosts file naming the three hosts is bind-mounted over /etc/hosts, and
 private tmpfs over /dev/shm and /tmp (hosts that share /dev/shm share Open
 MPI's shared-memory segment names, and crash; a host killed with SIGKILL
-would leave its session folder in a shared /tmp). `agent --head HOST
-PROGRAM ARGS...` runs PROGRAM there with the test's environment, as a user
-logged in on a head node: mpirun always runs on a host, never in the root
-namespace. Ranks on different hosts talk over TCP on that /24 alone
+would leave its session folder in a shared /tmp). Like ssh over a network,
+it first connects to HOST from where it is called (a refused connection to
+port 9 is an answer; none within 1 s: it fails with ssh's exit status 255),
+and COMMAND runs apart from it, in a session of its own and not below it,
+as under sshd: the caller's host sees the agent below mpirun, as it would
+see ssh, and not HOST's processes (so the launcher can neither see nor
+signal them), and the agent ends when COMMAND does, with its exit status
+(255 if it was killed). The launcher checks hosts with the same script, as
+the plm_rsh_agent. Unlike ssh, COMMAND's output reaches the caller's
+descriptors directly, so a cut-off host's processes keep them open.
+`agent --head HOST PROGRAM ARGS...` runs PROGRAM there, in place, with the
+test's environment, as a user logged in on a head node: mpirun always runs
+on a host, never in the root namespace. Ranks on different hosts talk over TCP on that /24 alone
 (btl self,vader,tcp with btl_tcp_if_include and oob_tcp_if_include), and a
 host has only the slots it is given (no oversubscription). DIR, which every
 host sees (so not under /tmp), holds the agent, the hosts file, hostfiles and
@@ -47,7 +57,26 @@ Cases, all on one cluster:
               checkpoint, on h2 and h3 again; the answer must be exact and
               the checkpoint gone.
   lost-rank0  the same with h2, the host of rank 0.
+  cut         the same program under `jobstream run -c FILE --retries 2
+              --peer-timeout 2` on the hostfile h2,h3 from h1, and once the
+              first checkpoint is written, h3's link is cut (its port of the
+              bridge set down): its processes live on and nothing reaches
+              them. Rank 0 on h2 must say within the peer timeout that rank 1
+              on h3 was not heard from; the launcher must end the attempt
+              (mpirun waits for h3's daemon), say that h3 does not answer its
+              check and leave it out, say the retry's command (`mpirun -n 1
+              --host h2`), and resume once from the checkpoint on h2 alone,
+              with the exact answer, exit status 0 and the checkpoint gone.
+              Each step within its bound (NOTICE_LIMIT, ...: below). Once the
+              launcher has ended, no process may be left on h1 or h2 (the
+              launcher ended the agent it started for h3); h3's, cut off, are
+              then killed, and its link set up again.
+  min-hosts   h3's link cut before the run, the same run with --min-hosts 2:
+              mpirun cannot start its daemon on h3, and the launcher must say
+              that h3 does not answer, that 1 host is fewer than --min-hosts
+              2, start no retry, and exit with the failed run's status.
 After each case no process may be left on any host (`ip netns pids`).
+`--only CASE` runs the cases named (all by default).
 
 Exit status 77 (CTest's skip) where namespaces cannot be made: not root, no
 `ip` or `unshare`, or `ip netns add` fails. Whatever the test makes is
@@ -68,6 +97,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 import traceback
 
@@ -86,26 +116,69 @@ COMMAND_LIMIT = 10   # seconds for one ip, cat or kill
 RUN_LIMIT = 40       # seconds for one program on the cluster, retries included
 GONE_LIMIT = 5       # seconds for a host's processes to end after a run
 MINIMUM_BYTES = 16 * 1024  # each way, per host: see the docstring
+PEER_TIMEOUT = 2     # --peer-timeout of the cut case, seconds
+# The cut case's bounds, seconds, each with a second or two of slack for a
+# loaded machine: a rank notices the cut within the peer timeout; the
+# launcher ends an mpirun still running 10 s after it reported MPI_Abort
+# (looking once a second), and checks the hosts, h3's for up to 1 s (the
+# agent's connect limit); the retry resumes on h2 alone.
+NOTICE_LIMIT = PEER_TIMEOUT + 1.5
+RETRY_AFTER_NOTICE_LIMIT = 10 + 1 + 1 + 2
+RETRY_LIMIT = 15
 
 AGENT = r"""#!/bin/sh
-# What mpirun runs instead of ssh (Open MPI's plm_rsh_agent); written by
-# tests/e2e/cluster_test.py, which says more.
-#   agent [OPTIONS] HOST COMMAND...   COMMAND through a shell, clean environment
-#   agent --head HOST PROGRAM ARGS... PROGRAM with this environment
+# What mpirun runs instead of ssh (Open MPI's plm_rsh_agent), and what the
+# launcher checks hosts with; written by tests/e2e/cluster_test.py, which
+# says more.
+#   agent [OPTIONS] HOST COMMAND...   COMMAND on HOST through a shell, clean environment
+#   agent --head HOST PROGRAM ARGS... PROGRAM on HOST with this environment, in place
 head=
 while [ $# -gt 0 ]; do
   case $1 in --head) head=1; shift ;; -*) shift ;; *) break ;; esac
 done
 host=$1
 shift
-exec ip netns exec "{prefix}$host" unshare --uts --mount sh -c '
+# On HOST (its namespaces): its hostname, hosts file, /dev/shm and /tmp;
+# then PROGRAM (--head), or COMMAND through a shell with a clean
+# environment, its exit status written to the file STATUS.
+on_host='
   echo "$1" > /proc/sys/kernel/hostname && mount --bind "$2" /etc/hosts &&
     mount -t tmpfs -o size=64m,mode=1777 {prefix}shm /dev/shm &&
     mount -t tmpfs -o size=64m,mode=1777 {prefix}tmp /tmp || exit 255
-  head=$3
-  shift 3
+  head=$3 status=$4
+  shift 4
   [ -n "$head" ] && exec "$@"
-  exec env -i PATH="$PATH" HOME="$HOME" sh -c "$*"' sh "$host" {hosts} "$head" "$@"
+  env -i PATH="$PATH" HOME="$HOME" sh -c "$*"
+  echo $? > "$status"'
+if [ -n "$head" ]; then
+  exec ip netns exec "{prefix}$host" unshare --uts --mount sh -c "$on_host" sh "$host" {hosts} 1 "" "$@"
+fi
+# As ssh over the network: HOST must answer from here (the caller's
+# namespace), where a refused connection to its port 9 is an answer; if
+# not, ssh's status for a connection that failed, 255.
+address=$(sed -n "s/^\([0-9.]*\) $host\$/\1/p" {hosts})
+answer=$(timeout 1 bash -c ": > /dev/tcp/$address/9" 2>&1)
+case $answer in
+  *refused*) ;;
+  *) echo "agent: cannot reach $host${address:+ at $address}: ${answer:-no answer within 1 s}" >&2; exit 255 ;;
+esac
+# As under sshd, COMMAND runs apart from this process, in a session of its
+# own and not below it (below mpirun, this host sees this process, as it
+# would see ssh, and not the processes on HOST); this process waits for it
+# to end and exits with its status, or with 255 if it left none (killed).
+status=$(mktemp {work}/status.XXXXXX) || exit 255
+exec 3>&1 4<&0
+pid=$( (ip netns exec "{prefix}$host" setsid unshare --uts --mount sh -c "$on_host" sh "$host" {hosts} "" \
+          "$status" "$@" <&4 >&3 3>&- 4<&- & echo $!) )
+exec 3>&- 4<&-
+while { read -r stat < "/proc/$pid/stat"; } 2>/dev/null; do
+  state=${stat##*) }
+  [ "${state%% *}" = Z ] && break  # ended; left to whoever reaps orphans
+  sleep 0.05
+done
+code=$(cat "$status")
+rm -f "$status"
+exit "${code:-255}"
 """
 
 
@@ -306,7 +379,8 @@ def make_cluster(lock, work):
         f.write("127.0.0.1 localhost\n" + "".join(f"{ADDRESSES[host]} {host}\n" for host in HOSTS))
     agent = os.path.join(work, "agent")
     with open(agent, "w") as f:
-        f.write(AGENT.replace("{prefix}", PREFIX).replace("{hosts}", shlex.quote(hosts)))
+        f.write(AGENT.replace("{prefix}", PREFIX).replace("{hosts}", shlex.quote(hosts))
+                .replace("{work}", shlex.quote(work)))
     os.chmod(agent, 0o755)
     return agent
 
@@ -343,6 +417,20 @@ class Cluster:
     def run(self, argv):
         return self.wait(self.start(argv), argv)
 
+    def wait_exit(self, process, argv, limit=RUN_LIMIT):
+        """Waits for process to end, not for its pipes, which processes left on
+        a cut host may hold open. Returns its exit status and a Lines for each
+        pipe, read as they come."""
+        out, err = Lines(process.stdout), Lines(process.stderr)
+        try:
+            process.wait(timeout=limit)
+        except subprocess.TimeoutExpired:
+            kill_hosts()
+            out.finish(), err.finish()
+            raise Failure(f"'{shlex.join(argv)}' did not end within {limit} s (a hang)\n--- stdout\n{out.text()}\n"
+                          f"--- stderr\n{err.text()}")
+        return process.returncode, out, err
+
     def file(self, name, text):
         path = os.path.join(self.work, name)
         with open(path, "w") as f:
@@ -350,10 +438,41 @@ class Cluster:
         return path
 
 
-def no_process_left(case):
+class Lines:
+    """A pipe's lines, read by a thread as they come, each with the time it came."""
+
+    def __init__(self, pipe):
+        self.lines = []
+        self.thread = threading.Thread(target=self._read, args=(pipe,), daemon=True)
+        self.thread.start()
+
+    def _read(self, pipe):
+        for line in pipe:
+            self.lines.append((time.monotonic(), line.decode(errors="replace")))
+
+    def finish(self, limit=COMMAND_LIMIT):
+        """Waits for the pipe's end (every writer gone)."""
+        self.thread.join(limit)
+        check(not self.thread.is_alive(), f"a pipe stayed open {limit} s after its writers were killed")
+
+    def text(self):
+        return "".join(line for _, line in self.lines)
+
+    def when(self, pattern):
+        """When the first line that matches pattern came, or None."""
+        return next((at for at, line in self.lines if re.search(pattern, line)), None)
+
+
+def set_link(host, state):
+    """Sets host's port of the bridge up or down: down, the host's processes
+    live on and nothing reaches them, as when its cable is pulled."""
+    run(["ip", "-n", BRIDGE, "link", "set", host, state])
+
+
+def no_process_left(case, hosts=HOSTS):
     """Every host's processes end soon after a run: none is left behind."""
     deadline = time.monotonic() + GONE_LIMIT
-    for host in HOSTS:
+    for host in hosts:
         while pids := pids_of(namespace(host)):
             if time.monotonic() > deadline:
                 left = ", ".join(f"{pid} {describe(pid)}" for pid in pids)
@@ -363,7 +482,7 @@ def no_process_left(case):
 
 def rank_hosts(err):
     """{rank: host} from the --stats lines of the last run in err ('0_h1 ...')."""
-    last = err.rsplit("starting it again", 1)[-1]
+    last = err.rsplit("; starting it again", 1)[-1]
     return {int(rank): host for rank, host in re.findall(r"^(\d+)_(\S+) \d+% user time", last, re.MULTILINE)}
 
 
@@ -444,6 +563,98 @@ def lost_host(cluster, args, victim, victim_rank):
     return f"killed {what} on {victim} {at:.1f} s in, after the first checkpoint; resumed once, the exact answer"
 
 
+def case_cut(cluster, args):
+    checkpoint = os.path.join(cluster.work, "cut.ckpt")
+    hostfile = cluster.file("hostfile.cut", "h2,h3\n")
+    argv = [args.launcher, "run", "--hostfile", hostfile, "-c", checkpoint, "--retries", "2", "--retry-delay", "0",
+            "--peer-timeout", str(PEER_TIMEOUT), "--", args.fault, "--checkpoint-interval", "0.2", "--stats"]
+    started = time.monotonic()
+    process = cluster.start(argv)
+    wait_for_checkpoint(process, checkpoint, RUN_LIMIT)
+    if not os.path.exists(checkpoint) or process.poll() is not None:
+        status, out, err = cluster.wait(process, argv, 5)
+        raise Failure(f"the run ended (exit status {status}) or wrote no checkpoint in {RUN_LIMIT} s\n"
+                      f"--- stdout\n{out}\n--- stderr\n{err}")
+    set_link("h3", "down")
+    cut = time.monotonic()
+    try:
+        status, out_lines, err_lines = cluster.wait_exit(process, argv)
+        ended = time.monotonic()
+        # The launcher ended what it started on h1 (the stand-in for ssh to
+        # h3), and h2's daemon ended with its run; on h3 they live on, cut off.
+        try:
+            no_process_left("cut, before h3's processes are killed", ["h1", "h2"])
+        except Failure as failure:
+            kill_hosts()
+            out_lines.finish(), err_lines.finish()
+            raise Failure(f"{failure}\n--- stdout\n{out_lines.text()}\n--- stderr\n{err_lines.text()}")
+        stale = kill_host(namespace("h3"))
+        out_lines.finish(), err_lines.finish()
+    finally:
+        set_link("h3", "up")
+    out, err = out_lines.text(), err_lines.text()
+    check(status == 0, f"the launcher failed with exit status {status} after h3's link was cut", out, err)
+    check(out.strip() == args.fault_answer, f"printed {out.strip()!r}, not {args.fault_answer!r}", out, err)
+    noticed = err_lines.when(rf"^jobstream: error: rank 1 on host h3 has not been heard from for {PEER_TIMEOUT} s "
+                             r"\(--peer-timeout\), as seen by rank 0 on host h2")
+    check(noticed is not None, "no rank said that rank 1 on h3 was not heard from", out, err)
+    left_out = re.search(r"^jobstream run: host h3 does not answer \('\S+/agent h3 true' failed with exit status "
+                         r"255: agent: cannot reach h3 at 10\.213\.0\.3: no answer within 1 s\); leaving it out: "
+                         r"1 host left$", err, re.MULTILINE)
+    check(left_out, "the launcher did not say that h3 does not answer and is left out", out, err)
+    check("does not answer" not in err.replace(left_out.group(0), ""), "another host was said not to answer", out,
+          err)
+    retry_command = re.search(r"^jobstream run: mpirun -n 1 --host h2 --map-by node ", err, re.MULTILINE)
+    check(retry_command and retry_command.start() > left_out.start(),
+          "the launcher did not say the retry's command: mpirun -n 1 --host h2", out, err)
+    restarts, resumed = launcher_retries(err)
+    check(restarts == 1 and resumed == 1,
+          f"the launcher started the run again {restarts} times, {resumed} of them from the checkpoint, "
+          "not once from it", out, err)
+    check("jobstream: resuming from checkpoint" in err, "the retry did not say it resumed", out, err)
+    check(not os.path.exists(checkpoint), "the checkpoint is still there after the run succeeded", out, err)
+    placed = rank_hosts(err)
+    check(placed == {0: "h2"}, f"the retry's ranks ran on {placed}, not rank 0 alone on h2", out, err)
+    # How the attempt ended: mpirun ended by the launcher 10 s after it
+    # reported the abort, or by itself (its keepalives to h3's daemon).
+    how = ("the launcher ended mpirun" if "mpirun is still running" in err else "mpirun ended by itself")
+    retried = err_lines.when(r"; starting it again")
+    phases = {"the cut noticed": (cut, noticed, NOTICE_LIMIT),
+              "the retry started": (noticed, retried, RETRY_AFTER_NOTICE_LIMIT),
+              "the retry ended": (retried, ended, RETRY_LIMIT)}
+    for phase, (since, until, limit) in phases.items():
+        check(until - since <= limit, f"{phase} {until - since:.1f} s after the step before it, not within {limit} s",
+              out, err)
+    what = ", ".join(sorted(set(stale.values()))) or "none"
+    return (f"link cut {cut - started:.1f} s in; noticed {noticed - cut:.1f} s later, {how}, h3 left out and the "
+            f"retry started {retried - noticed:.1f} s after that, on h2 alone, and ended {ended - retried:.1f} s "
+            f"later with the exact answer; on h3, cut off, killed: {what}")
+
+
+def case_min_hosts(cluster, args):
+    checkpoint = os.path.join(cluster.work, "min.ckpt")
+    hostfile = cluster.file("hostfile.min", "h2,h3\n")
+    argv = [args.launcher, "run", "--hostfile", hostfile, "-c", checkpoint, "--retries", "2", "--retry-delay", "0",
+            "--min-hosts", "2", "--", args.fault]
+    set_link("h3", "down")
+    try:
+        status, out, err = cluster.run(argv)
+    finally:
+        set_link("h3", "up")
+    failed = re.findall(r"^jobstream run: the run failed \(exit status (\d+)\)", err, re.MULTILINE)
+    check(len(failed) == 1 and status == int(failed[0]) and status != 0,
+          f"exit status {status}: not the status of the one run said to have failed ({failed})", out, err)
+    check(re.search(r"^jobstream run: host h3 does not answer \(.*\); leaving it out: 1 host left$", err,
+                    re.MULTILINE), "the launcher did not say that h3 does not answer", out, err)
+    check(re.search(rf"^jobstream run: the run failed \(exit status {status}\); 1 host answers, fewer than "
+                    r"--min-hosts 2: not starting it again$", err, re.MULTILINE),
+          "the launcher did not say it stops for want of hosts", out, err)
+    check(err.count("jobstream run: mpirun ") == 1 and launcher_retries(err) == (0, 0),
+          "the launcher started the run again", out, err)
+    check(not out.strip(), "the run printed an answer", out, err)
+    return f"h3 cut before the run; one run (exit status {status}), then no retry with 1 host of --min-hosts 2"
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--work", required=True, help="a folder every host sees (not under /tmp)")
@@ -452,21 +663,22 @@ def main():
     parser.add_argument("--frames-expect", required=True, help="what frame_reduce prints (a file)")
     parser.add_argument("--fault", required=True)
     parser.add_argument("--fault-answer", required=True)
+    parser.add_argument("--only", action="append", metavar="CASE", help="run this case (repeatable); default: all")
     args = parser.parse_args()
     sys.stdout.reconfigure(line_buffering=True)  # each case's line as it passes
     work = os.path.abspath(args.work)
     for private in ("/tmp", "/dev/shm"):
         if (os.path.realpath(work) + "/").startswith(os.path.realpath(private) + "/"):
             parser.error(f"--work {work}: each host has a {private} of its own")
-    if any(c.isspace() for c in work):
-        parser.error(f"--work {work!r}: Open MPI splits plm_rsh_agent, the agent's path, at blanks")
+    if any(c.isspace() or c == ":" for c in work):
+        parser.error(f"--work {work!r}: Open MPI splits plm_rsh_agent, the agent's path, at blanks and colons")
     with open(args.frames_expect) as f:
         args.frames_answer = f.read().strip()
 
     if os.geteuid() != 0:
         print("cluster: skipped: network namespaces need root")
         return SKIP
-    for tool in ("ip", "unshare", "mount", "umount", "mpirun"):
+    for tool in ("ip", "unshare", "mount", "umount", "setsid", "timeout", "mktemp", "bash", "mpirun"):
         if shutil.which(tool) is None:
             print(f"cluster: skipped: no '{tool}'")
             return SKIP
@@ -500,8 +712,14 @@ def main():
             cases = [("frames", lambda: case_frames(cluster, args)),
                      ("hostfile", lambda: case_hostfile(cluster, args)),
                      ("lost-host", lambda: lost_host(cluster, args, "h3", 1)),
-                     ("lost-rank0", lambda: lost_host(cluster, args, "h2", 0))]
+                     ("lost-rank0", lambda: lost_host(cluster, args, "h2", 0)),
+                     ("cut", lambda: case_cut(cluster, args)),
+                     ("min-hosts", lambda: case_min_hosts(cluster, args))]
+            unknown = set(args.only or []) - {name for name, _ in cases}
+            check(not unknown, f"no such case: {', '.join(sorted(unknown))}")
             for name, case in cases:
+                if args.only and name not in args.only:
+                    continue
                 case_started = time.monotonic()
                 detail = case()
                 no_process_left(name)
@@ -515,8 +733,8 @@ def main():
         for what in ("namespaces", "links", "mounts"):
             check(after[what] == before[what],
                   f"the root namespace's {what} are not as they were: before {before[what]}, after {after[what]}")
-        print(f"cluster: every case passed in {time.monotonic() - started:.1f} s; the root namespace is as it "
-              "was (namespaces, links, mounts)")
+        print(f"cluster: {'the cases asked for' if args.only else 'every case'} passed in "
+              f"{time.monotonic() - started:.1f} s; the root namespace is as it was (namespaces, links, mounts)")
         status = 0
     except Skip as skip:
         print(f"cluster: skipped: {skip}")

@@ -93,5 +93,6 @@ def finish(process, limit, kill=None):
 
 def launcher_retries(err):
     """From `jobstream run`'s stderr: how many times it started a failed run
-    again, and how many of those resumed from the checkpoint."""
-    return err.count("starting it again"), err.count("starting it again from the checkpoint")
+    again, and how many of those resumed from the checkpoint (not counting
+    its lines that say it does not: "...; not starting it again")."""
+    return err.count("; starting it again"), err.count("; starting it again from the checkpoint")
