@@ -13,10 +13,12 @@ starts its daemons on them with plm_rsh_agent set to a small script written
 here instead of ssh: `agent [OPTIONS] HOST COMMAND...` runs COMMAND on HOST
 through a shell with a clean environment, as ssh does, in HOST's network
 namespace and in UTS and mount namespaces of its own: the hostname is HOST,
-a hosts file naming the three hosts is bind-mounted over /etc/hosts, and
-private tmpfs over /dev/shm and /tmp (hosts that share /dev/shm share Open
-MPI's shared-memory segment names, and crash; a host killed with SIGKILL
-would leave its session folder in a shared /tmp). Like ssh over a network,
+a hosts file naming the three hosts is bind-mounted over /etc/hosts, a
+private tmpfs over /dev/shm (hosts that share /dev/shm share Open MPI's
+shared-memory segment names, and crash), and TMPDIR is a folder of the
+host's own in DIR (Open MPI's session folders go there: a host killed with
+SIGKILL would leave its own in the machine's /tmp; a tmpfs over /tmp would
+hide a build tree under /tmp from the hosts). Like ssh over a network,
 it first connects to HOST from where it is called (a refused connection to
 port 9 is an answer; none within 1 s: it fails with ssh's exit status 255),
 and COMMAND runs apart from it, in a session of its own and not below it,
@@ -31,7 +33,7 @@ test's environment, as a user logged in on a head node: mpirun always runs
 on a host, never in the root namespace. Ranks on different hosts talk over TCP on that /24 alone
 (btl self,vader,tcp with btl_tcp_if_include and oob_tcp_if_include), and a
 host has only the slots it is given (no oversubscription). DIR, which every
-host sees (so not under /tmp), holds the agent, the hosts file, hostfiles and
+host sees (so not under /dev/shm), holds the agent, the hosts file, hostfiles and
 checkpoints.
 
 Cases, all on one cluster:
@@ -138,17 +140,18 @@ while [ $# -gt 0 ]; do
 done
 host=$1
 shift
-# On HOST (its namespaces): its hostname, hosts file, /dev/shm and /tmp;
+# On HOST (its namespaces): its hostname, hosts file, /dev/shm and TMPDIR;
 # then PROGRAM (--head), or COMMAND through a shell with a clean
 # environment, its exit status written to the file STATUS.
 on_host='
   echo "$1" > /proc/sys/kernel/hostname && mount --bind "$2" /etc/hosts &&
     mount -t tmpfs -o size=64m,mode=1777 {prefix}shm /dev/shm &&
-    mount -t tmpfs -o size=64m,mode=1777 {prefix}tmp /tmp || exit 255
+    mkdir -p {work}/tmp-"$1" || exit 255
+  export TMPDIR={work}/tmp-"$1"
   head=$3 status=$4
   shift 4
   [ -n "$head" ] && exec "$@"
-  env -i PATH="$PATH" HOME="$HOME" sh -c "$*"
+  env -i PATH="$PATH" HOME="$HOME" TMPDIR="$TMPDIR" sh -c "$*"
   echo $? > "$status"'
 if [ -n "$head" ]; then
   exec ip netns exec "{prefix}$host" unshare --uts --mount sh -c "$on_host" sh "$host" {hosts} 1 "" "$@"
@@ -657,7 +660,7 @@ def case_min_hosts(cluster, args):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--work", required=True, help="a folder every host sees (not under /tmp)")
+    parser.add_argument("--work", required=True, help="a folder every host sees (not under /dev/shm)")
     parser.add_argument("--launcher", required=True)
     parser.add_argument("--frames", required=True)
     parser.add_argument("--frames-expect", required=True, help="what frame_reduce prints (a file)")
@@ -667,9 +670,8 @@ def main():
     args = parser.parse_args()
     sys.stdout.reconfigure(line_buffering=True)  # each case's line as it passes
     work = os.path.abspath(args.work)
-    for private in ("/tmp", "/dev/shm"):
-        if (os.path.realpath(work) + "/").startswith(os.path.realpath(private) + "/"):
-            parser.error(f"--work {work}: each host has a {private} of its own")
+    if (os.path.realpath(work) + "/").startswith("/dev/shm/"):
+        parser.error(f"--work {work}: each host has a /dev/shm of its own")
     if any(c.isspace() or c == ":" for c in work):
         parser.error(f"--work {work!r}: Open MPI splits plm_rsh_agent, the agent's path, at blanks and colons")
     with open(args.frames_expect) as f:
