@@ -4,6 +4,7 @@
 // and a resumed run's shares reach their ranks.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <random>
 
@@ -153,9 +154,12 @@ class CheckpointProtocol : public ::testing::TestWithParam<std::tuple<int, bool>
 TEST_P(CheckpointProtocol, ASnapshotWaitsUntilNoWorkIsInFlightAndReachesTheFile) {
   const auto [size, chaos] = GetParam();
   World world(size, chaos ? chaosOf(static_cast<std::uint64_t>(size) * 13) : LoopbackChaos{}, file_);
+  // Until the file is written and the resume has reached every rank (it
+  // goes down the tree, each hop delayed under chaos).
   ASSERT_TRUE(driveUntil(size, [&](int r) { world.step(r); }, [&] {
     world.ranks[0]->checkpoints.collectWriter(false);
-    return world.ranks[0]->writtenCount >= 1;
+    return world.ranks[0]->writtenCount >= 1 &&
+           std::all_of(world.ranks.begin(), world.ranks.end(), [](const auto& rank) { return rank->resumed >= 1; });
   }));
   EXPECT_EQ(world.inFlightAtSnapshot, 0u) << "a snapshot was taken with work messages in flight";
   for (const auto& rank : world.ranks) {
