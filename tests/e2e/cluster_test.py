@@ -412,6 +412,17 @@ class Cluster:
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=self.env,
                                 start_new_session=True)
 
+    def start_until_checkpoint(self, argv, checkpoint):
+        """argv on the head node, once its first checkpoint is written (a
+        failure if the run ends or writes none within RUN_LIMIT)."""
+        process = self.start(argv)
+        wait_for_checkpoint(process, checkpoint, RUN_LIMIT)
+        if not os.path.exists(checkpoint) or process.poll() is not None:
+            status, out, err = self.wait(process, argv, 5)
+            raise Failure(f"the run ended (exit status {status}) or wrote no checkpoint in {RUN_LIMIT} s\n"
+                          f"--- stdout\n{out}\n--- stderr\n{err}")
+        return process
+
     def wait(self, process, argv, limit=RUN_LIMIT):
         out, err, hung = finish(process, limit, kill=kill_hosts)
         check(not hung, f"'{shlex.join(argv)}' did not end within {limit} s (a hang)", out, err)
@@ -541,12 +552,7 @@ def lost_host(cluster, args, victim, victim_rank):
     argv = [args.launcher, "run", "--hostfile", hostfile, "-c", checkpoint, "--retries", "3", "--retry-delay", "0",
             "--", args.fault, "--checkpoint-interval", "0.2", "--stats"]
     started = time.monotonic()
-    process = cluster.start(argv)
-    wait_for_checkpoint(process, checkpoint, RUN_LIMIT)
-    if not os.path.exists(checkpoint) or process.poll() is not None:
-        status, out, err = cluster.wait(process, argv, 5)
-        raise Failure(f"the run ended (exit status {status}) or wrote no checkpoint in {RUN_LIMIT} s\n"
-                      f"--- stdout\n{out}\n--- stderr\n{err}")
+    process = cluster.start_until_checkpoint(argv, checkpoint)
     killed = kill_host(namespace(victim))
     at = time.monotonic() - started
     status, out, err = cluster.wait(process, argv)
@@ -572,12 +578,7 @@ def case_cut(cluster, args):
     argv = [args.launcher, "run", "--hostfile", hostfile, "-c", checkpoint, "--retries", "2", "--retry-delay", "0",
             "--peer-timeout", str(PEER_TIMEOUT), "--", args.fault, "--checkpoint-interval", "0.2", "--stats"]
     started = time.monotonic()
-    process = cluster.start(argv)
-    wait_for_checkpoint(process, checkpoint, RUN_LIMIT)
-    if not os.path.exists(checkpoint) or process.poll() is not None:
-        status, out, err = cluster.wait(process, argv, 5)
-        raise Failure(f"the run ended (exit status {status}) or wrote no checkpoint in {RUN_LIMIT} s\n"
-                      f"--- stdout\n{out}\n--- stderr\n{err}")
+    process = cluster.start_until_checkpoint(argv, checkpoint)
     set_link("h3", "down")
     cut = time.monotonic()
     try:
