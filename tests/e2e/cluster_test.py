@@ -546,6 +546,17 @@ def case_hostfile(cluster, args):
     return "ranks on h1, h2, h3 by default; h1, h2, h3, h2, h3 at -n 5; -n 6 refused for want of slots"
 
 
+def check_resumed_once(checkpoint, out, err):
+    """The launcher started the run again once, from the checkpoint, which
+    is gone after the run succeeded."""
+    restarts, resumed = launcher_retries(err)
+    check(restarts == 1 and resumed == 1,
+          f"the launcher started the run again {restarts} times, {resumed} of them from the checkpoint, "
+          "not once from it", out, err)
+    check("jobstream: resuming from checkpoint" in err, "the retry did not say it resumed", out, err)
+    check(not os.path.exists(checkpoint), "the checkpoint is still there after the run succeeded", out, err)
+
+
 def lost_host(cluster, args, victim, victim_rank):
     checkpoint = os.path.join(cluster.work, "run.ckpt")
     hostfile = cluster.file("hostfile.lost", "h2,h3\n")
@@ -561,12 +572,7 @@ def lost_host(cluster, args, victim, victim_rank):
           f"the processes killed on {victim} were {what}: not its Open MPI daemon and rank {victim_rank}", out, err)
     check(status == 0, f"the launcher failed with exit status {status} after {victim} was lost", out, err)
     check(out.strip() == args.fault_answer, f"printed {out.strip()!r}, not {args.fault_answer!r}", out, err)
-    restarts, resumed = launcher_retries(err)
-    check(restarts == 1 and resumed == 1,
-          f"the launcher started the run again {restarts} times, {resumed} of them from the checkpoint, "
-          "not once from it", out, err)
-    check("jobstream: resuming from checkpoint" in err, "the retry did not say it resumed", out, err)
-    check(not os.path.exists(checkpoint), "the checkpoint is still there after the run succeeded", out, err)
+    check_resumed_once(checkpoint, out, err)
     placed = rank_hosts(err)
     check(placed == {0: "h2", 1: "h3"}, f"the retry's ranks ran on {placed}, not 0, 1 on h2, h3", out, err)
     return f"killed {what} on {victim} {at:.1f} s in, after the first checkpoint; resumed once, the exact answer"
@@ -611,12 +617,7 @@ def case_cut(cluster, args):
     retry_command = re.search(r"^jobstream run: mpirun -n 1 --host h2 --map-by node ", err, re.MULTILINE)
     check(retry_command and retry_command.start() > left_out.start(),
           "the launcher did not say the retry's command: mpirun -n 1 --host h2", out, err)
-    restarts, resumed = launcher_retries(err)
-    check(restarts == 1 and resumed == 1,
-          f"the launcher started the run again {restarts} times, {resumed} of them from the checkpoint, "
-          "not once from it", out, err)
-    check("jobstream: resuming from checkpoint" in err, "the retry did not say it resumed", out, err)
-    check(not os.path.exists(checkpoint), "the checkpoint is still there after the run succeeded", out, err)
+    check_resumed_once(checkpoint, out, err)
     placed = rank_hosts(err)
     check(placed == {0: "h2"}, f"the retry's ranks ran on {placed}, not rank 0 alone on h2", out, err)
     # How the attempt ended: mpirun ended by the launcher 10 s after it
