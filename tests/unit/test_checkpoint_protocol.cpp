@@ -23,7 +23,10 @@ struct World;
 
 struct CheckpointRank final : CheckpointParticipant {
   CheckpointRank(ProtocolRank& rank, World& world, const std::string& file)
-      : base(rank), world(world), checkpoints(rank.tree, linear::pipeline, *this, file, 0.001, result) {}
+      : base(rank), world(world), checkpoints(rank.tree, linear::pipeline, *this, file, 0.001, result, kLimits) {}
+
+  // Small, so that each rank's state travels in many pieces.
+  static constexpr CheckpointLimits kLimits{100, 400};
 
   void hold() override { held = true; }
   bool still() override { return busyTurns == 0; }
@@ -39,9 +42,12 @@ struct CheckpointRank final : CheckpointParticipant {
     held = false;
     ++resumed;
   }
-  void restore(const std::vector<CheckpointSection>& sections) override {
-    restoredFrom = decodeRankState(linear::pipeline, static_cast<std::uint32_t>(base.tree.rank()), sections).nextInstance;
+  void restoreSection(const CheckpointSection& section) override {
+    EXPECT_FALSE(restoredAll) << "a section after the share was whole";
+    GlobalState global;
+    decodeSection(linear::pipeline, section, restored, base.tree.root() ? &global : nullptr);
   }
+  void restoreDone() override { restoredAll = true; }
   void written(int count) override { writtenCount = count; }
 
   ProtocolRank& base;
@@ -54,7 +60,8 @@ struct CheckpointRank final : CheckpointParticipant {
   int resumed = 0;
   int snapshots = 0;
   int writtenCount = 0;
-  std::uint64_t restoredFrom = 0;
+  RankState restored;  // what its share held
+  bool restoredAll = false;
 };
 
 struct World {
@@ -94,6 +101,9 @@ struct World {
         case static_cast<int>(MessageKind::snapshotData):
           rank.checkpoints.onSnapshotData(*message);
           break;
+        case static_cast<int>(MessageKind::snapshotPull):
+          rank.checkpoints.onSnapshotPull(*message);
+          break;
         case static_cast<int>(MessageKind::resume):
           rank.checkpoints.onResume(*message);
           break;
@@ -119,6 +129,7 @@ struct World {
     }
     rank.checkpoints.maybeStart(true);
     rank.checkpoints.maybeAnswer();
+    rank.checkpoints.pump();
   }
 
   std::shared_ptr<LoopbackHub> hub;
@@ -135,6 +146,7 @@ RankState CheckpointRank::state() {
   RankState saved;
   saved.nextInstance = 100 + static_cast<std::uint64_t>(base.tree.rank());
   saved.counters[ScopeKey{0, 0, 0}] = Counts{static_cast<std::uint64_t>(base.tree.rank()) + 1, 0};
+  for (std::uint32_t k = 1; k != 40; ++k) saved.counters[ScopeKey{k, 0, 0}] = Counts{k, k};  // ~1.3 KB
   return saved;
 }
 
@@ -176,31 +188,52 @@ TEST_P(CheckpointProtocol, ASnapshotWaitsUntilNoWorkIsInFlightAndReachesTheFile)
               static_cast<std::uint64_t>(r) + 1);
   }
   EXPECT_EQ(decoded.global.wave, 7u);
+  if (size > 1) {
+    EXPECT_GT(world.ranks[0]->checkpoints.peakBuffered(), 0u);
+    EXPECT_LE(world.ranks[0]->checkpoints.peakBuffered(), CheckpointRank::kLimits.bufferBytes)
+        << "rank 0 held more of the other ranks' state than its buffer";
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Ranks, CheckpointProtocol,
                          ::testing::Values(std::tuple{1, false}, std::tuple{3, false}, std::tuple{5, false},
                                            std::tuple{3, true}, std::tuple{6, true}));
 
+// A checkpoint of kRanks ranks, each with 40 counter keys and its own next
+// instance, resumed on as many: rank 0 gets every counter, each rank the
+// largest next instance, in pieces of at most 100 bytes.
 TEST(CheckpointResumeProtocol, EachRankGetsItsOwnShare) {
   for (const bool chaos : {false, true}) {
     constexpr int kRanks = 5;
     World world(kRanks, chaos ? chaosOf(21) : LoopbackChaos{}, "");
-    std::vector<std::vector<CheckpointSection>> plan;
+    Checkpoint checkpoint{std::string(linear::pipeline.name), std::string(linear::pipeline.fingerprint), kRanks, 0, {}};
     for (int r = 0; r != kRanks; ++r) {
       RankState state;
       state.nextInstance = 500 + static_cast<std::uint64_t>(r);
-      plan.push_back(encodeRankState(linear::pipeline, static_cast<std::uint32_t>(r), state, 0));
+      for (std::uint32_t k = 0; k != 40; ++k) state.counters[ScopeKey{k, 0, 0}] = Counts{k + 1, k + 1};
+      for (CheckpointSection& section : encodeRankState(linear::pipeline, static_cast<std::uint32_t>(r), state))
+        checkpoint.sections.push_back(std::move(section));
     }
+    GlobalState global;
+    global.tracker = ScopeTracker(linear::pipeline).save();
+    for (CheckpointSection& section : encodeGlobalState(linear::pipeline, global))
+      checkpoint.sections.push_back(std::move(section));
+    auto file = std::make_shared<const CheckpointReader>(encodeCheckpoint(checkpoint), "test.ckpt");
+
     for (int r = 1; r != kRanks; ++r) world.ranks[static_cast<std::size_t>(r)]->checkpoints.awaitShare();
-    world.ranks[0]->checkpoints.sendShares(plan);
+    world.ranks[0]->checkpoints.sendShares(planResume(linear::pipeline, file, kRanks));
     ASSERT_TRUE(driveUntil(kRanks, [&](int r) { world.step(r); }, [&] {
       return world.ranks[0]->checkpoints.sharesInPlace();
     }));
     for (int r = 0; r != kRanks; ++r) {
-      EXPECT_EQ(world.ranks[static_cast<std::size_t>(r)]->restoredFrom, 500u + static_cast<std::uint64_t>(r));
-      EXPECT_FALSE(world.ranks[static_cast<std::size_t>(r)]->checkpoints.awaitingShare());
+      const CheckpointRank& rank = *world.ranks[static_cast<std::size_t>(r)];
+      EXPECT_TRUE(rank.restoredAll) << "rank " << r;
+      EXPECT_FALSE(rank.checkpoints.awaitingShare());
+      EXPECT_EQ(rank.restored.nextInstance, 504u) << "rank " << r;
+      EXPECT_EQ(rank.restored.counters.size(), r == 0 ? 40u : 0u) << "rank " << r;
     }
+    EXPECT_EQ(world.ranks[0]->restored.counters.at(ScopeKey{7, 0, 0}).created, 8u * kRanks);
+    EXPECT_LE(world.ranks[0]->checkpoints.peakBuffered(), CheckpointRank::kLimits.bufferBytes);
   }
 }
 
@@ -213,9 +246,15 @@ TEST(CheckpointResumeProtocol, MessagesOutOfStepAreErrors) {
   const Message signal{0, static_cast<int>(MessageKind::snapshot), encode(Signal{})};
   EXPECT_THROW(other.checkpoints.onSnapshot(signal), std::runtime_error);  // not paused
   EXPECT_THROW(other.checkpoints.onResume(signal), std::runtime_error);    // nothing to resume from
-  const Message share{0, static_cast<int>(MessageKind::restore), encode(std::vector<CheckpointSection>{})};
+  const Message share{0, static_cast<int>(MessageKind::restore), encode(SectionPieces{})};
   EXPECT_THROW(other.checkpoints.onRestore(share), std::runtime_error);  // not resuming
   EXPECT_THROW(other.checkpoints.onRestored(signal), std::runtime_error);  // shares are acknowledged to rank 0
+  EXPECT_THROW(root.checkpoints.onRestored(Message{1, static_cast<int>(MessageKind::restored), encode(Signal{})}),
+               std::runtime_error);  // nothing was sent
+  const Message pull{0, static_cast<int>(MessageKind::snapshotPull), encode(SnapshotPull{100})};
+  EXPECT_THROW(other.checkpoints.onSnapshotPull(pull), std::runtime_error);  // no snapshot taken
+  const Message data{1, static_cast<int>(MessageKind::snapshotData), encode(SectionPieces{})};
+  EXPECT_THROW(root.checkpoints.onSnapshotData(data), std::runtime_error);  // nothing asked for
 }
 
 }  // namespace

@@ -74,7 +74,8 @@ struct StoppingRank final : WaveParticipant, CheckpointParticipant {
     held = false;
     ++resumed;
   }
-  void restore(const std::vector<CheckpointSection>&) override {}
+  void restoreSection(const CheckpointSection&) override {}
+  void restoreDone() override {}
   void written(int count) override { writtenCount = count; }
 
   ProtocolRank& base;
@@ -162,6 +163,9 @@ struct World {
         case static_cast<int>(MessageKind::snapshotData):
           rank.checkpoints.onSnapshotData(*message);
           break;
+        case static_cast<int>(MessageKind::snapshotPull):
+          rank.checkpoints.onSnapshotPull(*message);
+          break;
         case static_cast<int>(MessageKind::resume):
           rank.checkpoints.onResume(*message);
           break;
@@ -183,6 +187,7 @@ struct World {
     rank.stop.heard(rank.handlerNote);
     rank.stop.maybeAct(!rank.shutdown.stopping());
     rank.checkpoints.maybeStart(!rank.shutdown.stopping() && !rank.waves.active());
+    rank.checkpoints.pump();
     rank.waves.maybeStart(rank.checkpoints.sharesInPlace() && !rank.shutdown.stopping() && rank.checkpoints.running() &&
                               !rank.checkpoints.bytesInFlight(),
                           rank.items == 0);

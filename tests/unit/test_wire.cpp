@@ -141,13 +141,16 @@ TEST(Wire, AbsurdCountsAreRefusedBeforeAnythingIsAllocated) {
   EXPECT_THAT(
       refusal<WaveReply>(handMade(std::uint64_t{1}, std::uint64_t{0}, kHuge), meanPipeline(), none),
       HasSubstr("a count of"));
-  // The number of sections, a section's name and its bytes.
-  using Sections = std::vector<CheckpointSection>;
-  EXPECT_THAT(refusal<Sections>(handMade(kHuge)), HasSubstr("a count of"));
-  EXPECT_THAT(refusal<Sections>(handMade(std::uint64_t{1}, kHuge)), HasSubstr("a count of"));
-  EXPECT_THAT(refusal<Sections>(
-                  handMade(std::uint64_t{1}, std::string("tasks"), std::uint32_t{0}, kHuge - 3)),
+  // The number of pieces, a piece's name and its bytes.
+  EXPECT_THAT(refusal<SectionPieces>(handMade(kHuge)), HasSubstr("a count of"));
+  EXPECT_THAT(refusal<SectionPieces>(handMade(std::uint64_t{1}, kHuge)), HasSubstr("a count of"));
+  EXPECT_THAT(refusal<SectionPieces>(handMade(std::uint64_t{1}, std::string("tasks"), std::uint32_t{0},
+                                              std::uint64_t{10}, std::uint64_t{0}, kHuge - 3)),
               HasSubstr("a count of"));
+  // A piece that says it reaches past its section's end.
+  EXPECT_THAT(refusal<SectionPieces>(handMade(std::uint64_t{1}, std::string("tasks"), std::uint32_t{0},
+                                              std::uint64_t{2}, std::uint64_t{1}, std::string("ab"), false)),
+              HasSubstr("past the end of its section"));
 }
 
 TEST(Wire, WaveRequestRoundTripsAndNamesOnlyReduces) {
@@ -225,13 +228,16 @@ TEST(Wire, PauseOrderAndReplyRoundTrip) {
   EXPECT_THAT(refusal<PauseOrder>(reply), HasSubstr("received a corrupt pause message"));
 }
 
-TEST(Wire, StateSectionsRoundTrip) {
-  const std::vector<CheckpointSection> sections{{"tasks", 0, {'a', 'b', 'c'}},
-                                                {"counters", 3, {}},
-                                                {"tracker", 0, std::vector<char>(300, 'x')}};
-  const std::vector<char> bytes = encode(sections);
-  EXPECT_EQ(decode<std::vector<CheckpointSection>>(bytes), sections);
-  expectEveryCutRefused<std::vector<CheckpointSection>>(bytes);
+TEST(Wire, StatePiecesRoundTrip) {
+  const SectionPieces pieces{{{"tasks", 0, 10, 7, {'a', 'b', 'c'}},
+                              {"counters", 3, 0, 0, {}},
+                              {"tracker", 0, 300, 0, std::vector<char>(300, 'x')}},
+                             true};
+  const std::vector<char> bytes = encode(pieces);
+  EXPECT_EQ(decode<SectionPieces>(bytes), pieces);
+  expectEveryCutRefused<SectionPieces>(bytes);
+  EXPECT_EQ(decode<SnapshotPull>(encode(SnapshotPull{1234})).budget, 1234u);
+  expectEveryCutRefused<SnapshotPull>(encode(SnapshotPull{1234}));
 }
 
 TEST(Wire, SignalsAreOnlyTheirHeader) {

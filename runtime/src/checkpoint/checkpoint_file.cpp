@@ -418,13 +418,22 @@ CheckpointReader::CheckpointReader(const std::string& path) : path_(path), fd_(o
   }
 }
 
-CheckpointReader::~CheckpointReader() { ::close(fd_); }
+CheckpointReader::CheckpointReader(std::vector<char> bytes, const std::string& path)
+    : path_(path), bytes_(std::move(bytes)) {
+  index_ = scan(MemorySource(bytes_), path_);
+}
+
+CheckpointReader::~CheckpointReader() {
+  if (fd_ >= 0) ::close(fd_);
+}
 
 std::vector<char> CheckpointReader::read(const SectionEntry& section, std::uint64_t offset, std::uint64_t size) const {
   if (offset > section.size || size > section.size - offset)
     throw std::logic_error("reading past the end of a checkpoint section");
   std::vector<char> bytes(static_cast<std::size_t>(size));
-  if (FileSource(fd_, path_).read(section.offset + offset, bytes.data(), bytes.size()) != bytes.size())
+  const std::size_t got = fd_ >= 0 ? FileSource(fd_, path_).read(section.offset + offset, bytes.data(), bytes.size())
+                                   : MemorySource(bytes_).read(section.offset + offset, bytes.data(), bytes.size());
+  if (got != bytes.size())
     throw CheckpointError(
         fmt::format("checkpoint '{}' became shorter while this run read it; it was left as it is", path_));
   return bytes;

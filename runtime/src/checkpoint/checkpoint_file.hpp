@@ -65,6 +65,24 @@ struct Checkpoint {
   bool operator==(const Checkpoint&) const = default;
 };
 
+// Part of a section's payload as it travels between ranks: which section
+// (name, rank, whole size) and which of its bytes, from `offset`.
+struct SectionPiece {
+  std::string name;
+  std::uint32_t rank = 0;
+  std::uint64_t size = 0;
+  std::uint64_t offset = 0;
+  std::vector<char> bytes;
+  bool operator==(const SectionPiece&) const = default;
+};
+
+// How much of other ranks' state rank 0 holds at once while it writes a
+// checkpoint or hands out the shares of one (checkpoint/coordinator.hpp).
+struct CheckpointLimits {
+  std::size_t pieceBytes = std::size_t{8} << 20;    // one message
+  std::size_t bufferBytes = std::size_t{64} << 20;  // all of them, and what the writer holds
+};
+
 // Where a section is in a file, and what it is.
 struct SectionEntry {
   std::string name;
@@ -133,6 +151,8 @@ class CheckpointWriter {
 class CheckpointReader {
  public:
   explicit CheckpointReader(const std::string& path);
+  // The same for a file's bytes in memory; `path` names it in messages.
+  CheckpointReader(std::vector<char> bytes, const std::string& path);
   CheckpointReader(const CheckpointReader&) = delete;
   CheckpointReader& operator=(const CheckpointReader&) = delete;
   ~CheckpointReader();
@@ -145,7 +165,8 @@ class CheckpointReader {
 
  private:
   std::string path_;
-  int fd_ = -1;
+  int fd_ = -1;              // or, when negative:
+  std::vector<char> bytes_;  // the file's bytes
   CheckpointIndex index_;
 };
 

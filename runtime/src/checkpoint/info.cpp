@@ -38,55 +38,72 @@ std::uint64_t savedSize(const ItemType& type, const BatchBase& batch) {
 }  // namespace
 
 int describeCheckpoint(const PipelineDef& pipeline, const std::string& path, std::ostream& out, std::ostream& err) {
-  Checkpoint checkpoint;
+  std::optional<CheckpointReader> file;
   try {
-    checkpoint = readCheckpoint(path);
+    file.emplace(path);
   } catch (const CheckpointError& e) {
     reportError(err, e.what());
     return 1;
   }
-  std::uint64_t total = 0;
-  for (const CheckpointSection& section : checkpoint.sections) total += section.bytes.size();
+  const CheckpointIndex& checkpoint = file->index();
   out << fmt::format("checkpoint '{}'\n", path);
   out << fmt::format("  written    {}\n", checkpointTimeText(checkpoint.writtenAt));
   out << fmt::format("  pipeline   '{}', fingerprint {}\n", checkpoint.pipeline, checkpoint.fingerprint);
   out << fmt::format("  ranks      {}\n", checkpoint.ranks);
-  out << fmt::format("  state      {} in {} sections\n", bytesText(total), checkpoint.sections.size());
+  out << fmt::format("  state      {} in {} sections\n", bytesText(checkpoint.bytes()), checkpoint.sections.size());
   try {
     checkBelongsTo(checkpoint, pipeline.name, pipeline.fingerprint, path);
   } catch (const CheckpointError& e) {
     reportError(err, e.what());
     return 1;
   }
-  DecodedCheckpoint decoded;
+
+  // Every section decoded, one at a time, so that the file may be larger
+  // than memory.
+  std::map<StageIndex, std::uint64_t> pending;
+  std::map<StageIndex, std::pair<std::uint64_t, std::uint64_t>> stores;     // reduce: stores, bytes
+  std::map<StageIndex, std::pair<std::uint64_t, std::uint64_t>> instances;  // frame: instances, bytes
+  std::map<StageIndex, std::pair<std::uint64_t, std::uint64_t>> finished;   // finish: items, bytes
+  std::uint64_t counted = 0, wave = 0;
   try {
-    decoded = decodeCheckpoint(pipeline, checkpoint, path);
-  } catch (const CheckpointError& e) {
-    reportError(err, e.what());
+    if (checkpoint.ranks == 0) throw std::runtime_error("it was written by 0 ranks");
+    for (const SectionEntry& entry : checkpoint.sections) {
+      RankState state;
+      GlobalState global;
+      if (entry.rank >= checkpoint.ranks)
+        throw std::runtime_error(fmt::format("section '{}' of rank {}: it was written by {} ranks", entry.name,
+                                             entry.rank, checkpoint.ranks));
+      decodeSection(pipeline, CheckpointSection{entry.name, entry.rank, file->read(entry)}, state,
+                    entry.rank == 0 ? &global : nullptr);
+      for (const Task& task : state.tasks) pending[task.stage] += task.size();
+      for (const SavedStores& saved : state.stores) {
+        auto& [count, bytes] = stores[saved.reduce];
+        count += saved.stores->size();
+        bytes += savedSize(*pipeline.stages[saved.reduce].store, *saved.stores);
+      }
+      for (const SavedInstance& instance : state.instances) {
+        const StageDef& frame = pipeline.stages[instance.frame];
+        auto& [count, bytes] = instances[instance.frame];
+        ++count;
+        bytes += savedSize(*frame.store, *instance.store) + savedSize(*frame.input, *instance.first);
+      }
+      for (const auto& [key, counts] : state.counters) counted += counts.created - counts.finished;
+      for (const auto& [stage, batch] : global.finished) {
+        auto& [items, bytes] = finished[stage];
+        items += batch->size();
+        bytes += savedSize(*pipeline.stages[stage].input, *batch);
+      }
+      if (entry.name == "tracker") wave = global.wave;
+    }
+  } catch (const std::exception& e) {
+    reportError(err, fmt::format("checkpoint '{}' does not fit this pipeline although its fingerprint does: {}; "
+                                 "it is left as it is",
+                                 path, e.what()));
     return 1;
   }
 
   std::size_t width = 0;
   for (const StageDef& stage : pipeline.stages) width = std::max(width, stage.name.size());
-  std::map<StageIndex, std::uint64_t> pending;
-  std::map<StageIndex, std::pair<std::uint64_t, std::uint64_t>> stores;     // reduce: stores, bytes
-  std::map<StageIndex, std::pair<std::uint64_t, std::uint64_t>> instances;  // frame: instances, bytes
-  std::uint64_t counted = 0;
-  for (const RankState& rank : decoded.ranks) {
-    for (const Task& task : rank.tasks) pending[task.stage] += task.size();
-    for (const SavedStores& entry : rank.stores) {
-      auto& [count, bytes] = stores[entry.reduce];
-      count += entry.stores->size();
-      bytes += savedSize(*pipeline.stages[entry.reduce].store, *entry.stores);
-    }
-    for (const SavedInstance& instance : rank.instances) {
-      const StageDef& frame = pipeline.stages[instance.frame];
-      auto& [count, bytes] = instances[instance.frame];
-      ++count;
-      bytes += savedSize(*frame.store, *instance.store) + savedSize(*frame.input, *instance.first);
-    }
-    for (const auto& [key, counts] : rank.counters) counted += counts.created - counts.finished;
-  }
   const auto row = [&](StageIndex stage, const std::string& text) {
     out << fmt::format("    {:<{}}  {}\n", pipeline.stages[stage].name, width, text);
   };
@@ -99,12 +116,12 @@ int describeCheckpoint(const PipelineDef& pipeline, const std::string& path, std
   out << "  frame instances (store and first item):" << (instances.empty() ? " none\n" : "\n");
   for (const auto& [stage, entry] : instances)
     row(stage, fmt::format("{} instances, {}", entry.first, bytesText(entry.second)));
-  if (!decoded.global.finished.empty()) {
+  if (!finished.empty()) {
     out << "  items collected for finish stages:\n";
-    for (const auto& [stage, batch] : decoded.global.finished)
-      row(stage, fmt::format("{} items, {}", batch->size(), bytesText(savedSize(*pipeline.stages[stage].input, *batch))));
+    for (const auto& [stage, entry] : finished)
+      row(stage, fmt::format("{} items, {}", entry.first, bytesText(entry.second)));
   }
-  out << fmt::format("  unfinished items counted: {}; termination wave {}\n", counted, decoded.global.wave);
+  out << fmt::format("  unfinished items counted: {}; termination wave {}\n", counted, wave);
   return 0;
 }
 

@@ -40,104 +40,206 @@ void describe(Archive& ar, SavedInstance& instance, const PipelineDef& pipeline)
     throw std::runtime_error("a frame instance without its store or its first item");
 }
 
-// The sections of a rank's state, in order: `section(name, sizeHint, body)`
-// for each, where body(ar) saves or loads its fields. `sizeHint` is for the
-// tasks, which hold most of the bytes.
-template <class Section>
-void rankSections(RankState& state, const PipelineDef& pipeline, std::size_t sizeHint, Section&& section) {
-  section("tasks", sizeHint, [&](auto& ar) { describe(ar, state.tasks, pipeline); });
-  section("stores", 0, [&](auto& ar) {
-    ar.sequence(state.stores, [&](SavedStores& entry) { describe(ar, entry, pipeline); });
-  });
-  section("instances", 0, [&](auto& ar) {
-    ar(state.nextInstance);
-    ar.sequence(state.instances, [&](SavedInstance& instance) { describe(ar, instance, pipeline); });
-  });
-  section("counters", 0, [&](auto& ar) { ar(state.counters); });
+std::vector<char> encodedWith(auto&& body) {
+  std::vector<char> bytes;
+  SaveArchive ar(bytes);
+  body(ar);
+  return bytes;
 }
 
-// Rank 0's global sections, likewise.
-template <class Section>
-void globalSections(GlobalState& state, const PipelineDef& pipeline, Section&& section) {
-  section("finish", 0, [&](auto& ar) {
-    ar.sequence(state.finished, [&](std::pair<StageIndex, std::shared_ptr<BatchBase>>& entry) {
-      ar(entry.first);
-      ar.batch(*stageAt(pipeline, entry.first, StageKind::finish, "collected items").input, entry.second);
-    });
-  });
-  section("tracker", 0, [&](auto& ar) {
-    ar(state.wave);
-    describe(ar, state.next, pipeline);
-    ar(state.tracker);
-  });
+// Reads `section` with `body`, which must use every byte of it.
+template <class Body>
+void load(const CheckpointSection& section, Body&& body) {
+  LoadArchive ar(section.bytes);
+  body(ar);
+  ar.end();
 }
 
-// Adds each section to `sections`, under `rank`.
-auto saveSections(std::vector<CheckpointSection>& sections, std::uint32_t rank) {
-  return [&sections, rank](std::string_view name, std::size_t sizeHint, auto&& body) {
-    CheckpointSection section{std::string(name), rank, {}};
-    section.bytes.reserve(sizeHint);
+// The queued tasks of a rank as tasks sections: consecutive tasks of one
+// stage and scope share a section of at most about `limit` bytes, and a
+// task whose items take more is cut in halves until they fit (or one item
+// is left).
+void tasksSections(const PipelineDef& pipeline, std::uint32_t rank, const std::vector<Task>& tasks,
+                   std::size_t limit, std::vector<CheckpointSection>& sections) {
+  std::vector<char> body;  // the open section's tasks
+  TasksHead head;
+  std::uint64_t count = 0;  // tasks in it
+  const auto close = [&] {
+    if (count == 0) return;
+    CheckpointSection section{"tasks", rank, {}};
+    section.bytes.reserve(body.size() + 32);
     SaveArchive ar(section.bytes);
-    body(ar);
+    ar(head, count);
+    section.bytes.insert(section.bytes.end(), body.begin(), body.end());
     sections.push_back(std::move(section));
+    body.clear();
+    count = 0;
   };
+  std::vector<char> one;
+  std::vector<Task> pending(tasks.rbegin(), tasks.rend());  // a stack, in order
+  while (!pending.empty()) {
+    Task task = std::move(pending.back());
+    pending.pop_back();
+    one.clear();
+    SaveArchive ar(one);
+    describe(ar, task, pipeline);
+    if (one.size() > limit && task.size() > 1) {
+      Task second = task;
+      task.end = second.begin = task.begin + task.size() / 2;
+      pending.push_back(std::move(second));
+      pending.push_back(std::move(task));
+      continue;
+    }
+    if (count != 0 && (task.stage != head.stage || task.scope != head.scope || body.size() + one.size() > limit))
+      close();
+    if (count == 0) head = TasksHead{task.stage, task.scope, 0};
+    head.items += task.size();
+    ++count;
+    body.insert(body.end(), one.begin(), one.end());
+  }
+  close();
 }
 
-// Reads each section of `rank` from `sections`; a wrong one is refused
-// naming it.
-auto loadSections(const std::vector<CheckpointSection>& sections, std::uint32_t rank) {
-  return [&sections, rank](std::string_view name, std::size_t, auto&& body) {
-    const auto found = std::find_if(sections.begin(), sections.end(), [&](const CheckpointSection& section) {
-      return section.name == name && section.rank == rank;
-    });
-    if (found == sections.end()) throw std::runtime_error(fmt::format("no section '{}' for rank {}", name, rank));
-    try {
-      LoadArchive ar(found->bytes);
-      body(ar);
-      ar.end();
-    } catch (const std::exception& e) {
-      throw std::runtime_error(fmt::format("section '{}' of rank {}: {}", name, rank, e.what()));
-    }
-  };
+void checkTasks(const PipelineDef& pipeline, const TasksHead& head, const std::vector<Task>& tasks) {
+  std::uint64_t items = 0;
+  for (const Task& task : tasks) {
+    if (task.stage != head.stage || task.scope != head.scope)
+      throw std::runtime_error("a task of another stage or scope than its section's");
+    items += task.size();
+  }
+  if (items != head.items)
+    throw std::runtime_error(fmt::format("it says {} items and holds {}", head.items, items));
+  if (head.stage >= pipeline.stages.size()) throw std::runtime_error(fmt::format("no stage {}", head.stage));
+  const StageDef& stage = pipeline.stages[head.stage];
+  if (stage.kind == StageKind::emit) throw std::runtime_error("queued items for an emit stage");
+  if (stage.owner != instance_id::ownerOf(head.scope)) throw std::runtime_error("queued items in a scope their stage is not in");
 }
 
 }  // namespace
 
 std::vector<CheckpointSection> encodeRankState(const PipelineDef& pipeline, std::uint32_t rank,
-                                               const RankState& state, std::size_t sizeHint) {
-  std::size_t taskHint = 64;
-  for (const Task& task : state.tasks) taskHint += task.size() * 8;
+                                               const RankState& state, std::size_t sectionBytes) {
   std::vector<CheckpointSection> sections;
-  rankSections(const_cast<RankState&>(state), pipeline, std::max(taskHint, sizeHint),  // saving only reads
-               saveSections(sections, rank));
+  sections.push_back(countersSection(rank, state.nextInstance, state.counters));
+  tasksSections(pipeline, rank, state.tasks, std::max<std::size_t>(sectionBytes, 1), sections);
+  if (!state.stores.empty())
+    sections.push_back({"stores", rank, encodedWith([&](SaveArchive& ar) {
+                          ar.sequence(const_cast<std::vector<SavedStores>&>(state.stores),  // saving only reads
+                                      [&](SavedStores& entry) { describe(ar, entry, pipeline); });
+                        })});
+  for (const SavedInstance& instance : state.instances)
+    sections.push_back({"instance", rank, encodedWith([&](SaveArchive& ar) {
+                          describe(ar, const_cast<SavedInstance&>(instance), pipeline);  // saving only reads
+                        })});
   return sections;
 }
 
+CheckpointSection countersSection(std::uint32_t rank, std::uint64_t nextInstance, const CountsMap& counters) {
+  return {"counters", rank, encodedWith([&](SaveArchive& ar) { ar(nextInstance, counters); })};
+}
+
 std::vector<CheckpointSection> encodeGlobalState(const PipelineDef& pipeline, const GlobalState& state) {
+  auto& global = const_cast<GlobalState&>(state);  // saving only reads
   std::vector<CheckpointSection> sections;
-  globalSections(const_cast<GlobalState&>(state), pipeline, saveSections(sections, 0));  // saving only reads
+  sections.push_back({"finish", 0, encodedWith([&](SaveArchive& ar) {
+                        ar.sequence(global.finished, [&](std::pair<StageIndex, std::shared_ptr<BatchBase>>& entry) {
+                          ar(entry.first);
+                          ar.batch(*stageAt(pipeline, entry.first, StageKind::finish, "collected items").input,
+                                   entry.second);
+                        });
+                      })});
+  sections.push_back({"tracker", 0, encodedWith([&](SaveArchive& ar) {
+                        ar(global.wave);
+                        describe(ar, global.next, pipeline);
+                        ar(global.tracker);
+                      })});
   return sections;
+}
+
+void decodeSection(const PipelineDef& pipeline, const CheckpointSection& section, RankState& state,
+                   GlobalState* global) {
+  try {
+    if (section.name == "counters") {
+      load(section, [&](LoadArchive& ar) {
+        std::uint64_t next = 0;
+        CountsMap counters;
+        ar(next, counters);
+        state.nextInstance = std::max(state.nextInstance, next);
+        for (const auto& [key, counts] : counters) {
+          Counts& sum = state.counters[key];
+          sum.created += counts.created;
+          sum.finished += counts.finished;
+        }
+      });
+    } else if (section.name == "tasks") {
+      load(section, [&](LoadArchive& ar) {
+        TasksHead head;
+        std::vector<Task> tasks;
+        ar(head);
+        describe(ar, tasks, pipeline);
+        checkTasks(pipeline, head, tasks);
+        for (Task& task : tasks) state.tasks.push_back(std::move(task));
+      });
+    } else if (section.name == "stores") {
+      load(section, [&](LoadArchive& ar) {
+        std::vector<SavedStores> stores;
+        ar.sequence(stores, [&](SavedStores& entry) { describe(ar, entry, pipeline); });
+        for (SavedStores& entry : stores) state.stores.push_back(std::move(entry));
+      });
+    } else if (section.name == "instance") {
+      load(section, [&](LoadArchive& ar) {
+        SavedInstance instance;
+        describe(ar, instance, pipeline);
+        state.instances.push_back(std::move(instance));
+      });
+    } else if (global != nullptr && section.name == "finish") {
+      load(section, [&](LoadArchive& ar) {
+        ar.sequence(global->finished, [&](std::pair<StageIndex, std::shared_ptr<BatchBase>>& entry) {
+          ar(entry.first);
+          ar.batch(*stageAt(pipeline, entry.first, StageKind::finish, "collected items").input, entry.second);
+        });
+      });
+    } else if (global != nullptr && section.name == "tracker") {
+      load(section, [&](LoadArchive& ar) {
+        ar(global->wave);
+        describe(ar, global->next, pipeline);
+        ar(global->tracker);
+      });
+      // Checked now, so that a bad one is refused before anything runs.
+      ScopeTracker(pipeline).load(global->tracker);
+    } else {
+      throw std::runtime_error("no such section");
+    }
+  } catch (const std::exception& e) {
+    throw std::runtime_error(fmt::format("section '{}' of rank {}: {}", section.name, section.rank, e.what()));
+  }
 }
 
 RankState decodeRankState(const PipelineDef& pipeline, std::uint32_t rank,
                           const std::vector<CheckpointSection>& sections) {
   RankState state;
-  rankSections(state, pipeline, 0, loadSections(sections, rank));
-  for (const Task& task : state.tasks) {
-    const StageKind kind = pipeline.stages[task.stage].kind;
-    if (kind == StageKind::emit) throw std::runtime_error("queued items for an emit stage");
-    if (pipeline.stages[task.stage].owner != instance_id::ownerOf(task.scope))
-      throw std::runtime_error("queued items in a scope their stage is not in");
+  GlobalState global;
+  bool counted = false;
+  for (const CheckpointSection& section : sections) {
+    if (section.rank != rank || section.name == "finish" || section.name == "tracker") continue;
+    counted |= section.name == "counters";
+    decodeSection(pipeline, section, state, &global);
   }
+  if (!counted) throw std::runtime_error(fmt::format("no section 'counters' for rank {}", rank));
   return state;
 }
 
 GlobalState decodeGlobalState(const PipelineDef& pipeline, const std::vector<CheckpointSection>& sections) {
-  GlobalState state;
-  globalSections(state, pipeline, loadSections(sections, 0));
-  // Checked now, so that a bad one is refused before anything runs.
-  ScopeTracker(pipeline).load(state.tracker);
-  return state;
+  GlobalState global;
+  RankState ignored;
+  for (const char* name : {"finish", "tracker"}) {
+    const auto found = std::find_if(sections.begin(), sections.end(), [&](const CheckpointSection& section) {
+      return section.name == name && section.rank == 0;
+    });
+    if (found == sections.end()) throw std::runtime_error(fmt::format("no section '{}' for rank 0", name));
+    decodeSection(pipeline, *found, ignored, &global);
+  }
+  return global;
 }
 
 DecodedCheckpoint decodeCheckpoint(const PipelineDef& pipeline, const Checkpoint& checkpoint, const std::string& path) {

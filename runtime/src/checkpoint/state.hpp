@@ -4,14 +4,16 @@
 // the run that resumes it, however many there are.
 //
 // Sections of rank r (the writer's rank number), each laid out by one
-// describe function in state.cpp (messages/archive.hpp):
-//   tasks      queued work, as a work message holds it (messages/wire.hpp)
+// describe function in state.cpp (messages/archive.hpp), each small enough
+// to pass through rank 0 in pieces and to be routed by its first bytes:
+//   counters   the next instance counter, created and finished items per key
+//   tasks      queued work of one stage in one scope: the stage, the scope
+//              and the item count, then the tasks (a few MiB at most: more
+//              work makes more sections, a large batch is cut)
 //   stores     partial reduction stores: per entry its key, its reduce and a
 //              batch of one or more stores
-//   instances  frame instances homed on r: the next instance counter; per
-//              instance its id, frame, parent key, newest generation, store
-//              and first item
-//   counters   created and finished items per key
+//   instance   one frame instance homed on r: its id, frame, parent key,
+//              newest generation, store and first item
 // and of rank 0 only:
 //   finish     what reached each finish stage: per stage a batch of its input
 //   tracker    the termination wave number, the actions for the next wave
@@ -21,9 +23,12 @@
 // partial store (a fire merges them all), so resuming on N ranks puts every
 // counter on rank 0, the stores of old rank r on r mod N, an instance on
 // its id's home mod N (instance_id::homeAmong), queued items for a frame_end with
-// their instance, items for rank-0 stages on rank 0 and the rest where the
-// fewest items are. Instance counters restart past every old one, so new
-// ids never collide with old ones.
+// their instance, items for rank-0 stages on rank 0 and the rest, in the
+// file's order, where the fewest items are so far. Instance counters restart
+// past every old one, so new ids never collide with old ones. Rank 0 reads
+// only what routing needs (the counters, the tracker, the first bytes of
+// each tasks and instance section); every other byte goes to its rank as it
+// is, and that rank decodes it.
 #pragma once
 
 #include <cstdint>
@@ -72,16 +77,46 @@ struct GlobalState {
   std::vector<char> tracker;  // ScopeTracker::save
 };
 
-// `sizeHint`: the bytes expected (the last snapshot's), reserved up front.
+// The fields of a tasks section before its tasks, and of an instance
+// section before the rest: what routing reads.
+struct TasksHead {
+  StageIndex stage = 0;
+  std::uint64_t scope = 0;
+  std::uint64_t items = 0;
+};
+
+template <class Archive>
+void describe(Archive& ar, TasksHead& head) {
+  ar(head.stage, head.scope, head.items);
+}
+
+inline constexpr std::size_t kTasksHeadBytes = sizeof(StageIndex) + 2 * sizeof(std::uint64_t);
+inline constexpr std::size_t kInstanceHeadBytes = sizeof(std::uint64_t) + sizeof(StageIndex);  // id, frame
+
+// How large a tasks section grows before another is begun.
+inline constexpr std::size_t kTasksSectionBytes = std::size_t{4} << 20;
+
+// `sectionBytes`: see kTasksSectionBytes (tests make it small).
 std::vector<CheckpointSection> encodeRankState(const PipelineDef& pipeline, std::uint32_t rank,
-                                               const RankState& state, std::size_t sizeHint = 0);
+                                               const RankState& state,
+                                               std::size_t sectionBytes = kTasksSectionBytes);
 std::vector<CheckpointSection> encodeGlobalState(const PipelineDef& pipeline, const GlobalState& state);
+
+// Adds what `section` holds to `state`, or for rank 0's global sections to
+// `global` (refused where it is null). Throws std::runtime_error naming the
+// section on bytes that do not fit this pipeline.
+void decodeSection(const PipelineDef& pipeline, const CheckpointSection& section, RankState& state,
+                   GlobalState* global);
 
 // Decode the sections of one rank (others are ignored). Throw
 // std::runtime_error on bytes that do not fit this pipeline.
 RankState decodeRankState(const PipelineDef& pipeline, std::uint32_t rank,
                           const std::vector<CheckpointSection>& sections);
 GlobalState decodeGlobalState(const PipelineDef& pipeline, const std::vector<CheckpointSection>& sections);
+
+// A rank's share of a resumed run that rank 0 makes itself: the next
+// instance counter and, for rank 0, every old rank's counters summed.
+CheckpointSection countersSection(std::uint32_t rank, std::uint64_t nextInstance, const CountsMap& counters);
 
 // The state of a checkpoint, decoded: per writer rank, and rank 0's global.
 struct DecodedCheckpoint {
@@ -93,11 +128,17 @@ struct DecodedCheckpoint {
 // `path` when the contents do not fit the pipeline.
 DecodedCheckpoint decodeCheckpoint(const PipelineDef& pipeline, const Checkpoint& checkpoint, const std::string& path);
 
-// The state of `checkpoint` spread over `ranks` ranks: per new rank its
-// sections, rank 0's with the global ones. Throws CheckpointError naming
-// `path` when the contents do not fit the pipeline (checkBelongsTo first).
-std::vector<std::vector<CheckpointSection>> planResume(const PipelineDef& pipeline, const Checkpoint& checkpoint,
-                                                      int ranks, const std::string& path);
+// The state of a checkpoint file spread over `ranks` ranks (the rule
+// above): per new rank the file's sections it gets, in the file's order
+// (rank 0's with the global ones), and its counters section. Reads only
+// what routing needs; throws CheckpointError naming the file when that does
+// not fit the pipeline or the counts do not add up (checkBelongsTo first).
+struct ResumePlan {
+  std::shared_ptr<const CheckpointReader> file;
+  std::vector<std::vector<std::size_t>> shares;  // indexes into file->index().sections
+  std::vector<CheckpointSection> counters;       // per new rank
+};
+ResumePlan planResume(const PipelineDef& pipeline, std::shared_ptr<const CheckpointReader> file, int ranks);
 
 // "1.5 MiB" for people.
 std::string bytesText(std::uint64_t bytes);

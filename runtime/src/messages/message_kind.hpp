@@ -18,11 +18,11 @@ enum class MessageKind : int {
   pause = 10,          // stop running work; a new round of counting: down the tree
   pauseReply = 11,     // subtree is still and these are its message counts: up
   snapshot = 12,       // nothing is in flight: describe your state, down the tree
-  snapshotData = 13,   // a rank's state, to rank 0
+  snapshotData = 13,   // pieces of a rank's state, asked for by snapshotPull, to rank 0
   resume = 14,         // the checkpoint is taken: go on, down the tree
-  restore = 15,        // a resumed run: a rank's share of the checkpoint, from rank 0
-  restored = 16,       // that share is in place, to rank 0
-  snapshotTaken = 17,  // a rank's state is encoded (the bytes follow as snapshotData), to rank 0
+  restore = 15,        // a resumed run: pieces of a rank's share of the checkpoint, from rank 0
+  restored = 16,       // those pieces arrived (after the last: the share is in place), to rank 0
+  snapshotTaken = 17,  // a rank's state is encoded (rank 0 pulls the bytes), to rank 0
   // What a run records of itself (observe/observer.hpp).
   clockPing = 18,     // this rank's clock, to rank 0
   clockPong = 19,     // the ping's time and rank 0's, back
@@ -34,6 +34,7 @@ enum class MessageKind : int {
   // Whether the neighbours in the tree are still there (liveness/liveness.hpp).
   ping = 24,  // are you there? down the tree
   pong = 25,  // yes: up
+  snapshotPull = 26,  // the next pieces of your encoded state, please: rank 0 to a rank (checkpoints)
 };
 
 }  // namespace jobstream::detail

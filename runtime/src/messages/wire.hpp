@@ -8,7 +8,8 @@
 //   waveRequest / waveReply       WaveRequest / WaveReply
 //   pause / pauseReply            PauseOrder / PauseReply
 //   stop                          StopOrder
-//   snapshotData, restore         std::vector<CheckpointSection>
+//   snapshotPull                  SnapshotPull
+//   snapshotData, restore         SectionPieces
 //   the others                    Signal
 #pragma once
 
@@ -26,7 +27,7 @@
 namespace jobstream::detail {
 
 inline constexpr std::uint8_t kWireMagic = 0xB5;
-inline constexpr std::uint8_t kWireVersion = 6;
+inline constexpr std::uint8_t kWireVersion = 7;
 
 // The stage types a message's stage numbers must name; each throws
 // std::runtime_error for a number that names no such stage.
@@ -137,10 +138,37 @@ void describe(Archive& ar, StopOrder& order) {
   ar(order.signal);
 }
 
-// A rank's state (snapshotData) or its share of a checkpoint (restore).
+// Rank 0 asks a rank for the next `budget` bytes of its encoded state.
+struct SnapshotPull {
+  static constexpr std::string_view kName = "snapshot pull";
+  std::uint64_t budget = 0;
+};
+
 template <class Archive>
-void describe(Archive& ar, CheckpointSection& section) {
-  ar(section.name, section.rank, section.bytes);
+void describe(Archive& ar, SnapshotPull& pull) {
+  ar(pull.budget);
+}
+
+// Pieces of a rank's state for rank 0 (snapshotData) or of its share of a
+// checkpoint from rank 0 (restore), in order; `last`: nothing follows.
+template <class Archive>
+void describe(Archive& ar, SectionPiece& piece) {
+  ar(piece.name, piece.rank, piece.size, piece.offset, piece.bytes);
+  if constexpr (Archive::loading)
+    if (piece.offset > piece.size || piece.bytes.size() > piece.size - piece.offset)
+      throw std::runtime_error("a piece past the end of its section");
+}
+
+struct SectionPieces {
+  static constexpr std::string_view kName = "state";
+  std::vector<SectionPiece> pieces;
+  bool last = false;
+  bool operator==(const SectionPieces&) const = default;
+};
+
+template <class Archive>
+void describe(Archive& ar, SectionPieces& message) {
+  ar(message.pieces, message.last);
 }
 
 // A message that is only its kind.
@@ -156,8 +184,6 @@ template <class Message>
 inline constexpr std::string_view kMessageName = Message::kName;
 template <>
 inline constexpr std::string_view kMessageName<std::vector<Task>> = "work";
-template <>
-inline constexpr std::string_view kMessageName<std::vector<CheckpointSection>> = "state";
 
 // Appends `message` to `bytes` (reserve first for a large one).
 // `context`: what the message's describe needs besides it (the pipeline;

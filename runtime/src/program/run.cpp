@@ -159,7 +159,7 @@ int runProgram(const PipelineDef& pipeline, int argc, char** argv, std::unique_p
   // other ranks see) and tells every rank what the run is.
   enum : std::int64_t { kFresh = 0, kCheckpointing = 1, kResuming = 2, kRefused = 3 };
   std::int64_t verdict = kFresh;
-  std::shared_ptr<std::vector<std::vector<CheckpointSection>>> resume;
+  std::shared_ptr<ResumePlan> resume;
   std::optional<CheckpointLock> lock;  // held by rank 0 until the run is over
   if (rankZero) {
     try {
@@ -178,10 +178,12 @@ int runProgram(const PipelineDef& pipeline, int argc, char** argv, std::unique_p
       if (!lock->warning().empty()) reportWarning(std::cerr, lock->warning());
       std::error_code error;
       if (std::filesystem::exists(line.checkpoint, error)) {
-        const Checkpoint checkpoint = readCheckpoint(line.checkpoint);
+        // Read through once and checked, in pieces; the plan keeps it open
+        // and rank 0 hands the shares out from it.
+        auto file = std::make_shared<const CheckpointReader>(line.checkpoint);
+        const CheckpointIndex& checkpoint = file->index();
         checkBelongsTo(checkpoint, pipeline.name, pipeline.fingerprint, line.checkpoint);
-        resume = std::make_shared<std::vector<std::vector<CheckpointSection>>>(
-            planResume(pipeline, checkpoint, transport->size(), line.checkpoint));
+        resume = std::make_shared<ResumePlan>(planResume(pipeline, file, transport->size()));
         std::cerr << fmt::format("jobstream: resuming from checkpoint '{}', written {} by {} rank{}{}\n",
                                  line.checkpoint, checkpointTimeText(checkpoint.writtenAt), checkpoint.ranks,
                                  checkpoint.ranks == 1 ? "" : "s",

@@ -38,6 +38,7 @@ bool Rank::communicate() {
   // A due checkpoint goes before the next wave: waves can follow each other
   // without a gap for as long as the scope tracker has orders to send.
   progress |= checkpoints_.maybeStart(!shutdown_.stopping() && !waves_.active() && !failed_.load());
+  progress |= checkpoints_.pump();
   // No wave either while a checkpoint's bytes are still on their way to
   // rank 0: the run must not end before they have arrived (their senders
   // wait for that before they leave).
@@ -165,6 +166,9 @@ void Rank::handle(Message& message) {
       break;
     case MessageKind::snapshotData:
       checkpoints_.onSnapshotData(message);
+      break;
+    case MessageKind::snapshotPull:
+      checkpoints_.onSnapshotPull(message);
       break;
     case MessageKind::resume:
       checkpoints_.onResume(message);

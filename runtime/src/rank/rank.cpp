@@ -371,10 +371,14 @@ RunResult Rank::run(std::unique_ptr<BatchBase> initialItems) {
     // checkpoint holds what they made. A rank starts its workers once its
     // share is in place (restore); rank 0 starts waves once every rank's is.
     if (rank_ == 0) {
-      // Held only until every share is sent: the whole state, in bytes.
+      // Where each share is in the file, which stays open until every share is sent.
       const auto plan = std::move(options_.resume);
       if (!plan) throw std::logic_error("resuming without a share for every rank");
-      checkpoints_.sendShares(*plan);
+      try {
+        checkpoints_.sendShares(std::move(*plan));
+      } catch (const std::exception& e) {
+        failWith(fmt::format("rank {}: {}", rank_, e.what()));
+      }
     } else {
       checkpoints_.awaitShare();
     }

@@ -20,6 +20,8 @@
 
 namespace jobstream::detail {
 
+struct ResumePlan;  // checkpoint/state.hpp
+
 struct RankOptions {
   int threads = 1;  // worker threads on this rank
 
@@ -28,9 +30,11 @@ struct RankOptions {
   std::string checkpoint;
   double checkpointInterval = 600;
   // Every rank: this run resumes a checkpoint, so there are no initial
-  // items and no init; rank 0 holds each rank's share (planResume).
+  // items and no init; rank 0 holds where each rank's share is (planResume).
   bool resuming = false;
-  std::shared_ptr<const std::vector<std::vector<CheckpointSection>>> resume;
+  std::shared_ptr<ResumePlan> resume;
+  // Rank 0: how much of other ranks' state it holds at once.
+  CheckpointLimits checkpointLimits;
   // Rank 0: called on the communication thread each time a checkpoint has
   // been written, with how many this run has written. An exception from it
   // fails the run (the tests of resuming stop runs there, as a crash would).
@@ -69,6 +73,9 @@ struct RunResult {
   // first pause order to the resume order).
   std::vector<double> checkpointPauses;
   std::uint64_t checkpointBytes = 0;  // the last one's sections
+  // Rank 0: the most of other ranks' state it held at once while writing
+  // checkpoints or handing out a resumed run's shares (CheckpointLimits).
+  std::uint64_t checkpointBuffered = 0;
 };
 
 // Throws std::invalid_argument when a PipelineDef is malformed.

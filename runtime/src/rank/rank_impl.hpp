@@ -136,7 +136,8 @@ class Rank final : StageExitSink, WaveParticipant, CheckpointParticipant {
         stealing_(tree_, queue_, pipeline, threads_, tally_),
         waves_(tree_, pipeline, *this),
         shutdown_(tree_),
-        checkpoints_(tree_, pipeline, *this, options_.checkpoint, options_.checkpointInterval, result_),
+        checkpoints_(tree_, pipeline, *this, options_.checkpoint, options_.checkpointInterval, result_,
+                     options_.checkpointLimits),
         signalStop_(tree_, checkpoints_, shutdown_),
         liveness_(tree_, options_.peerTimeout),
         measured_(measured),
@@ -216,7 +217,8 @@ class Rank final : StageExitSink, WaveParticipant, CheckpointParticipant {
   RankState state() override;
   GlobalState globalState() override;
   void resume() override;
-  void restore(const std::vector<CheckpointSection>& sections) override;
+  void restoreSection(const CheckpointSection& section) override;
+  void restoreDone() override;
   void written(int count) override;
   static std::uint64_t regionId(StageIndex owner, std::uint32_t region) {
     return static_cast<std::uint64_t>(owner) << 32 | region;

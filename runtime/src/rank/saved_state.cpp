@@ -79,14 +79,16 @@ void Rank::written(int count) {
   }
 }
 
-void Rank::restore(const std::vector<CheckpointSection>& sections) {
-  RankState state = decodeRankState(pipeline_, static_cast<std::uint32_t>(rank_), sections);
+void Rank::restoreSection(const CheckpointSection& section) {
+  RankState state;
+  GlobalState global;
+  decodeSection(pipeline_, section, state, rank_ == 0 ? &global : nullptr);
   for (const Task& task : state.tasks) {
     const int required = requiredRank(pipeline_.stages[task.stage], task.scope, size_);
     if (required >= 0 && required != rank_) throw std::runtime_error("a resumed share with items for another rank");
   }
   queue_.pushBack(std::move(state.tasks));
-  {
+  if (!state.stores.empty()) {
     StoreSlot& slot = *slots_[commSlot()];
     std::lock_guard lock(slot.mutex);
     for (SavedStores& entry : state.stores) {
@@ -96,7 +98,7 @@ void Rank::restore(const std::vector<CheckpointSection>& sections) {
       type.append(*stores, *entry.stores, 0, entry.stores->size());
     }
   }
-  {
+  if (!state.instances.empty()) {
     std::lock_guard lock(instancesMutex_);
     for (SavedInstance& saved : state.instances) {
       if (instance_id::homeAmong(saved.id, size_) != rank_) throw std::runtime_error("a resumed share with another rank's frame instance");
@@ -113,16 +115,19 @@ void Rank::restore(const std::vector<CheckpointSection>& sections) {
         throw std::runtime_error("a frame instance twice in a checkpoint");
     }
   }
-  counters_.restore(state.counters);
-  nextInstance_.store(state.nextInstance);
-  if (rank_ == 0) {
-    GlobalState global = decodeGlobalState(pipeline_, sections);
+  if (section.name == "counters") {
+    counters_.restore(state.counters);
+    nextInstance_.store(std::max(nextInstance_.load(), state.nextInstance));
+  }
+  if (section.name == "finish")
     for (auto& [stage, batch] : global.finished)
       pipeline_.stages[stage].input->append(*collectors_[stage], *batch, 0, batch->size());
+  if (section.name == "tracker") {
     waves_.tracker().load(global.tracker);
     waves_.restore(global.wave, std::move(global.next));
   }
-  startWorkers();
 }
+
+void Rank::restoreDone() { startWorkers(); }
 
 }  // namespace jobstream::detail
