@@ -331,6 +331,35 @@ TEST_F(CheckpointTest, ADamagedSectionIsRefusedNamingIt) {
   }
 }
 
+// Queued work becomes tasks sections of about the size asked: a large batch
+// is cut, and the sections read back as the same items in the same order,
+// each section saying how many it holds.
+TEST_F(CheckpointTest, ALargeBatchIsCutIntoSectionsThatReadBackWhole) {
+  RankState state;
+  std::shared_ptr<BatchBase> batch = batchOf(range(1, 2001));
+  state.tasks.push_back(Task{fault::pipeline.entry, 0, 0, batch, 0, 2000});
+  state.tasks.push_back(Task{fault::pipeline.entry, 0, 0, batch, 100, 103});  // a small one after it
+  const std::vector<CheckpointSection> sections = encodeRankState(fault::pipeline, 1, state, 512);
+  std::size_t tasksSections = 0;
+  for (const CheckpointSection& section : sections) {
+    if (section.name != "tasks") continue;
+    ++tasksSections;
+    EXPECT_LE(section.bytes.size(), 512u + 64u) << "a tasks section much larger than asked";
+  }
+  EXPECT_GT(tasksSections, 4u);
+  const RankState back = decodeRankState(fault::pipeline, 1, sections);
+  std::vector<int> items;
+  for (const Task& task : back.tasks) {
+    EXPECT_EQ(task.stage, fault::pipeline.entry);
+    const auto& values = itemsOf<int>(*task.batch);
+    items.insert(items.end(), values.begin() + static_cast<std::ptrdiff_t>(task.begin),
+                 values.begin() + static_cast<std::ptrdiff_t>(task.end));
+  }
+  std::vector<int> expected = range(1, 2001);
+  expected.insert(expected.end(), {101, 102, 103});
+  EXPECT_EQ(items, expected);
+}
+
 // A checkpoint describes itself: pending items per stage, stores, instances.
 TEST_F(CheckpointTest, InfoDescribesWhatACheckpointHolds) {
   fault::sleepMicros = 150;

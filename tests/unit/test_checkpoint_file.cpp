@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "checkpoint/checkpoint_file.hpp"
+#include "checkpoint/stream_writer.hpp"
 
 namespace jstest {
 namespace {
@@ -183,6 +184,68 @@ TEST_F(CheckpointFile, AnotherKindOfFileIsNotACheckpoint) {
   EXPECT_THAT(refusal(path("empty")), HasSubstr("is not a jobstream checkpoint"));
 }
 
+// A file written a piece at a time is the file written whole, and the
+// reader gives any part of any section without reading the rest.
+TEST_F(CheckpointFile, WrittenInPiecesIsWrittenWholeAndReadInParts) {
+  const Checkpoint checkpoint = sample();
+  {
+    jobstream::detail::CheckpointWriter writer(path("pieces.ckpt"), checkpoint.pipeline, checkpoint.fingerprint,
+                                               checkpoint.ranks, checkpoint.writtenAt);
+    for (const CheckpointSection& section : checkpoint.sections) {
+      writer.beginSection(section.name, section.rank, section.bytes.size());
+      for (std::size_t at = 0; at < section.bytes.size(); at += 7)
+        writer.append(section.bytes.data() + at, std::min<std::size_t>(7, section.bytes.size() - at));
+    }
+    EXPECT_THROW(writer.append("x", 1), std::logic_error);  // no section is open
+    writer.commit();
+  }
+  EXPECT_EQ(bytesOf(path("pieces.ckpt")), jobstream::detail::encodeCheckpoint(checkpoint));
+  const jobstream::detail::CheckpointReader reader(path("pieces.ckpt"));
+  ASSERT_EQ(reader.index().sections.size(), checkpoint.sections.size());
+  EXPECT_EQ(reader.index().bytes(), 600u);
+  const auto& rank2 = reader.index().sections[2];
+  EXPECT_EQ(rank2.rank, 2u);
+  const std::vector<char> middle = reader.read(rank2, 100, 50);
+  EXPECT_EQ(middle, std::vector<char>(checkpoint.sections[2].bytes.begin() + 100,
+                                      checkpoint.sections[2].bytes.begin() + 150));
+  EXPECT_THROW(reader.read(rank2, 299, 2), std::logic_error);
+}
+
+// The writer thread takes pieces in order and puts the file in place when
+// told; abandoned, it leaves the previous checkpoint and no temporary file.
+TEST_F(CheckpointFile, TheWriterThreadWritesPiecesAndCountsOnlyOtherRanks) {
+  const Checkpoint checkpoint = sample();
+  const auto write = [&](bool commit) {
+    jobstream::detail::StreamWriter writer(path("stream.ckpt"), checkpoint.pipeline, checkpoint.fingerprint,
+                                           checkpoint.ranks, checkpoint.writtenAt);
+    for (const CheckpointSection& section : checkpoint.sections) {
+      const std::uint64_t size = section.bytes.size();
+      for (std::uint64_t at = 0; at < size || at == 0; at += 64) {
+        const auto from = section.bytes.begin() + static_cast<std::ptrdiff_t>(at);
+        const auto to = section.bytes.begin() + static_cast<std::ptrdiff_t>(std::min<std::uint64_t>(size, at + 64));
+        writer.push(jobstream::detail::SectionPiece{section.name, section.rank, size, at, {from, to}}, section.rank != 0);
+        if (size == 0) break;
+      }
+    }
+    EXPECT_LE(writer.counted(), 500u);  // rank 0's 100 bytes are not counted
+    if (commit) {
+      writer.commit();
+    } else {
+      writer.abandon();
+    }
+    writer.join();
+    EXPECT_TRUE(writer.done());
+    EXPECT_EQ(writer.counted(), 0u);
+    return writer.error();
+  };
+  EXPECT_EQ(write(true), "");
+  EXPECT_EQ(jobstream::detail::readCheckpoint(path("stream.ckpt")), checkpoint);
+  const std::vector<char> before = bytesOf(path("stream.ckpt"));
+  EXPECT_NE(write(false), "");
+  EXPECT_EQ(bytesOf(path("stream.ckpt")), before);
+  EXPECT_FALSE(fs::exists(path("stream.ckpt.tmp")));
+}
+
 TEST_F(CheckpointFile, AnotherFormatIsRefusedWithBothVersions) {
   std::vector<char> bytes = jobstream::detail::encodeCheckpoint(sample());
   bytes[12] = 7;  // the format, after the magic and the byte-order marker
@@ -234,7 +297,7 @@ TEST_F(CheckpointFile, EveryChangedByteIsRefused) {
 
 TEST_F(CheckpointFile, ACorruptSectionIsNamed) {
   std::vector<char> bytes = jobstream::detail::encodeCheckpoint(sample());
-  bytes[bytes.size() - 60] ^= 1;  // in rank 2's "tasks" payload: the empty section and the end take 41 bytes
+  bytes[bytes.size() - 60] ^= 1;  // in rank 2's "tasks" payload: the empty section and the end take 51 bytes
   put(path("bad.ckpt"), bytes);
   EXPECT_THAT(refusal(path("bad.ckpt")), HasSubstr("is corrupt: the checksum of its section 'tasks' of rank 2"));
 }
