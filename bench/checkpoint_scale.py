@@ -28,7 +28,6 @@ import struct
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 
 RESULT = re.compile(r"RESULT rank=(\d+) peak_rss_kib=(\d+) exit=(-?\d+)")
@@ -58,43 +57,54 @@ def section_bytes_per_rank(path):
 
 
 def leg(program, checkpoint, env, limit):
-    """One run until both ranks said their word, then SIGTERM to both."""
-    process = subprocess.Popen(["mpirun", "-np", "2", program, "--threads", "1", "-c", checkpoint],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True)
-    pids, stderr = {}, []
+    """One run until both ranks said their word, then SIGTERM to both.
 
-    def read_stderr():
-        for line in process.stderr:
-            stderr.append(line)
-            said = SAID.search(line)
-            if said:
-                pids[int(said.group(2))] = int(said.group(3))
+    Each rank's stderr goes to a file of its own: when one rank ends with a
+    non-zero status before the other, mpirun's forwarding of the other's
+    stderr can lose lines."""
+    errors = [checkpoint + f".err.{rank}" for rank in (0, 1)]
+    for path in errors:
+        if os.path.exists(path):
+            os.remove(path)
+    command = ["mpirun", "-np", "2", "sh", "-c", 'exec "$0" "$@" 2>"$SCALE_ERR.$OMPI_COMM_WORLD_RANK"',
+               program, "--threads", "1", "-c", checkpoint]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               env=dict(env, SCALE_ERR=checkpoint + ".err"))
 
-    reader = threading.Thread(target=read_stderr, daemon=True)
-    reader.start()
+    def stderr_of(rank):
+        try:
+            with open(errors[rank]) as f:
+                return f.read()
+        except FileNotFoundError:
+            return ""
+
+    pids = {}
     deadline = time.monotonic() + limit
     while len(pids) < 2 and time.monotonic() < deadline and process.poll() is None:
-        time.sleep(0.02)
+        for rank in (0, 1):
+            said = SAID.search(stderr_of(rank))
+            if said:
+                pids[rank] = int(said.group(3))
+        time.sleep(0.01)
     if len(pids) < 2:
         process.kill()
-        sys.exit("the ranks did not both say they were ready:\n" + "".join(stderr))
+        sys.exit("the ranks did not both say they were ready:\n" + stderr_of(0) + stderr_of(1))
     for pid in pids.values():
         os.kill(pid, signal.SIGTERM)
     try:
-        stdout, _ = process.communicate(timeout=limit)
+        stdout, mpirun_stderr = process.communicate(timeout=limit)
     except subprocess.TimeoutExpired:
         process.kill()
-        sys.exit("the run did not end after SIGTERM:\n" + "".join(stderr))
-    reader.join()
+        sys.exit("the run did not end after SIGTERM:\n" + stderr_of(0) + stderr_of(1))
+    rank0 = stderr_of(0)
+    for path in errors:
+        os.remove(path)
     peaks = {int(m.group(1)): int(m.group(2)) * 1024 for m in RESULT.finditer(stdout)}
-    written = [WRITTEN.search(line) for line in stderr]
-    written = [m for m in written if m]
+    written = WRITTEN.findall(rank0)
     if len(peaks) != 2 or not written:
-        sys.exit("no peak or checkpoint line:\n" + stdout + "".join(stderr))
-    last = written[-1]
-    return {"peaks": peaks, "state": float(last.group(1)) * UNIT[last.group(2)],
-            "pause": float(last.group(3)), "write": float(last.group(4)),
-            "stderr": "".join(stderr)}
+        sys.exit("no peak or checkpoint line:\n" + stdout + rank0 + mpirun_stderr)
+    state, unit, pause, write = written[-1]
+    return {"peaks": peaks, "state": float(state) * UNIT[unit], "pause": float(pause), "write": float(write)}
 
 
 def main():

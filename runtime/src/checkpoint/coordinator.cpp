@@ -136,16 +136,7 @@ void Checkpoints::takeSnapshot() {
   }
   for (CheckpointSection& section : encodeGlobalState(pipeline_, participant_.globalState()))
     sections.push_back(std::move(section));
-  writer_ = std::make_unique<StreamWriter>(file_, std::string(pipeline_.name), std::string(pipeline_.fingerprint),
-                                           static_cast<std::uint32_t>(tree_.size()),
-                                           static_cast<std::int64_t>(std::time(nullptr)));
-  committed_ = false;
-  result_.checkpointBytes = 0;
-  for (CheckpointSection& section : sections) {  // rank 0's own: not counted against the buffer
-    result_.checkpointBytes += section.bytes.size();
-    const std::uint64_t size = section.bytes.size();
-    writer_->push(SectionPiece{std::move(section.name), section.rank, size, 0, std::move(section.bytes)}, false);
-  }
+  own_ = std::move(sections);  // written once the pause is over (snapshotTaken)
   takenBy_.assign(static_cast<std::size_t>(tree_.size()), false);
   takenBy_[0] = true;
   pullFrom_ = 1;
@@ -167,8 +158,20 @@ void Checkpoints::onSnapshotTaken(const Message& message) {
 }
 
 // Rank 0: every rank's state is encoded, so the run goes on, unless this
-// is the last pause.
+// is the last pause; and the file is begun. Not sooner: the writer would
+// take the cores the other ranks encode with, and lengthen the pause.
 void Checkpoints::snapshotTaken() {
+  writer_ = std::make_unique<StreamWriter>(file_, std::string(pipeline_.name), std::string(pipeline_.fingerprint),
+                                           static_cast<std::uint32_t>(tree_.size()),
+                                           static_cast<std::int64_t>(std::time(nullptr)));
+  committed_ = false;
+  result_.checkpointBytes = 0;
+  for (CheckpointSection& section : own_) {  // rank 0's own: not counted against the buffer
+    result_.checkpointBytes += section.bytes.size();
+    const std::uint64_t size = section.bytes.size();
+    writer_->push(SectionPiece{std::move(section.name), section.rank, size, 0, std::move(section.bytes)}, false);
+  }
+  own_.clear();
   if (last_) {
     result_.checkpointPauses.push_back(secondsSince(pauseStartedAt_));
     lastHeld_ = true;

@@ -16,14 +16,14 @@
 //      in flight, every item is in a queue, a store, an instance or a
 //      finish stage's collection, and the counters say exactly that.
 //   3. snapshot, down the tree: each rank encodes its state (state.hpp),
-//      tells rank 0 so (snapshotTaken), then waits. Rank 0 hands its own
-//      sections to its writer thread (stream_writer.hpp), which starts the
-//      file (checkpoint_file.hpp: atomic).
+//      tells rank 0 so (snapshotTaken), then waits.
 //   4. Once every rank's state is encoded, rank 0 sends resume down the
 //      tree: the bytes may still be on their way, the run goes on. No rank
 //      goes on before every rank's state was encoded: otherwise work made
 //      after the snapshot could reach a rank whose snapshot is still to
-//      come, and be in the checkpoint twice.
+//      come, and be in the checkpoint twice. Then rank 0 hands its own
+//      sections to its writer thread (stream_writer.hpp), which begins the
+//      file (checkpoint_file.hpp: atomic).
 //   5. The bytes, while the run goes on: rank 0 asks rank 1, then 2, ...
 //      for the next pieces of its sections (snapshotPull, at most
 //      limits.pieceBytes), each answer (snapshotData) going to the writer
@@ -198,6 +198,7 @@ class Checkpoints {
   std::vector<bool> takenBy_;                 // per rank: its state is encoded
   int pullFrom_ = 0;                          // the rank whose pieces are asked for now
   bool pullOutstanding_ = false;
+  std::vector<CheckpointSection> own_;  // rank 0's state, until the pause is over
   std::unique_ptr<StreamWriter> writer_;
   bool committed_ = false;  // the writer has every piece
   std::size_t peakBuffered_ = 0;

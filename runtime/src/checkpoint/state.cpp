@@ -57,45 +57,78 @@ void load(const CheckpointSection& section, Body&& body) {
 
 // The queued tasks of a rank as tasks sections: consecutive tasks of one
 // stage and scope share a section of at most about `limit` bytes, and a
-// task whose items take more is cut in halves until they fit (or one item
-// is left).
+// task whose items take more is cut into pieces that fit (by the size of
+// its first item; a piece that still does not fit is halved, down to one
+// item). Tasks are encoded straight into their section, since this is in
+// the pause: its head and task count go first as placeholders, set when it
+// is closed.
 void tasksSections(const PipelineDef& pipeline, std::uint32_t rank, const std::vector<Task>& tasks,
                    std::size_t limit, std::vector<CheckpointSection>& sections) {
-  std::vector<char> body;  // the open section's tasks
+  constexpr std::size_t kFront = kTasksHeadBytes + sizeof(std::uint64_t);  // head, task count
+  CheckpointSection* open = nullptr;
   TasksHead head;
-  std::uint64_t count = 0;  // tasks in it
+  std::uint64_t count = 0;  // tasks in the open section
   const auto close = [&] {
-    if (count == 0) return;
-    CheckpointSection section{"tasks", rank, {}};
-    section.bytes.reserve(body.size() + 32);
-    SaveArchive ar(section.bytes);
+    if (open == nullptr) return;
+    std::vector<char> front;
+    SaveArchive ar(front);
     ar(head, count);
-    section.bytes.insert(section.bytes.end(), body.begin(), body.end());
-    sections.push_back(std::move(section));
-    body.clear();
-    count = 0;
+    std::copy(front.begin(), front.end(), open->bytes.begin());
+    open = nullptr;
   };
-  std::vector<char> one;
+  std::vector<char> probe;
   std::vector<Task> pending(tasks.rbegin(), tasks.rend());  // a stack, in order
   while (!pending.empty()) {
     Task task = std::move(pending.back());
     pending.pop_back();
-    one.clear();
-    SaveArchive ar(one);
+    std::size_t expected = 0;  // the task's encoded size, as far as its first item says
+    if (task.size() > 1) {
+      probe.clear();
+      SaveArchive ar(probe);
+      Task first = task;
+      first.end = first.begin + 1;
+      describe(ar, first, pipeline);
+      expected = probe.size() * task.size();
+      if (expected > limit) {
+        const std::size_t per = std::max<std::size_t>(1, task.size() * limit / expected);
+        for (std::size_t end = task.end; end > task.begin;) {  // pushed last first
+          Task piece = task;
+          piece.begin = end - std::min(per, end - task.begin) ;
+          piece.end = end;
+          end = piece.begin;
+          pending.push_back(std::move(piece));
+        }
+        continue;
+      }
+    }
+    if (open != nullptr && (task.stage != head.stage || task.scope != head.scope)) close();
+    if (open == nullptr) {
+      sections.push_back(CheckpointSection{"tasks", rank, {}});
+      open = &sections.back();
+      open->bytes.reserve(kFront + std::min(expected, limit) + 64);
+      open->bytes.resize(kFront);
+      head = TasksHead{task.stage, task.scope, 0};
+      count = 0;
+    }
+    const std::size_t before = open->bytes.size();
+    SaveArchive ar(open->bytes);
     describe(ar, task, pipeline);
-    if (one.size() > limit && task.size() > 1) {
+    if (open->bytes.size() - before > 2 * limit && task.size() > 1) {
+      open->bytes.resize(before);  // items of very different sizes: halve it
       Task second = task;
       task.end = second.begin = task.begin + task.size() / 2;
       pending.push_back(std::move(second));
       pending.push_back(std::move(task));
       continue;
     }
-    if (count != 0 && (task.stage != head.stage || task.scope != head.scope || body.size() + one.size() > limit))
+    if (open->bytes.size() > limit + kFront && count != 0) {
+      open->bytes.resize(before);  // the section is full: it goes in the next
       close();
-    if (count == 0) head = TasksHead{task.stage, task.scope, 0};
+      pending.push_back(std::move(task));
+      continue;
+    }
     head.items += task.size();
     ++count;
-    body.insert(body.end(), one.begin(), one.end());
   }
   close();
 }
