@@ -13,7 +13,8 @@ packages=(cmake ninja-build g++ python3 pkg-config
           llvm-19-dev libclang-19-dev clang-19 llvm-19-tools
           libopenmpi-dev openmpi-bin libcereal-dev libcli11-dev libfmt-dev
           libgtest-dev libgmock-dev libbenchmark-dev graphviz zlib1g-dev
-          nlohmann-json3-dev libboost-math-dev)
+          nlohmann-json3-dev libboost-math-dev
+          libtbb-dev)  # bench/peers: the oneTBB flow graph beside jobstream
 # The suite also renders --report pages in a real browser and reads
 # --progress off a terminal.
 test_packages=(chromium tmux)

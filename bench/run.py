@@ -1,14 +1,24 @@
 #!/usr/bin/env python3
-"""Runs jobstream's benchmarks beside their hand-written MPI baselines.
+"""Runs jobstream's benchmarks beside hand-written peers doing the same work.
 
-For every workload, system (baseline, jobstream) and variant (rank count and
-program options) it runs the program under mpirun: warm-up runs first, then
-the median of --runs kept runs. It measures each run's whole-process wall
-itself and reads the program's own inner time, and any workload-specific
-figures, from the line the program prints:
+For every workload, system and variant it runs the program: warm-up runs
+first, then the median of --runs kept runs. The systems are jobstream and its
+peers: the hand-written MPI program ("baseline"), run like jobstream under
+mpirun with a rank count and program options; and programs on one process,
+run directly with a thread count: the sequential loop ("seq"), OpenMP
+("openmp") and a oneTBB flow graph ("tbb"). It measures each run's
+whole-process wall itself and reads the program's own inner time, and any
+workload-specific figures, from the line the program prints:
 
     RESULT workload=w1 system=baseline ranks=2 items=10000000 inner_seconds=0.0163
            sum=100000010000000 expected=100000010000000 ok=1
+
+Each jobstream row is divided by every peer that ran beside it in the same
+run: a peer run on jobstream's own variants (W1's baseline) at the same rank
+count and options; one with variants of its own (OpenMP, TBB, W2's baseline)
+at its fastest with the same cores, ranks x threads; the sequential loop, on
+one core, in every row. OpenMP and TBB rows are left out, with a note, when
+the build tree has no OpenMP or oneTBB.
 
 Contention guard: the machine is shared, so the driver waits for it to be
 quiet before it starts and before each configuration, and discards (and redoes)
@@ -36,23 +46,50 @@ import time
 from pathlib import Path
 from typing import Callable, Optional
 
-BASELINE = "baseline"
-
-
-@dataclasses.dataclass(frozen=True)
-class Program:
-    system: str  # "baseline" or "jobstream": the ratio divides jobstream by baseline
-    target: str  # CMake target name of the executable
+BASELINE = "baseline"  # the hand-written MPI program
+JOBSTREAM = "jobstream"
 
 
 @dataclasses.dataclass(frozen=True)
 class Variant:
     ranks: int
     options: tuple[str, ...] = ()  # program options after ITEMS, e.g. ("--threads", "2")
+    threads: int = 1  # per rank; ranks x threads is the cores peers line up on
 
     @property
-    def id(self) -> str:
-        return f"np{self.ranks}" + "".join(f"_{o.lstrip('-')}" for o in self.options)
+    def cores(self) -> int:
+        return self.ranks * self.threads
+
+    def id(self, mpi: bool) -> str:
+        parts = ([f"np{self.ranks}"] if mpi else []) + [o.lstrip("-") for o in self.options]
+        return "_".join(parts)
+
+
+def threaded(ranks: int, threads: int, *options: str) -> Variant:
+    """A variant with --threads, the option of jobstream and of every threaded peer."""
+    return Variant(ranks, ("--threads", str(threads), *options), threads)
+
+
+@dataclasses.dataclass(frozen=True)
+class Program:
+    # JOBSTREAM, or a peer whose name heads a ratio column: jobstream's inner
+    # time divided by the peer's
+    system: str
+    target: str  # CMake target name of the executable
+    arguments: tuple[str, ...] = ()  # before ITEMS, e.g. the workload of a peer that runs several
+    # None: the workload's variants, and a ratio compares the same variant.
+    # A peer's own variants line up with jobstream's by cores (its best there).
+    variants: Optional[tuple[Variant, ...]] = None
+    mpi: bool = True  # False: run directly, not under mpirun
+    # The sequential loop: it runs on one core, and every jobstream row is
+    # divided by it (the floor of the cost per item, or the speed-up over it).
+    floor: bool = False
+    # Built only when the tree found its library (OpenMP, oneTBB): when it is
+    # not built, its rows are left out with a note instead of failing the run.
+    optional: bool = False
+
+    def variants_of(self, workload: "Workload") -> tuple[Variant, ...]:
+        return self.variants if self.variants is not None else workload.variants
 
 
 @dataclasses.dataclass(frozen=True)
@@ -79,6 +116,21 @@ class Workload:
     bind_none: bool = False
 
 
+def sequential(workload: str) -> Program:
+    return Program("seq", "peer_seq", (workload,), (Variant(1),), mpi=False, floor=True)
+
+
+def openmp(workload: str, *threads: int) -> Program:
+    return Program("openmp", "peer_omp", (workload,), tuple(threaded(1, t) for t in threads),
+                   mpi=False, optional=True)
+
+
+def tbb(workload: str, batch: int, *threads: int) -> Program:
+    return Program("tbb", "peer_tbb", (workload,),
+                   tuple(threaded(1, t, "--batch", str(batch)) for t in threads),
+                   mpi=False, optional=True)
+
+
 # A new workload is one more entry here plus its programs in CMakeLists.txt.
 WORKLOADS = (
     Workload(
@@ -86,15 +138,27 @@ WORKLOADS = (
         description="N int64 items through x+1 and x*2, then a global sum reduce",
         default_items=10_000_000,
         variants=(Variant(1), Variant(2)),
-        programs=(Program(BASELINE, "w1_mpi"), Program("jobstream", "w1_jobstream")),
+        programs=(Program(BASELINE, "w1_mpi"), Program(JOBSTREAM, "w1_jobstream"),
+                  sequential("w1"), openmp("w1", 1, 2), tbb("w1", 1000, 1, 2)),
         expected_sum=lambda items: items * (items + 1),  # the sum of 2(x+1), x = 0..N-1
+    ),
+    Workload(
+        name="w1_fanned",
+        description="W1 at 100M items, made by a job from 1,000 chunk ids, then x+1, x*2 and a sum",
+        default_items=100_000_000,
+        variants=(Variant(1), Variant(2)),
+        programs=(Program(JOBSTREAM, "w1_fanned_jobstream"),
+                  sequential("w1_fanned"), openmp("w1_fanned", 1, 2)),
+        expected_sum=lambda items: items * (items + 1),
     ),
     Workload(
         name="w2",
         description="N items of ~1 ms calibrated CPU spin each, summed by a reduce",
         default_items=2_000,
-        variants=(Variant(1, ("--threads", "2")), Variant(2, ("--threads", "1"))),
-        programs=(Program("jobstream", "w2_jobstream"),),
+        variants=(threaded(1, 2), threaded(2, 1)),
+        programs=(Program(JOBSTREAM, "w2_jobstream"),
+                  Program(BASELINE, "w2_mpi", variants=(Variant(2),)),
+                  sequential("w2"), openmp("w2", 2), tbb("w2", 10, 2)),
         expected_sum=lambda items: items,  # the number of items reduced
         columns=(Column("workers", "workers", format="{:.0f}"),
                  Column("CPU per item (ms)", "item_cpu_ms", format="{:.3f}"),
@@ -107,7 +171,7 @@ WORKLOADS = (
         description="a global reduce with a 1 MiB store, partial stores on every rank merged",
         default_items=4_000,
         variants=(Variant(1), Variant(2), Variant(4), Variant(8)),
-        programs=(Program("jobstream", "w3_jobstream"),),
+        programs=(Program(JOBSTREAM, "w3_jobstream"),),
         expected_sum=lambda items: items,  # the number of inputs in the emitted store
         columns=(Column("ranks with a partial store", "contributing_ranks", format="{:.0f}"),
                  Column("merge rounds", "merge_rounds", format="{:.0f}"),
@@ -122,7 +186,7 @@ WORKLOADS = (
         description="jobstream::map latency: 200 calls over N trivial int64 items (2x+1); time per call",
         default_items=1_000,
         variants=(Variant(2, ("200",)),),
-        programs=(Program(BASELINE, "w5_mpi"), Program("jobstream", "w5_map")),
+        programs=(Program(BASELINE, "w5_mpi"), Program(JOBSTREAM, "w5_map")),
         expected_sum=lambda items: items * items,  # the sum of 2x+1, x = 0..N-1
     ),
     Workload(
@@ -130,7 +194,7 @@ WORKLOADS = (
         description="jobstream::map throughput: 3 calls over N trivial int64 items (2x+1); time per call",
         default_items=10_000_000,
         variants=(Variant(2, ("3",)), Variant(2, ("3", "into"))),
-        programs=(Program(BASELINE, "w5_mpi"), Program("jobstream", "w5_map")),
+        programs=(Program(BASELINE, "w5_mpi"), Program(JOBSTREAM, "w5_map")),
         expected_sum=lambda items: items * items,
     ),
 )
@@ -150,7 +214,8 @@ class Config:
 
     @property
     def id(self) -> str:
-        return f"{self.workload.name}_{self.program.system}_{self.variant.id}"
+        variant = self.variant.id(self.program.mpi)
+        return f"{self.workload.name}_{self.program.system}" + (f"_{variant}" if variant else "")
 
 
 @dataclasses.dataclass
@@ -298,16 +363,32 @@ COLUMNS = (
     "workload", "system", "np", "options", "inner median (s)", "of which init (s)",
     "items/s (inner)", "process wall median (s)", "spread", "discarded",
 )
-RATIO_COLUMNS = ("jobstream/baseline inner", "jobstream/baseline process")
 
 
-def has_baseline(workload: Workload) -> bool:
-    return any(p.system == BASELINE for p in workload.programs)
+def lines_up_by_cores(workload: Workload) -> bool:
+    """Whether some peer has variants of its own, so the table shows cores."""
+    return any(p.variants is not None for p in workload.programs)
+
+
+def peers(workload: Workload) -> list[str]:
+    """The systems jobstream is divided by, in the order of the programs."""
+    systems = [p.system for p in workload.programs if p.system != JOBSTREAM]
+    return list(dict.fromkeys(systems))
+
+
+def ratio_headers(workload: Workload) -> list[str]:
+    names = []
+    for system in peers(workload):
+        names.append(f"jobstream/{system} inner")
+        if system == BASELINE:  # both under mpirun, so the whole process compares too
+            names.append("jobstream/baseline process")
+    return names
 
 
 def headers(workload: Workload) -> list[str]:
-    ratios = list(RATIO_COLUMNS) if has_baseline(workload) else []
-    return list(COLUMNS[:8]) + ratios + list(COLUMNS[8:]) + [c.header for c in workload.columns]
+    head = list(COLUMNS[:4]) + (["cores"] if lines_up_by_cores(workload) else [])
+    return (head + list(COLUMNS[4:8]) + ratio_headers(workload) + list(COLUMNS[8:])
+            + [c.header for c in workload.columns])
 
 
 def column_value(outcome: Outcome, column: Column) -> str:
@@ -317,33 +398,61 @@ def column_value(outcome: Outcome, column: Column) -> str:
     return column.format.format(column.statistic(values))
 
 
+def beside(row: Outcome, system: str, done: list[Outcome]) -> Optional[Outcome]:
+    """The run of `system` that a jobstream row is divided by, if it ran.
+
+    A peer on the workload's variants: the same variant. A peer with its own
+    variants: its fastest at the same cores; the sequential loop: its one run.
+    """
+    c = row.config
+    program = next(p for p in c.workload.programs if p.system == system)
+    mine = [o for o in done if o.config.workload is c.workload and o.config.program == program]
+    if program.variants is None:
+        same = [o for o in mine if o.config.variant == c.variant]
+    else:
+        same = [o for o in mine if program.floor or o.config.variant.cores == c.variant.cores]
+    return min(same, key=Outcome.inner_median, default=None)
+
+
+def ratio(mine: float, theirs: float) -> str:
+    # A sequential loop over a few items can finish within the clock's resolution.
+    return f"{mine / theirs:.2f}x" if theirs > 0 else "-"
+
+
+def ratios(row: Outcome, done: list[Outcome]) -> list[str]:
+    cells = []
+    for system in peers(row.config.workload):
+        width = 2 if system == BASELINE else 1
+        if row.config.program.system != JOBSTREAM:
+            cells += [""] * width
+            continue
+        peer = beside(row, system, done)
+        if peer is None:
+            cells += ["-"] * width
+        else:
+            cells.append(ratio(row.inner_median(), peer.inner_median()))
+            if system == BASELINE:
+                cells.append(ratio(row.process_median(), peer.process_median()))
+    return cells
+
+
 def table_rows(outcomes: list[Outcome]) -> list[list[str]]:
-    medians = {}
-    for o in outcomes:
-        if not o.error:
-            key = (o.config.workload.name, o.config.program.system, o.config.variant)
-            medians[key] = (o.inner_median(), o.process_median())
+    done = [o for o in outcomes if not o.error]
     rows = []
     for o in outcomes:
         c = o.config
-        head = [c.workload.name, c.program.system, str(c.ranks), " ".join(c.variant.options)]
+        head = [c.workload.name, c.program.system, str(c.ranks) if c.program.mpi else "-",
+                " ".join(c.variant.options)]
+        if lines_up_by_cores(c.workload):
+            head.append(str(c.variant.cores))
         if o.error:
             rows.append(head + ["FAILED"] + [""] * (len(headers(c.workload)) - len(head) - 1))
             continue
         inner, process = o.inner_median(), o.process_median()
-        base = medians.get((c.workload.name, BASELINE, c.variant))
-        if not has_baseline(c.workload):
-            ratios = []
-        elif c.program.system == BASELINE:
-            ratios = ["", ""]
-        elif base:
-            ratios = [f"{inner / base[0]:.2f}x", f"{process / base[1]:.2f}x"]
-        else:
-            ratios = ["-", "-"]
         flag = "*" if o.contended_kept else ""
         rows.append(head + [
             f"{inner:.4f}", f"{statistics.median(o.init):.4f}" if o.init else "",
-            f"{c.items / inner:.3g}", f"{process:.3f}", *ratios,
+            f"{c.items / inner:.3g}" if inner > 0 else "-", f"{process:.3f}", *ratios(o, done),
             f"{o.spread():.0%}{flag}", str(o.discarded),
         ] + [column_value(o, column) for column in c.workload.columns])
     return rows
@@ -369,15 +478,19 @@ def describe_run(args: argparse.Namespace, outcomes: list[Outcome]) -> str:
     discarded = sum(o.discarded for o in outcomes)
     env = "".join(f"{setting} " for setting in args.env)
     return (f"Run of {when}: {args.warmup} warm-up + median of {args.runs} runs, "
-            f"{CPUS} CPUs, each run `{env}mpirun -np NP [--bind-to none] PROGRAM ITEMS [OPTIONS]`; "
-            f"{discarded} contended runs discarded and redone.")
+            f"{CPUS} CPUs, each MPI program run as `{env}mpirun -np NP [--bind-to none] PROGRAM "
+            f"ITEMS [OPTIONS]`, each peer on one process (np -) as `{env}PROGRAM WORKLOAD ITEMS "
+            f"[OPTIONS]`; {discarded} contended runs discarded and redone.")
 
 
 NOTES = ("init = time spent inside the pipeline's init (making the items), part of inner. "
          "spread = (max-min)/median of the kept inner times; * = a kept run still had more "
-         "than the allowed foreign CPU load. items/s = N / inner median. Ratios compare "
-         "medians at the same np. A workload's own columns are medians over the kept runs "
-         "(\"max\": the largest).")
+         "than the allowed foreign CPU load. items/s = N / inner median. Ratios divide "
+         "jobstream's median by each peer's: a peer run on jobstream's variants (W1's "
+         "baseline) at the same np and options; one with variants of its own (OpenMP, "
+         "TBB, W2's baseline) at its fastest with the same cores, np x threads; the "
+         "sequential loop, on one core, in every row; - = that peer did not run there. "
+         "A workload's own columns are medians over the kept runs (\"max\": the largest).")
 
 
 # ---------------------------------------------------------------- driver
@@ -446,27 +559,41 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     return args
 
 
-def configurations(args: argparse.Namespace) -> tuple[list[Config], list[str]]:
-    configs, missing = [], []
+def configurations(args: argparse.Namespace) -> tuple[list[Config], list[str], list[str]]:
+    """What to run; what is missing (an error); optional peers not built (a note)."""
+    configs, missing, skipped = [], [], []
     only = re.compile(args.only) if args.only else None
     ranks = {int(n) for n in args.np.split(",")} if args.np else None
     for workload in WORKLOADS:
         items = args.items or workload.default_items
-        for variant in workload.variants:
-            if ranks is not None and variant.ranks not in ranks:
+        mine = []
+        for program in workload.programs:
+            for variant in program.variants_of(workload):
+                mine.append(Config(workload, program, variant, items, []))
+        if ranks is not None:
+            # --np picks MPI variants; a one-process peer stays when it lines up with one.
+            mine = [c for c in mine if not c.program.mpi or c.ranks in ranks]
+            cores = {c.variant.cores for c in mine if c.program.mpi}
+            mine = [c for c in mine if c.program.mpi or c.program.floor or c.variant.cores in cores]
+        # Grouped by cores, the workload's own variants first, so that the rows a
+        # ratio divides sit together.
+        shared = workload.variants
+        mine.sort(key=lambda c: (c.variant.cores,
+                                 shared.index(c.variant) if c.program.variants is None
+                                 else len(shared)))
+        for config in mine:
+            if only and not only.search(config.id):
                 continue
-            for program in workload.programs:
-                config = Config(workload, program, variant, items, [])
-                if only and not only.search(config.id):
-                    continue
-                exe = find_executable(args.build, program.target)
-                if exe is None:
-                    missing.append(f"{config.id}: {program.target} is not built in {args.build}")
-                    continue
-                config.command = (launcher(variant.ranks, workload.bind_none)
-                                  + [str(exe.resolve()), str(items), *variant.options])
-                configs.append(config)
-    return configs, missing
+            exe = find_executable(args.build, config.program.target)
+            if exe is None:
+                problem = f"{config.id}: {config.program.target} is not built in {args.build}"
+                (skipped if config.program.optional else missing).append(problem)
+                continue
+            run = [str(exe.resolve()), *config.program.arguments, str(items), *config.variant.options]
+            config.command = (launcher(config.ranks, workload.bind_none) + run
+                              if config.program.mpi else run)
+            configs.append(config)
+    return configs, missing, skipped
 
 
 def main(argv: list[str]) -> int:
@@ -477,9 +604,11 @@ def main(argv: list[str]) -> int:
         os.environ.setdefault("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1")
     os.environ.update(setting.split("=", 1) for setting in args.env)
 
-    configs, missing = configurations(args)
+    configs, missing, skipped = configurations(args)
     for problem in missing:
         print(f"error: {problem}", file=sys.stderr)
+    for problem in skipped:
+        print(f"note: {problem} (its library was not found), so it is left out", file=sys.stderr)
     if not configs:
         print("error: nothing to run", file=sys.stderr)
         return 1

@@ -16,6 +16,7 @@
 #include <jobstream/jobstream.hpp>
 
 #include "leading_count.hpp"
+#include "spin.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -23,7 +24,6 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
-#include <ctime>
 #include <span>
 
 namespace {
@@ -36,38 +36,6 @@ int g_ranks = 1;
 int g_workers = 1;
 std::int64_t g_iterations = 0;
 std::chrono::steady_clock::time_point g_start;
-
-double threadCpuSeconds() {
-  timespec now{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
-  return static_cast<double>(now.tv_sec) + static_cast<double>(now.tv_nsec) * 1e-9;
-}
-
-// xorshift64: every step depends on the one before, so the compiler can
-// neither skip nor vectorise the loop.
-std::uint64_t spin(std::int64_t iterations) {
-  std::uint64_t x = 88172645463325252ULL;
-  for (std::int64_t i = 0; i < iterations; ++i) {
-    x ^= x << 13;
-    x ^= x >> 7;
-    x ^= x << 17;
-  }
-  return x;
-}
-
-// Iterations that take 1 ms of CPU here: the fastest of several timed runs,
-// so that a preempted one does not inflate the item.
-std::int64_t calibrate() {
-  constexpr std::int64_t kProbe = 200'000;
-  double best = 1e9;
-  for (int trial = 0; trial < 7; ++trial) {
-    const double before = threadCpuSeconds();
-    volatile std::uint64_t sink = spin(kProbe);
-    (void)sink;
-    best = std::min(best, threadCpuSeconds() - before);
-  }
-  return std::max<std::int64_t>(1, static_cast<std::int64_t>(static_cast<double>(kProbe) * 1e-3 / best));
-}
 
 }  // namespace
 
@@ -92,16 +60,16 @@ struct Total {
 jobstream::Multiple<Item> items() {
   g_initRan = true;
   g_ranks = jobstream::rank_count();
-  g_iterations = calibrate();
+  g_iterations = bench::calibrate();
   g_start = std::chrono::steady_clock::now();
   return jobstream::Multiple<Item>(static_cast<std::size_t>(g_items), Item{g_iterations});
 }
 
 [[jobstream::job]]
 Done work(const Item& item) {
-  const double before = threadCpuSeconds();
-  const std::uint64_t checksum = spin(item.iterations);
-  return {checksum, threadCpuSeconds() - before};
+  const double before = bench::threadCpuSeconds();
+  const std::uint64_t checksum = bench::spin(item.iterations);
+  return {checksum, bench::threadCpuSeconds() - before};
 }
 
 [[jobstream::reduce]]
@@ -141,7 +109,7 @@ int main(int argc, char** argv) {
   using Seconds = std::chrono::duration<double>;
   const double inner = Seconds(std::chrono::steady_clock::now() - g_start).count();
   const w2::Total& total = w2::g_total;
-  const std::uint64_t expectedChecksum = static_cast<std::uint64_t>(g_items) * spin(g_iterations);
+  const std::uint64_t expectedChecksum = static_cast<std::uint64_t>(g_items) * bench::spin(g_iterations);
   const bool ok = w2::g_results == 1 && total.items == g_items && total.checksum == expectedChecksum;
   const double ideal = total.cpuSeconds / std::max(1, g_workers);
   std::printf("RESULT workload=w2 system=jobstream ranks=%d workers=%d items=%" PRId64
