@@ -244,7 +244,9 @@ void Checkpoints::noteBuffered(std::size_t bytes) {
 
 bool Checkpoints::pump() {
   if (!tree_.root()) return false;
-  return pumpSnapshot() | pumpShares();
+  const bool pulled = pumpSnapshot();  // both, whatever the first did
+  const bool sent = pumpShares();
+  return pulled || sent;
 }
 
 // Rank 0: asks for the next pieces when the writer has room for them; once
