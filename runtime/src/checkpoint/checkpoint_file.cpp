@@ -138,7 +138,7 @@ class MemorySource final : public Source {
   std::size_t read(std::uint64_t offset, char* out, std::size_t size) const override {
     if (offset >= bytes_.size()) return 0;
     const std::size_t n = std::min<std::size_t>(size, bytes_.size() - static_cast<std::size_t>(offset));
-    std::memcpy(out, bytes_.data() + offset, n);
+    if (n != 0) std::memcpy(out, bytes_.data() + offset, n);  // `out` may be null when nothing is asked
     return n;
   }
 
