@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "checkpoint/checkpoint_file.hpp"
+#include "checkpoint/checkpoint_lock.hpp"
 #include "checkpoint/stream_writer.hpp"
 
 namespace jstest {

@@ -19,6 +19,7 @@
 #include <unordered_map>
 
 #include "checkpoint/checkpoint_file.hpp"
+#include "checkpoint/checkpoint_lock.hpp"
 #include "program/cli.hpp"
 #include "program/program.hpp"
 #include "scope_pipelines.hpp"

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "checkpoint/checkpoint_file.hpp"
+#include "checkpoint/checkpoint_lock.hpp"
 #include "program/cli.hpp"
 #include "program/context.hpp"
 #include "jobstream/detail/exit_status.hpp"
