@@ -1,6 +1,7 @@
 // W2's unit of work: a spin calibrated to take about 1 ms of CPU on the
 // machine at hand (never a sleep). Every W2 program, jobstream's and the
-// peers', spins with this code so that an item costs them all the same CPU.
+// peers', spins with this code so that an item costs them all the same CPU;
+// the sweep benchmark's trials spin with it too.
 #pragma once
 
 #include <algorithm>
@@ -27,9 +28,10 @@ inline std::uint64_t spin(std::int64_t iterations) {
   return x;
 }
 
-// Iterations that take 1 ms of CPU here: the fastest of several timed runs,
-// so that a preempted one does not inflate the item.
-inline std::int64_t calibrate() {
+// Iterations that take `milliseconds` of CPU here (W2's item: 1 ms): the
+// fastest of several timed runs, so that a preempted one does not inflate
+// the item.
+inline std::int64_t calibrate(double milliseconds = 1.0) {
   constexpr std::int64_t kProbe = 200'000;
   double best = 1e9;
   for (int trial = 0; trial < 7; ++trial) {
@@ -39,7 +41,7 @@ inline std::int64_t calibrate() {
     best = std::min(best, threadCpuSeconds() - before);
   }
   return std::max<std::int64_t>(
-      1, static_cast<std::int64_t>(static_cast<double>(kProbe) * 1e-3 / best));
+      1, static_cast<std::int64_t>(static_cast<double>(kProbe) * milliseconds * 1e-3 / best));
 }
 
 }  // namespace bench

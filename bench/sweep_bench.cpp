@@ -16,6 +16,7 @@
 #include <jobstream/jobstream.hpp>
 
 #include "leading_count.hpp"
+#include "spin.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -36,34 +37,9 @@ int g_ranks = 1;
 int g_workers = 1;
 std::chrono::steady_clock::time_point g_start;
 
-double threadCpuSeconds() {
-  timespec now{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
-  return static_cast<double>(now.tv_sec) + static_cast<double>(now.tv_nsec) * 1e-9;
-}
-
-// xorshift64, as W2's: every step depends on the one before.
-std::uint64_t spin(std::int64_t iterations) {
-  std::uint64_t x = 88172645463325252ULL;
-  for (std::int64_t i = 0; i < iterations; ++i) {
-    x ^= x << 13;
-    x ^= x >> 7;
-    x ^= x << 17;
-  }
-  return x;
-}
-
-std::int64_t calibrate(double milliseconds) {
-  constexpr std::int64_t kProbe = 200'000;
-  double best = 1e9;
-  for (int trial = 0; trial < 7; ++trial) {
-    const double before = threadCpuSeconds();
-    volatile std::uint64_t sink = spin(kProbe);
-    (void)sink;
-    best = std::min(best, threadCpuSeconds() - before);
-  }
-  return std::max<std::int64_t>(1, static_cast<std::int64_t>(static_cast<double>(kProbe) * milliseconds * 1e-3 / best));
-}
+using bench::calibrate;
+using bench::spin;
+using bench::threadCpuSeconds;
 
 }  // namespace
 
