@@ -543,9 +543,9 @@ int main(int argc, const char* const* argv) {
   std::cerr << announcement(options, mpirunPath, forwarded) << std::flush;
   const bool hosts = !options.hosts.empty();
   const auto runAttempt = [hosts](const std::vector<std::string>& command) {
-    const timespec started = fileClockNow();
+    const SegmentFiles before = segmentFilesNow();
     const Outcome outcome = runCommand(command, std::chrono::seconds{10}, hosts);
-    if (!outcome.succeeded()) removeLeftoverSegments(started);
+    if (!outcome.succeeded()) removeLeftoverSegments(before);
     return outcome;
   };
   const std::vector<std::string> agent = launchAgent(environment);

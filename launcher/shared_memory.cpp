@@ -14,10 +14,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-bool atOrAfter(const timespec& time, const timespec& since) {
-  return time.tv_sec > since.tv_sec || (time.tv_sec == since.tv_sec && time.tv_nsec >= since.tv_nsec);
-}
-
 // Every file in `folder` that a process has open or mapped, as far as /proc
 // lets this user see (a file of mode 0600 is usable by its owner's processes
 // and root's only, which are the ones seen).
@@ -59,9 +55,11 @@ std::vector<std::string> segmentPrefixes(const std::string& host, uid_t uid) {
   return prefixes;
 }
 
-std::vector<std::string> removeLeftoverSegments(const fs::path& folder, const std::vector<std::string>& prefixes,
-                                                uid_t uid, const timespec& since) {
-  std::vector<fs::path> candidates;
+namespace {
+
+// Calls `each(path, stat)` for every regular file in `folder` under `prefixes`.
+template <typename Each>
+void forEachSegment(const fs::path& folder, const std::vector<std::string>& prefixes, Each&& each) {
   std::error_code error;
   for (const auto& entry : fs::directory_iterator(folder, error)) {
     const std::string name = entry.path().filename().string();
@@ -69,9 +67,27 @@ std::vector<std::string> removeLeftoverSegments(const fs::path& folder, const st
     for (const std::string& prefix : prefixes) ours |= name.starts_with(prefix);
     struct stat info {};
     if (!ours || ::lstat(entry.path().c_str(), &info) != 0 || !S_ISREG(info.st_mode)) continue;
-    if (info.st_uid != uid || !atOrAfter(info.st_ctim, since)) continue;
-    candidates.push_back(entry.path());
+    each(entry.path(), info);
   }
+}
+
+}  // namespace
+
+SegmentFiles segmentFiles(const fs::path& folder, const std::vector<std::string>& prefixes) {
+  SegmentFiles files;
+  forEachSegment(folder, prefixes, [&](const fs::path& path, const struct stat& info) {
+    files.emplace(path.filename().string(), info.st_ino);
+  });
+  return files;
+}
+
+std::vector<std::string> removeLeftoverSegments(const fs::path& folder, const std::vector<std::string>& prefixes,
+                                                uid_t uid, const SegmentFiles& before) {
+  std::vector<fs::path> candidates;
+  forEachSegment(folder, prefixes, [&](const fs::path& path, const struct stat& info) {
+    if (info.st_uid == uid && !before.contains({path.filename().string(), info.st_ino})) candidates.push_back(path);
+  });
+  std::error_code error;
   std::vector<std::string> removed;
   if (candidates.empty()) return removed;
   const fs::path real = fs::canonical(folder, error);  // as /proc names the files
@@ -84,22 +100,30 @@ std::vector<std::string> removeLeftoverSegments(const fs::path& folder, const st
   return removed;
 }
 
-void removeLeftoverSegments(const timespec& since) {
+namespace {
+
+std::vector<std::string> thisHostsPrefixes() {
   char host[HOST_NAME_MAX + 1] = {};
-  if (::gethostname(host, sizeof host - 1) != 0) return;
-  const std::vector<std::string> removed =
-      removeLeftoverSegments(kSharedMemoryFolder, segmentPrefixes(host, ::geteuid()), ::geteuid(), since);
+  if (::gethostname(host, sizeof host - 1) != 0) return {};
+  return segmentPrefixes(host, ::geteuid());
+}
+
+}  // namespace
+
+SegmentFiles segmentFilesNow() {
+  const std::vector<std::string> prefixes = thisHostsPrefixes();
+  return prefixes.empty() ? SegmentFiles{} : segmentFiles(kSharedMemoryFolder, prefixes);
+}
+
+void removeLeftoverSegments(const SegmentFiles& before) {
+  const std::vector<std::string> prefixes = thisHostsPrefixes();
+  if (prefixes.empty()) return;
+  const std::vector<std::string> removed = removeLeftoverSegments(kSharedMemoryFolder, prefixes, ::geteuid(), before);
   if (removed.empty()) return;
   std::cerr << fmt::format("jobstream run: removed {} shared-memory file{} that the failed run left in {} ({}{})\n",
                            removed.size(), removed.size() == 1 ? "" : "s", kSharedMemoryFolder.string(),
                            removed.front(), removed.size() == 1 ? "" : ", ...")
             << std::flush;
-}
-
-timespec fileClockNow() {
-  timespec now{};
-  clock_gettime(CLOCK_REALTIME_COARSE, &now);
-  return now;
 }
 
 }  // namespace jobstream::launcher

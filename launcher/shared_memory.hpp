@@ -8,16 +8,20 @@
 //
 // Before the launcher starts a run again it removes those its failed
 // attempt left: files with this user's prefix on this host, owned by this
-// user, created (or changed) since the attempt started, which no process has
-// open or mapped (so no run still uses them: another run of this user that
-// is still alive keeps its own, and files of older runs are left alone).
+// user, that were not there when the attempt started (same name and inode),
+// and that no process has open or mapped (so no run still uses them: another
+// run of this user that is still alive keeps its own, and files of older
+// runs are left alone). What was there is listed, not told by file times:
+// those come from a clock of a few milliseconds' grain, too coarse to tell a
+// file made just before the attempt from one made at its start.
 #pragma once
 
 #include <sys/types.h>
 
-#include <ctime>
 #include <filesystem>
+#include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace jobstream::launcher {
@@ -28,18 +32,22 @@ inline const std::filesystem::path kSharedMemoryFolder = "/dev/shm";
 // `host` (as gethostname() says it; Open MPI drops the domain).
 std::vector<std::string> segmentPrefixes(const std::string& host, uid_t uid);
 
-// Removes the files in `folder` that a failed attempt of `uid`'s started at
-// `since` (the coarse real-time clock, as file times are) left, as above;
+// The files in a folder with one of the prefixes: name and inode.
+using SegmentFiles = std::set<std::pair<std::string, ino_t>>;
+
+// What is in `folder` now under `prefixes` (empty when it cannot be read).
+SegmentFiles segmentFiles(const std::filesystem::path& folder, const std::vector<std::string>& prefixes);
+
+// Removes the files in `folder` under `prefixes` that a failed attempt of
+// `uid`'s left, as above, `before` being what was there when it started;
 // returns their names. Files it cannot remove are left and not named.
 std::vector<std::string> removeLeftoverSegments(const std::filesystem::path& folder,
                                                 const std::vector<std::string>& prefixes, uid_t uid,
-                                                const timespec& since);
+                                                const SegmentFiles& before);
 
-// The same for this host and user, in /dev/shm, saying on stderr what it
-// removed. Called after every attempt that failed.
-void removeLeftoverSegments(const timespec& since);
-
-// Now, on the clock that file times are taken from.
-timespec fileClockNow();
+// The same two for this host and user, in /dev/shm; the second says on
+// stderr what it removed. Called before and after every attempt.
+SegmentFiles segmentFilesNow();
+void removeLeftoverSegments(const SegmentFiles& before);
 
 }  // namespace jobstream::launcher

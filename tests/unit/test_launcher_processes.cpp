@@ -289,8 +289,8 @@ TEST(LauncherSharedMemory, PrefixesAreThisUsersOnThisHost) {
               ElementsAre("vader_segment.node1.1000.", "vader_segment.node1.cluster.org.1000."));
 }
 
-// Only files of this user's prefix made since the attempt started, that no
-// process has open or mapped, are removed.
+// Only files of this user's prefix that were not there when the attempt
+// started, that no process has open or mapped, are removed.
 TEST(LauncherSharedMemory, OnlyTheFailedAttemptsUnusedFilesAreRemoved) {
   namespace fs = std::filesystem;
   const fs::path folder = fs::temp_directory_path() / ("launcher-shm-test-" + std::to_string(getpid()));
@@ -299,9 +299,10 @@ TEST(LauncherSharedMemory, OnlyTheFailedAttemptsUnusedFilesAreRemoved) {
   const std::string prefix = "vader_segment.host.7.";
   const auto make = [&](const std::string& name) { std::ofstream(folder / name) << std::string(4096, 'x'); };
   make(prefix + "older.0");  // another run's, from before the attempt
-  std::this_thread::sleep_for(50ms);  // file times come from a clock of a few ms' grain
-  const timespec since = jobstream::launcher::fileClockNow();
-  std::this_thread::sleep_for(50ms);
+  // No pause here: a file made in the same clock tick as the attempt's
+  // start is still told apart (file times could not).
+  const jobstream::launcher::SegmentFiles before = jobstream::launcher::segmentFiles(folder, {prefix});
+  EXPECT_EQ(before.size(), 1u);
   make(prefix + "1f0001.0");  // the attempt's, left behind
   make(prefix + "1f0001.1");
   make(prefix + "open.0");    // a live run's, open
@@ -315,13 +316,13 @@ TEST(LauncherSharedMemory, OnlyTheFailedAttemptsUnusedFilesAreRemoved) {
   ASSERT_GE(open, 0);
   ASSERT_NE(map, MAP_FAILED);
 
-  std::vector<std::string> removed = jobstream::launcher::removeLeftoverSegments(folder, {prefix}, geteuid(), since);
+  std::vector<std::string> removed = jobstream::launcher::removeLeftoverSegments(folder, {prefix}, geteuid(), before);
   std::sort(removed.begin(), removed.end());
   EXPECT_THAT(removed, ElementsAre(prefix + "1f0001.0", prefix + "1f0001.1"));
   for (const std::string& kept : {prefix + "older.0", prefix + "open.0", prefix + "mapped.0",
                                   std::string("vader_segment.otherhost.7.1f0001.0"), prefix + "folder"})
     EXPECT_TRUE(fs::exists(folder / kept)) << kept;
-  EXPECT_TRUE(jobstream::launcher::removeLeftoverSegments(folder, {prefix}, geteuid() + 1, since).empty())
+  EXPECT_TRUE(jobstream::launcher::removeLeftoverSegments(folder, {prefix}, geteuid() + 1, before).empty())
       << "another user's files";
   munmap(map, 4096);
   ::close(open);
