@@ -17,12 +17,15 @@ namespace {
 // is pinned to rank 0.
 StageRules linearRules() { return StageRules{{0, 0, 0, 1}, {0, 0, 0, 1}}; }
 
+// Answers of a few pieces even for the tests' small queues.
+constexpr StealingLimits kSmallPieces{.pieceBytes = 600, .answerBytes = 1 << 20};
+
 struct StealingRank {
-  explicit StealingRank(ProtocolRank& rank)
+  explicit StealingRank(ProtocolRank& rank, StealingLimits limits = kSmallPieces)
       : base(rank),
         queue(linearRules(), doorbell),
         sizer(std::size(linear::stages)),
-        stealing(rank.tree, queue, linear::pipeline, 1, tally) {}
+        stealing(rank.tree, queue, linear::pipeline, 1, tally, limits) {}
 
   // What arrived (at most `most` messages), as the rank's communication
   // thread handles it.
@@ -40,9 +43,15 @@ struct StealingRank {
           stealing.refused();
           ++refusals;
           break;
+        case MessageKind::stolenPart:
+          queue.pushBack(decode<std::vector<Task>>(message->bytes, linear::pipeline));
+          ++tally.received;
+          ++parts;
+          break;
         case MessageKind::stolen:
           queue.pushBack(decode<std::vector<Task>>(message->bytes, linear::pipeline));
           ++tally.received;
+          ++answers;
           stealing.received();
           break;
         default:
@@ -69,6 +78,8 @@ struct StealingRank {
   std::size_t ran = 0;
   std::size_t ranPinned = 0;
   std::size_t refusals = 0;
+  std::size_t parts = 0;    // stolenPart messages received
+  std::size_t answers = 0;  // stolen messages received (the last piece of each answer)
 };
 
 Task taskOf(StageIndex stage, int items) {
@@ -164,6 +175,54 @@ TEST(StealingProtocolRules, NothingMovesWhileNotAllowed) {
   EXPECT_EQ(thief.refusals, 1u);
   EXPECT_FALSE(thief.stealing.outstanding());
   EXPECT_EQ(giver.queue.queuedItems(), 1000u);
+}
+
+// An answer gives half of what can be stolen, in pieces of about the size
+// asked; only its last piece (a stolen message) ends the request, and the
+// thief can run the first pieces before it.
+TEST(StealingProtocolRules, AnAnswerGivesHalfInPiecesAndOnlyTheLastEndsTheRequest) {
+  auto hub = std::make_shared<LoopbackHub>(2);
+  auto bases = protocolRanks(hub);
+  StealingRank giver(*bases[0]), thief(*bases[1]);
+  giver.queue.pushBack({taskOf(0, 10000)});
+  thief.stealing.maybeAsk(thief.sizer, true);
+  ASSERT_TRUE(thief.stealing.outstanding());
+  giver.receive(true);
+  EXPECT_EQ(giver.queue.queuedItems(), 5000u);
+  std::size_t messages = 0;
+  while (thief.answers == 0) {
+    const std::size_t before = thief.queue.queuedItems();
+    thief.receive(true, 1);
+    ASSERT_GT(thief.queue.queuedItems(), before) << "message " << messages << " brought no items";
+    ++messages;
+    if (thief.answers == 0) {
+      EXPECT_TRUE(thief.stealing.outstanding()) << "a piece before the last ended the request";
+      thief.runOne();  // work starts before the answer is whole
+    }
+  }
+  EXPECT_FALSE(thief.stealing.outstanding());
+  EXPECT_EQ(thief.ran + thief.queue.queuedItems(), 5000u);
+  EXPECT_GE(thief.parts, 5u) << "600-byte pieces of 5000 items";
+  EXPECT_EQ(messages, thief.parts + 1);
+  EXPECT_EQ(giver.tally.sent, messages);
+  EXPECT_EQ(hub->inFlight(), 0u);
+}
+
+// An answer stops at about its byte limit, short of half of a large queue.
+TEST(StealingProtocolRules, AnAnswerStopsAtItsByteLimit) {
+  auto hub = std::make_shared<LoopbackHub>(2);
+  auto bases = protocolRanks(hub);
+  constexpr StealingLimits limits{.pieceBytes = 600, .answerBytes = 3000};
+  StealingRank giver(*bases[0], limits), thief(*bases[1], limits);
+  giver.queue.pushBack({taskOf(0, 10000)});
+  thief.stealing.maybeAsk(thief.sizer, true);
+  giver.receive(true);
+  thief.receive(true);
+  EXPECT_EQ(thief.answers, 1u);
+  const std::size_t given = thief.queue.queuedItems();
+  EXPECT_GT(given, 0u);
+  EXPECT_LT(given, 2000u) << "about 3000 bytes of int items, not half of 10000";
+  EXPECT_EQ(giver.queue.queuedItems() + given, 10000u);
 }
 
 // An answer to no request means the ranks disagree: refused loudly.

@@ -35,6 +35,7 @@ enum class MessageKind : int {
   ping = 24,  // are you there? down the tree
   pong = 25,  // yes: up
   snapshotPull = 26,  // the next pieces of your encoded state, please: rank 0 to a rank (checkpoints)
+  stolenPart = 27,    // items given in answer to a steal request, not the last piece of it
 };
 
 }  // namespace jobstream::detail

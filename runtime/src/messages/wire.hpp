@@ -4,7 +4,7 @@
 // a stray or mismatched message is refused instead of misread.
 //
 //   kind                          message
-//   work, stolen                  std::vector<Task>
+//   work, stolen, stolenPart      std::vector<Task>
 //   waveRequest / waveReply       WaveRequest / WaveReply
 //   pause / pauseReply            PauseOrder / PauseReply
 //   stop                          StopOrder
@@ -27,7 +27,7 @@
 namespace jobstream::detail {
 
 inline constexpr std::uint8_t kWireMagic = 0xB5;
-inline constexpr std::uint8_t kWireVersion = 7;
+inline constexpr std::uint8_t kWireVersion = 8;
 
 // The stage types a message's stage numbers must name; each throws
 // std::runtime_error for a number that names no such stage.
@@ -117,7 +117,7 @@ void describe(Archive& ar, PauseOrder& order) {
 struct PauseReply {
   static constexpr std::string_view kName = "pause reply";
   std::uint32_t round = 0;
-  std::uint64_t sent = 0;  // work and stolen messages
+  std::uint64_t sent = 0;  // work, stolen and stolenPart messages
   std::uint64_t received = 0;
 };
 

@@ -37,7 +37,7 @@ class MeasuredTransport final : public Transport {
     if (message) {
       ++received;
       const auto kind = static_cast<MessageKind>(message->tag);
-      if (kind == MessageKind::work || kind == MessageKind::stolen) ++receivedWork;
+      if (kind == MessageKind::work || kind == MessageKind::stolen || kind == MessageKind::stolenPart) ++receivedWork;
     }
     return message;
   }

@@ -119,6 +119,9 @@ void Rank::handle(Message& message) {
     case MessageKind::work:
       receiveWork(message);
       break;
+    case MessageKind::stolenPart:
+      noteSteal(SpanKind::steal, message.source, receiveWork(message));
+      break;
     case MessageKind::stolen: {
       const std::size_t items = receiveWork(message);
       stealing_.received();

@@ -6,12 +6,14 @@
 
 namespace jobstream::detail {
 
-Stealing::Stealing(Tree& tree, TaskQueue& queue, const PipelineDef& pipeline, int threads, WorkTally& tally)
+Stealing::Stealing(Tree& tree, TaskQueue& queue, const PipelineDef& pipeline, int threads, WorkTally& tally,
+                   StealingLimits limits)
     : tree_(tree),
       queue_(queue),
       pipeline_(pipeline),
       threads_(threads),
       tally_(tally),
+      limits_(limits),
       random_(static_cast<std::uint64_t>(tree.rank()) * 0x9E3779B97F4A7C15ull + 1) {}
 
 void Stealing::maybeAsk(const ChunkSizer& sizer, bool allowed) {
@@ -26,27 +28,45 @@ void Stealing::maybeAsk(const ChunkSizer& sizer, bool allowed) {
 }
 
 std::size_t Stealing::answer(int thief, bool allowed) {
-  std::vector<Task> given;
+  // About half of what can be stolen, so that work spreads over N ranks in
+  // about log2(N) rounds, however few items a round trip could carry. It
+  // leaves in pieces of bounded size, each a message of its own: the thief
+  // starts on the first while the others travel, and no message needs a
+  // huge fresh buffer. The last piece is a `stolen` message, the others
+  // `stolenPart`; only the last ends the thief's request.
+  std::size_t give = 0;
   if (allowed) {
     const std::size_t stealable = queue_.stealableItems();
-    // Half, but in pieces of bounded size: a thief starts on the first piece
-    // while it asks for the next, and no message needs a huge fresh buffer.
-    std::size_t give = std::min(stealable / 2, limit());
+    give = stealable / 2;
     // A last item goes only if every worker here is busy with something else.
     if (give == 0 && stealable == 1 && queue_.idleWorkers() == 0) give = 1;
-    if (give != 0) given = queue_.giveAway(give);
   }
-  if (given.empty()) {
+  std::size_t items = 0;
+  std::size_t bytesSent = 0;
+  std::vector<char> pending;  // the piece before, sent once it is known not to be the last
+  std::size_t pendingItems = 0;
+  while (items < give && static_cast<double>(bytesSent + pending.size()) < limits_.answerBytes) {
+    std::vector<Task> piece = queue_.giveAway(std::min(give - items, pieceItems()));
+    if (piece.empty()) break;  // the workers here took the rest meanwhile
+    std::size_t pieceSize = 0;
+    for (const Task& task : piece) pieceSize += task.size();
+    if (!pending.empty()) {
+      bytesSent += pending.size();
+      tree_.send(thief, MessageKind::stolenPart, std::move(pending));
+      ++tally_.sent;
+    }
+    pending.clear();
+    pending.reserve(static_cast<std::size_t>(bytesPerItem_ * static_cast<double>(pieceSize)) + 64);
+    encodeInto(pending, piece, pipeline_);
+    bytesPerItem_ = std::max(1.0, static_cast<double>(pending.size()) / static_cast<double>(pieceSize));
+    pendingItems = pieceSize;
+    items += pieceSize;
+  }
+  if (pendingItems == 0) {
     tree_.send(thief, MessageKind::stealRefused, encode(Signal{}));
     return 0;
   }
-  std::size_t items = 0;
-  for (const Task& task : given) items += task.size();
-  std::vector<char> bytes;
-  bytes.reserve(static_cast<std::size_t>(bytesPerItem_ * static_cast<double>(items)) + 64);
-  encodeInto(bytes, given, pipeline_);
-  bytesPerItem_ = std::max(1.0, static_cast<double>(bytes.size()) / static_cast<double>(items));
-  tree_.send(thief, MessageKind::stolen, std::move(bytes));
+  tree_.send(thief, MessageKind::stolen, std::move(pending));
   ++tally_.sent;
   return items;
 }
@@ -69,6 +89,8 @@ void Stealing::restart() {
   nextAt_ = Clock::now();
 }
 
-std::size_t Stealing::limit() const { return static_cast<std::size_t>(std::max(1.0, kAnswerBytes / bytesPerItem_)); }
+std::size_t Stealing::pieceItems() const {
+  return static_cast<std::size_t>(std::max(1.0, limits_.pieceBytes / bytesPerItem_));
+}
 
 }  // namespace jobstream::detail

@@ -5,9 +5,11 @@
 // work furthest from being needed there), splitting a task's range if needed,
 // in pieces of bounded size; never items for stages pinned to a rank.
 //
-// The messages: stealRequest (thief to victim), then stolen (the items) or
-// stealRefused. A stolen message's items are queued by whoever receives it
-// (Rank::receiveWork), which then tells this object.
+// The messages: stealRequest (thief to victim), then the answer: zero or
+// more stolenPart and one stolen (pieces of the items given), or
+// stealRefused. Their items are queued by whoever receives them
+// (Rank::receiveWork), which then tells this object. A stolenPart may
+// arrive after the stolen of its answer (a transport may reorder kinds).
 #pragma once
 
 #include <chrono>
@@ -28,11 +30,20 @@ struct WorkTally {
   std::uint64_t received = 0;
 };
 
+// How much one answer gives: its pieces' size and its whole size, in
+// encoded bytes (about: a piece's items are counted from the bytes per
+// item of the piece before). Tests make them small.
+struct StealingLimits {
+  double pieceBytes = 512 * 1024;
+  double answerBytes = 32 * 1024 * 1024;
+};
+
 class Stealing {
  public:
   using Clock = std::chrono::steady_clock;
 
-  Stealing(Tree& tree, TaskQueue& queue, const PipelineDef& pipeline, int threads, WorkTally& tally);
+  Stealing(Tree& tree, TaskQueue& queue, const PipelineDef& pipeline, int threads, WorkTally& tally,
+           StealingLimits limits = {});
 
   // Asks a random other rank for work if this one runs low, no request is
   // outstanding and the backoff has passed. `allowed`: false while the run
@@ -42,27 +53,28 @@ class Stealing {
   // refuse. Returns the items given.
   std::size_t answer(int thief, bool allowed);
   void refused();
-  // A stolen message arrived (its items are queued already).
+  // The last piece of an answer (a stolen message) arrived; its items are
+  // queued already. (A stolenPart needs nothing from this object.)
   void received();
   bool outstanding() const { return outstanding_; }
   // After a pause: ask again at once.
   void restart();
 
  private:
-  std::size_t limit() const;
+  std::size_t pieceItems() const;
 
   Tree& tree_;
   TaskQueue& queue_;
   const PipelineDef& pipeline_;
   const int threads_;
   WorkTally& tally_;
+  const StealingLimits limits_;
   std::mt19937_64 random_;
   bool outstanding_ = false;
   double bytesPerItem_ = 8;  // on the wire, as measured by the last answer
   std::chrono::microseconds backoff_{kMinBackoff};
   Clock::time_point nextAt_{};
 
-  static constexpr double kAnswerBytes = 512 * 1024;  // per answer, about
   static constexpr std::chrono::microseconds kMinBackoff{50};
   static constexpr std::chrono::microseconds kMaxBackoff{20000};
 };
