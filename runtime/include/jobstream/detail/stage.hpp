@@ -85,11 +85,16 @@ class Output {
     if (batch_ && !batch_->items.empty()) flush();
   }
 
+  // Inlined into the generated loops whatever the compiler's heuristics
+  // say (a call per item cost more than W1's two jobs); the rare paths are
+  // calls.
   template <class U>
-  void push(U&& item) {
-    if (!batch_) start();
+  [[gnu::always_inline]] inline void push(U&& item) {
+    if (!batch_) [[unlikely]]
+      start();
     batch_->items.emplace_back(std::forward<U>(item));
-    if (batch_->items.size() >= kBatchItems) flush();
+    if (batch_->items.size() >= kBatchItems) [[unlikely]]
+      flush();
   }
 
   void push(std::optional<T>&& item) {
@@ -109,11 +114,11 @@ class Output {
   }
 
  private:
-  void start() {
+  [[gnu::noinline]] void start() {
     batch_ = std::make_unique<Batch<T>>();
     batch_->items.reserve(kBatchItems);
   }
-  void flush() { emitter_.deliver(stage_, std::move(batch_)); }
+  [[gnu::noinline]] void flush() { emitter_.deliver(stage_, std::move(batch_)); }
 
   Emitter& emitter_;
   StageIndex stage_;
