@@ -44,16 +44,17 @@ struct StealingRank {
           ++refusals;
           break;
         case MessageKind::stolenPart:
-          queue.pushBack(decode<std::vector<Task>>(message->bytes, linear::pipeline));
+        case MessageKind::stolen: {
+          const bool last = static_cast<MessageKind>(message->tag) == MessageKind::stolen;
+          std::vector<Task> tasks = decode<std::vector<Task>>(message->bytes, linear::pipeline);
+          std::size_t items = 0;
+          for (const Task& task : tasks) items += task.size();
+          queue.pushBack(std::move(tasks));
           ++tally.received;
-          ++parts;
+          ++(last ? answers : parts);
+          stealing.received(items, last);
           break;
-        case MessageKind::stolen:
-          queue.pushBack(decode<std::vector<Task>>(message->bytes, linear::pipeline));
-          ++tally.received;
-          ++answers;
-          stealing.received();
-          break;
+        }
         default:
           FAIL() << "unexpected message kind " << message->tag;
       }
@@ -206,6 +207,14 @@ TEST(StealingProtocolRules, AnAnswerGivesHalfInPiecesAndOnlyTheLastEndsTheReques
   EXPECT_EQ(messages, thief.parts + 1);
   EXPECT_EQ(giver.tally.sent, messages);
   EXPECT_EQ(hub->inFlight(), 0u);
+
+  // With much of the answer left, the thief does not ask yet; once it has
+  // used half of it, it asks again, long before it runs dry.
+  thief.stealing.maybeAsk(thief.sizer, true);
+  EXPECT_FALSE(thief.stealing.outstanding());
+  while (thief.queue.queuedItems() >= 2500) thief.runOne();
+  thief.stealing.maybeAsk(thief.sizer, true);
+  EXPECT_TRUE(thief.stealing.outstanding()) << thief.queue.queuedItems() << " items left";
 }
 
 // An answer stops at about its byte limit, short of half of a large queue.
@@ -231,7 +240,8 @@ TEST(StealingProtocolRules, AnAnswerNobodyAskedForIsAnError) {
   auto bases = protocolRanks(hub);
   StealingRank rank(*bases[1]);
   EXPECT_THROW(rank.stealing.refused(), std::runtime_error);
-  EXPECT_THROW(rank.stealing.received(), std::runtime_error);
+  EXPECT_THROW(rank.stealing.received(10, true), std::runtime_error);
+  EXPECT_NO_THROW(rank.stealing.received(10, false)) << "a piece that overtook the last of its answer";
 }
 
 }  // namespace

@@ -43,6 +43,8 @@ class CountingTransport final : public Transport {
   void send(int dest, int tag, std::vector<char> bytes) override;
   std::optional<Message> poll() override;
   bool flushed() override { return inner_.flushed(); }
+  std::vector<char> spareBuffer(std::size_t capacity) override { return inner_.spareBuffer(capacity); }
+  void recycle(std::vector<char> bytes) override { inner_.recycle(std::move(bytes)); }
   std::int64_t sumOverRanks(std::int64_t value) override { return inner_.sumOverRanks(value); }
   void abort(int exitCode) override { inner_.abort(exitCode); }
   bool aborted() override { return inner_.aborted(); }

@@ -116,15 +116,17 @@ std::size_t Rank::receiveWork(const Message& message) {
 
 void Rank::handle(Message& message) {
   switch (static_cast<MessageKind>(message.tag)) {
+    // Work's bytes are decoded into batches of their own: the buffer goes
+    // back to the transport for the next large message.
     case MessageKind::work:
       receiveWork(message);
+      transport_.recycle(std::move(message.bytes));
       break;
     case MessageKind::stolenPart:
-      noteSteal(SpanKind::steal, message.source, receiveWork(message));
-      break;
     case MessageKind::stolen: {
       const std::size_t items = receiveWork(message);
-      stealing_.received();
+      transport_.recycle(std::move(message.bytes));
+      stealing_.received(items, static_cast<MessageKind>(message.tag) == MessageKind::stolen);
       noteSteal(SpanKind::steal, message.source, items);
       break;
     }

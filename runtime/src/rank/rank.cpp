@@ -87,9 +87,11 @@ void Rank::deliver(StageIndex stage, std::unique_ptr<BatchBase> batch, std::uint
 // wakes this thread on a core that the workers need; on a rank whose workers
 // are all busy, a remote message (a steal request, items, a wave) can wait a
 // little, so polls are twelve times rarer there. A rank with an idle worker,
-// a steal under way, a checkpoint's pause or the stop polls often: it is on
-// someone's critical path. (A termination wave is not: while this rank's
-// workers are busy, its answers are not the end of the run.)
+// a steal under way, sends under way, a steal answered a moment ago (its
+// thief may soon ask again), a checkpoint's pause or the stop polls often:
+// it is on someone's critical path. (A termination wave is
+// not: while this rank's workers are busy, its answers are not the end of
+// the run.)
 //
 // A rank that has had nothing to do for a while (kLongIdle: waiting for
 // work that does not come, or for the rest of the run to end) polls every
@@ -101,7 +103,11 @@ void Rank::deliver(StageIndex stage, std::unique_ptr<BatchBase> batch, std::uint
 std::chrono::microseconds Rank::pollCap() {
   if (shutdown_.stopping() || !checkpoints_.running() || failed_.load()) return kMaxSleep;
   if (longIdle_) return stealing_.outstanding() ? kIdleStealSleep : kIdleSleep;
-  const bool waiting = queue_.idleWorkers() != 0 || stealing_.outstanding();
+  // Large messages leave only as the transport is polled (MPI moves a
+  // rendezvous send on the sender's calls): a rank with sends under way is
+  // on the receiver's critical path, however busy its workers are.
+  const bool waiting = queue_.idleWorkers() != 0 || stealing_.outstanding() || !transport_.flushed() ||
+                       stealing_.gaveRecently(Clock::now());
   return waiting ? kMaxSleep : kBusySleep;
 }
 

@@ -19,8 +19,13 @@ Stealing::Stealing(Tree& tree, TaskQueue& queue, const PipelineDef& pipeline, in
 void Stealing::maybeAsk(const ChunkSizer& sizer, bool allowed) {
   if (tree_.size() == 1 || !allowed || outstanding_ || Clock::now() < nextAt_) return;
   // Ask before running dry (about 1 ms of work per worker left), so that
-  // work keeps flowing while the answer travels.
-  if (queue_.queuedChunks(sizer) >= 2 * static_cast<std::size_t>(threads_)) return;
+  // work keeps flowing while the answer travels; and after a large answer
+  // once half of it is used, so that a stream of answers (each bounded by
+  // StealingLimits::answerBytes) keeps this rank busy from a rank with much
+  // more to give.
+  if (queue_.queuedChunks(sizer) >= 2 * static_cast<std::size_t>(threads_) &&
+      queue_.queuedItems() >= lastAnswer_ / 2)
+    return;
   int victim = static_cast<int>(random_() % static_cast<std::uint64_t>(tree_.size() - 1));
   if (victim >= tree_.rank()) ++victim;
   tree_.send(victim, MessageKind::stealRequest, encode(Signal{}));
@@ -55,8 +60,9 @@ std::size_t Stealing::answer(int thief, bool allowed) {
       tree_.send(thief, MessageKind::stolenPart, std::move(pending));
       ++tally_.sent;
     }
-    pending.clear();
-    pending.reserve(static_cast<std::size_t>(bytesPerItem_ * static_cast<double>(pieceSize)) + 64);
+    const std::size_t estimate = static_cast<std::size_t>(bytesPerItem_ * static_cast<double>(pieceSize)) + 64;
+    pending = tree_.spareBuffer(estimate);  // warm pages, not fresh ones, where the transport has some
+    pending.reserve(estimate);
     encodeInto(pending, piece, pipeline_);
     bytesPerItem_ = std::max(1.0, static_cast<double>(pending.size()) / static_cast<double>(pieceSize));
     pendingItems = pieceSize;
@@ -68,6 +74,7 @@ std::size_t Stealing::answer(int thief, bool allowed) {
   }
   tree_.send(thief, MessageKind::stolen, std::move(pending));
   ++tally_.sent;
+  gaveAt_ = Clock::now();
   return items;
 }
 
@@ -78,9 +85,15 @@ void Stealing::refused() {
   backoff_ = std::min(backoff_ * 2, kMaxBackoff);
 }
 
-void Stealing::received() {
+void Stealing::received(std::size_t items, bool last) {
+  // A stolenPart may arrive after the stolen of its answer: it is then
+  // counted towards the next answer, which only makes that one look larger.
+  receivedItems_ += items;
+  if (!last) return;
   if (!outstanding_) throw std::runtime_error("stolen work nobody asked for");
   outstanding_ = false;
+  lastAnswer_ = receivedItems_;
+  receivedItems_ = 0;
   restart();
 }
 

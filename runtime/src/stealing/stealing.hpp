@@ -35,7 +35,7 @@ struct WorkTally {
 // item of the piece before). Tests make them small.
 struct StealingLimits {
   double pieceBytes = 512 * 1024;
-  double answerBytes = 32 * 1024 * 1024;
+  double answerBytes = 4 * 1024 * 1024;
 };
 
 class Stealing {
@@ -53,10 +53,14 @@ class Stealing {
   // refuse. Returns the items given.
   std::size_t answer(int thief, bool allowed);
   void refused();
-  // The last piece of an answer (a stolen message) arrived; its items are
-  // queued already. (A stolenPart needs nothing from this object.)
-  void received();
+  // A piece of an answer arrived, its items queued already: `last` for a
+  // stolen message (which ends the request), not for a stolenPart.
+  void received(std::size_t items, bool last);
   bool outstanding() const { return outstanding_; }
+  // Whether this rank gave work within the last few milliseconds: a thief
+  // that got a full answer asks again soon, and should not wait for a slow
+  // poll here.
+  bool gaveRecently(Clock::time_point now) const { return now - gaveAt_ < kRecentlyGave; }
   // After a pause: ask again at once.
   void restart();
 
@@ -74,6 +78,10 @@ class Stealing {
   double bytesPerItem_ = 8;  // on the wire, as measured by the last answer
   std::chrono::microseconds backoff_{kMinBackoff};
   Clock::time_point nextAt_{};
+  Clock::time_point gaveAt_{};
+  std::size_t receivedItems_ = 0;  // of the answer under way
+  std::size_t lastAnswer_ = 0;     // items the last whole answer brought
+  static constexpr std::chrono::milliseconds kRecentlyGave{5};
 
   static constexpr std::chrono::microseconds kMinBackoff{50};
   static constexpr std::chrono::microseconds kMaxBackoff{20000};

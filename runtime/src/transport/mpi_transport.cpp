@@ -2,11 +2,13 @@
 
 #include <mpi.h>
 
+#include <algorithm>
 #include <climits>
 #include <cstring>
 #include <cstdlib>
 #include <list>
 #include <map>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -99,8 +101,8 @@ class MpiTransport final : public Transport {
 
   void send(int dest, int tag, std::vector<char> bytes) override {
     if (tag <= 0 || tag >= kPieceTags) throw std::logic_error("a message tag out of range");
-    // Every piece points into one buffer, freed when the last is sent.
-    auto buffer = std::make_shared<const std::vector<char>>(std::move(bytes));
+    // Every piece points into one buffer, kept or freed when the last is sent.
+    auto buffer = std::make_shared<std::vector<char>>(std::move(bytes));
     std::size_t offset = 0;
     while (buffer->size() - offset > pieceBytes_) {
       start(buffer, offset, pieceBytes_, dest, kPieceTags + tag);
@@ -122,7 +124,8 @@ class MpiTransport final : public Transport {
       const int tag = piece ? status.MPI_TAG - kPieceTags : status.MPI_TAG;
       // The pieces so far of this source's message with this tag, if any.
       const auto partial = partial_.find({status.MPI_SOURCE, tag});
-      std::vector<char> bytes = partial == partial_.end() ? std::vector<char>() : std::move(partial->second);
+      std::vector<char> bytes =
+          partial == partial_.end() ? spareBuffer(static_cast<std::size_t>(count)) : std::move(partial->second);
       if (partial != partial_.end()) partial_.erase(partial);
       const std::size_t at = bytes.size();
       bytes.resize(at + static_cast<std::size_t>(count));
@@ -146,6 +149,35 @@ class MpiTransport final : public Transport {
     return outgoing_.empty();
   }
 
+  std::vector<char> spareBuffer(std::size_t capacity) override {
+    if (capacity < kSpareMin) return {};
+    // The smallest kept buffer that is large enough.
+    auto best = spare_.end();
+    for (auto it = spare_.begin(); it != spare_.end(); ++it)
+      if (it->capacity() >= capacity && (best == spare_.end() || it->capacity() < best->capacity())) best = it;
+    if (best == spare_.end()) return {};
+    std::vector<char> bytes = std::move(*best);
+    spare_.erase(best);
+    spareBytes_ -= bytes.capacity();
+    return bytes;
+  }
+
+  void recycle(std::vector<char> bytes) override {
+    if (bytes.capacity() < kSpareMin) return;
+    // Past the bound, the smallest kept buffers make room (or this one goes).
+    while (spareBytes_ + bytes.capacity() > kSpareMaxBytes && !spare_.empty()) {
+      auto smallest = std::min_element(spare_.begin(), spare_.end(),
+                                       [](const auto& a, const auto& b) { return a.capacity() < b.capacity(); });
+      if (smallest->capacity() >= bytes.capacity()) return;
+      spareBytes_ -= smallest->capacity();
+      spare_.erase(smallest);
+    }
+    if (spareBytes_ + bytes.capacity() > kSpareMaxBytes) return;
+    bytes.clear();
+    spareBytes_ += bytes.capacity();
+    spare_.push_back(std::move(bytes));
+  }
+
   std::int64_t sumOverRanks(std::int64_t value) override {
     long long sum = 0;
     long long mine = value;
@@ -158,11 +190,16 @@ class MpiTransport final : public Transport {
 
  private:
   struct Outgoing {
-    std::shared_ptr<const std::vector<char>> buffer;
+    std::shared_ptr<std::vector<char>> buffer;
     MPI_Request request = MPI_REQUEST_NULL;
   };
 
-  void start(const std::shared_ptr<const std::vector<char>>& buffer, std::size_t offset, std::size_t size, int dest,
+  // Buffers smaller than this are cheap to make; all kept ones together
+  // stay under the bound.
+  static constexpr std::size_t kSpareMin = std::size_t{64} << 10;
+  static constexpr std::size_t kSpareMaxBytes = std::size_t{64} << 20;
+
+  void start(const std::shared_ptr<std::vector<char>>& buffer, std::size_t offset, std::size_t size, int dest,
              int tag) {
     // std::list: the request must not move while MPI holds it.
     Outgoing& out = outgoing_.emplace_back();
@@ -172,12 +209,18 @@ class MpiTransport final : public Transport {
           "MPI_Isend");
   }
 
-  // Completes finished sends and frees their buffers.
+  // Completes finished sends; a buffer whose last piece has left is kept
+  // for the next large message (recycle) or freed.
   void testSends() {
     for (auto it = outgoing_.begin(); it != outgoing_.end();) {
       int done = 0;
       check(MPI_Test(&it->request, &done, MPI_STATUS_IGNORE), "MPI_Test");
-      it = done ? outgoing_.erase(it) : std::next(it);
+      if (!done) {
+        ++it;
+        continue;
+      }
+      if (it->buffer.use_count() == 1) recycle(std::move(*it->buffer));
+      it = outgoing_.erase(it);
     }
   }
 
@@ -188,6 +231,8 @@ class MpiTransport final : public Transport {
   const std::size_t pieceBytes_;
   std::list<Outgoing> outgoing_;
   std::map<std::pair<int, int>, std::vector<char>> partial_;  // (source, tag) -> pieces so far
+  std::vector<std::vector<char>> spare_;                      // kept buffers, empty, capacity kept
+  std::size_t spareBytes_ = 0;
 };
 
 }  // namespace

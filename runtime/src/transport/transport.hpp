@@ -11,6 +11,7 @@
 // loopback's chaos mode reorders everything to prove it.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -41,6 +42,18 @@ class Transport {
   virtual std::optional<Message> poll() = 0;
   // True when every message sent so far has left this rank's buffers.
   virtual bool flushed() = 0;
+
+  // Buffers for large messages, used again instead of fresh memory (whose
+  // pages cost a fault each on first touch): an empty vector, with at least
+  // `capacity` bytes reserved when a buffer of a sent or received message
+  // that large is at hand (else with what it has), and the way to hand a
+  // received message's bytes back once they are read. A transport without
+  // a stock of its own gives empty vectors and drops what it is handed.
+  virtual std::vector<char> spareBuffer(std::size_t capacity) {
+    (void)capacity;
+    return {};
+  }
+  virtual void recycle(std::vector<char> bytes) { (void)bytes; }
 
   // Blocking collective over all ranks: the sum of everyone's `value`.
   // Only used before work starts.

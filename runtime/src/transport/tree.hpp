@@ -44,6 +44,8 @@ class Tree {
   bool root() const { return rank_ == 0; }
   const std::vector<int>& children() const { return children_; }
 
+  // A buffer for a large message (Transport::spareBuffer).
+  std::vector<char> spareBuffer(std::size_t capacity) { return transport_.spareBuffer(capacity); }
   void send(int dest, MessageKind kind, std::vector<char> bytes) {
     transport_.send(dest, static_cast<int>(kind), std::move(bytes));
   }

@@ -20,6 +20,16 @@ JOBSTREAM_TEMPLATES_BEGIN
 
 namespace jobstream::detail {
 
+// Medium allocations (a batch received from another rank, a fan-out's
+// batch) come and go at a high rate. Fresh memory costs a page fault per
+// 4 KiB page on first touch, so freed blocks from kBlockMin up to a huge
+// page are kept (per power-of-two size, a few dozen MiB in all) and given
+// to the next allocation of their size: a steady stream of batches touches
+// warm pages only. `bytes` is rounded up to its size class; the same
+// `bytes` must be given back to freeBlock. Throws std::bad_alloc.
+void* allocateBlock(std::size_t bytes);
+void freeBlock(void* memory, std::size_t bytes) noexcept;
+
 // `bytes` (a multiple of kHugePage) aligned to a huge page and marked for
 // huge pages; throws std::bad_alloc. Freed with freeHuge.
 void* allocateHuge(std::size_t bytes);
@@ -29,6 +39,7 @@ void freeHuge(void* memory) noexcept;
 void adviseHugePages(void* memory, std::size_t bytes) noexcept;
 
 inline constexpr std::size_t kHugePage = std::size_t{2} << 20;
+inline constexpr std::size_t kBlockMin = std::size_t{128} << 10;
 
 template <class T>
 class ItemAllocator {
@@ -42,13 +53,17 @@ class ItemAllocator {
   T* allocate(std::size_t n) {
     if (n > static_cast<std::size_t>(-1) / sizeof(T)) throw std::bad_array_new_length();
     const std::size_t bytes = n * sizeof(T);
-    if (!isLarge(bytes)) return static_cast<T*>(::operator new(bytes, std::align_val_t{alignof(T)}));
-    return static_cast<T*>(allocateHuge((bytes + kHugePage - 1) / kHugePage * kHugePage));
+    if (isLarge(bytes)) return static_cast<T*>(allocateHuge((bytes + kHugePage - 1) / kHugePage * kHugePage));
+    if (isMedium(bytes)) return static_cast<T*>(allocateBlock(bytes));
+    return static_cast<T*>(::operator new(bytes, std::align_val_t{alignof(T)}));
   }
 
   void deallocate(T* pointer, std::size_t n) noexcept {
-    if (isLarge(n * sizeof(T))) {
+    const std::size_t bytes = n * sizeof(T);
+    if (isLarge(bytes)) {
       freeHuge(pointer);
+    } else if (isMedium(bytes)) {
+      freeBlock(pointer, bytes);
     } else {
       ::operator delete(pointer, std::align_val_t{alignof(T)});
     }
@@ -58,6 +73,9 @@ class ItemAllocator {
 
  private:
   static constexpr bool isLarge(std::size_t bytes) { return bytes >= kHugePage && alignof(T) <= kHugePage; }
+  static constexpr bool isMedium(std::size_t bytes) {
+    return bytes >= kBlockMin && bytes < kHugePage && alignof(T) <= __STDCPP_DEFAULT_NEW_ALIGNMENT__;
+  }
 };
 
 }  // namespace jobstream::detail
