@@ -14,8 +14,9 @@ workload-specific figures, from the line the program prints:
            sum=100000010000000 expected=100000010000000 ok=1
 
 Each jobstream row is divided by every peer that ran beside it in the same
-run: a peer run on jobstream's own variants (W1's baseline) at the same rank
-count and options; one with variants of its own (OpenMP, TBB, W2's baseline)
+run: a peer run on jobstream's own variants (W5's and W6's baseline) at the
+same rank count and options; one with variants of its own (OpenMP, TBB, W1's
+and W2's baseline)
 at its fastest with the same cores, ranks x threads; the sequential loop, on
 one core, in every row. OpenMP and TBB rows are left out, with a note, when
 the build tree has no OpenMP or oneTBB.
@@ -137,8 +138,9 @@ WORKLOADS = (
         name="w1",
         description="N int64 items through x+1 and x*2, then a global sum reduce",
         default_items=10_000_000,
-        variants=(Variant(1), Variant(2)),
-        programs=(Program(BASELINE, "w1_mpi"), Program(JOBSTREAM, "w1_jobstream"),
+        # np 1 is given its threads: alone, a rank takes every core.
+        variants=(threaded(1, 1), threaded(1, 2), Variant(2)),
+        programs=(Program(BASELINE, "w1_mpi", variants=(Variant(1), Variant(2))), Program(JOBSTREAM, "w1_jobstream"),
                   sequential("w1"), openmp("w1", 1, 2), tbb("w1", 1000, 1, 2)),
         expected_sum=lambda items: items * (items + 1),  # the sum of 2(x+1), x = 0..N-1
     ),
@@ -146,7 +148,7 @@ WORKLOADS = (
         name="w1_fanned",
         description="W1 at 100M items, made by a job from 1,000 chunk ids, then x+1, x*2 and a sum",
         default_items=100_000_000,
-        variants=(Variant(1), Variant(2)),
+        variants=(threaded(1, 1), threaded(1, 2), Variant(2)),
         programs=(Program(JOBSTREAM, "w1_fanned_jobstream"),
                   sequential("w1_fanned"), openmp("w1_fanned", 1, 2)),
         expected_sum=lambda items: items * (items + 1),
@@ -486,9 +488,10 @@ def describe_run(args: argparse.Namespace, outcomes: list[Outcome]) -> str:
 NOTES = ("init = time spent inside the pipeline's init (making the items), part of inner. "
          "spread = (max-min)/median of the kept inner times; * = a kept run still had more "
          "than the allowed foreign CPU load. items/s = N / inner median. Ratios divide "
-         "jobstream's median by each peer's: a peer run on jobstream's variants (W1's "
-         "baseline) at the same np and options; one with variants of its own (OpenMP, "
-         "TBB, W2's baseline) at its fastest with the same cores, np x threads; the "
+         "jobstream's median by each peer's: a peer run on jobstream's variants (W5's "
+         "and W6's baseline) at the same np and options; one with variants of its own "
+         "(OpenMP, TBB, W1's and W2's baseline) at its fastest with the same cores, np x "
+         "threads; the "
          "sequential loop, on one core, in every row; - = that peer did not run there. "
          "A workload's own columns are medians over the kept runs (\"max\": the largest).")
 
