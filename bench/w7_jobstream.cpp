@@ -9,8 +9,8 @@
 // Ideal time is the CPU time the jobs really used, spread evenly over every
 // worker thread in the run; efficiency = ideal / inner, as in W2. The rank
 // that ran the init (rank 0) prints one line that run.py parses:
-//   RESULT workload=w7 system=jobstream ranks=2 workers=2 items=2000 inner_seconds=1.31
-//          cpu_seconds=2.49 ideal_seconds=1.245 efficiency=0.950 seen=2000 sum=1999000
+//   RESULT workload=w7 system=jobstream ranks=2 workers=2 items=2000 inner_seconds=1.34
+//          cpu_seconds=2.56 ideal_seconds=1.280 efficiency=0.954 seen=2000 sum=1999000
 //          expected=1999000 ok=1
 // (sum: of the item indices.) The inner time starts after the calibration,
 // when the init makes the items, and ends when jobstream::run returns. The

@@ -23,8 +23,8 @@
 // the end.)
 //
 // Rank 0 prints one line that run.py parses, with the fields of w7_jobstream's:
-//   RESULT workload=w7 system=baseline ranks=2 workers=2 items=2000 inner_seconds=1.27
-//          cpu_seconds=2.49 ideal_seconds=1.245 efficiency=0.980 seen=2000 sum=1999000
+//   RESULT workload=w7 system=baseline ranks=2 workers=2 items=2000 inner_seconds=1.34
+//          cpu_seconds=2.58 ideal_seconds=1.290 efficiency=0.962 seen=2000 sum=1999000
 //          expected=1999000 ok=1
 // Rank 0 calibrates the spin (bench/spin.hpp, as w7_jobstream does) and
 // broadcasts it; the inner time starts after that and a barrier, and ends
