@@ -15,11 +15,10 @@ workload-specific figures, from the line the program prints:
 
 Each jobstream row is divided by every peer that ran beside it in the same
 run: a peer run on jobstream's own variants (W5's and W6's baseline) at the
-same rank count and options; one with variants of its own (OpenMP, TBB, W1's
-and W2's baseline)
-at its fastest with the same cores, ranks x threads; the sequential loop, on
-one core, in every row. OpenMP and TBB rows are left out, with a note, when
-the build tree has no OpenMP or oneTBB.
+same rank count and options; one with variants of its own (OpenMP, TBB, W1's,
+W2's and W7's baseline) at its fastest with the same cores, ranks x threads;
+the sequential loop, on one core, in every row. OpenMP and TBB rows are left
+out, with a note, when the build tree has no OpenMP or oneTBB.
 
 Contention guard: the machine is shared, so the driver waits for it to be
 quiet before it starts and before each configuration, and discards (and redoes)
@@ -164,6 +163,22 @@ WORKLOADS = (
         expected_sum=lambda items: items,  # the number of items reduced
         columns=(Column("workers", "workers", format="{:.0f}"),
                  Column("CPU per item (ms)", "item_cpu_ms", format="{:.3f}"),
+                 Column("ideal (s)", "ideal_seconds", format="{:.3f}"),
+                 Column("parallel efficiency", "efficiency", scale=100, format="{:.1f}%")),
+        bind_none=True,
+    ),
+    Workload(
+        name="w7",
+        description="N items of heavy-tailed calibrated CPU spin (most ~0.2 ms, 2% 50 ms), "
+                    "summed by a reduce",
+        default_items=2_000,
+        variants=(threaded(1, 2), threaded(2, 1)),
+        programs=(Program(JOBSTREAM, "w7_jobstream"),
+                  Program(BASELINE, "w7_mpi", variants=(Variant(2),)),
+                  sequential("w7"), openmp("w7", 2)),
+        expected_sum=lambda items: items * (items - 1) // 2,  # the sum of the item indices
+        columns=(Column("workers", "workers", format="{:.0f}"),
+                 Column("CPU (s)", "cpu_seconds", format="{:.3f}"),
                  Column("ideal (s)", "ideal_seconds", format="{:.3f}"),
                  Column("parallel efficiency", "efficiency", scale=100, format="{:.1f}%")),
         bind_none=True,
@@ -490,8 +505,8 @@ NOTES = ("init = time spent inside the pipeline's init (making the items), part 
          "than the allowed foreign CPU load. items/s = N / inner median. Ratios divide "
          "jobstream's median by each peer's: a peer run on jobstream's variants (W5's "
          "and W6's baseline) at the same np and options; one with variants of its own "
-         "(OpenMP, TBB, W1's and W2's baseline) at its fastest with the same cores, np x "
-         "threads; the "
+         "(OpenMP, TBB, W1's, W2's and W7's baseline) at its fastest with the same cores, "
+         "np x threads; the "
          "sequential loop, on one core, in every row; - = that peer did not run there. "
          "A workload's own columns are medians over the kept runs (\"max\": the largest).")
 

@@ -8,6 +8,9 @@
 //              (bench/w1_fanned_jobstream.cpp)
 //   w2         N items of ~1 ms of calibrated spin each, counted and summed
 //              (bench/w2_jobstream.cpp, bench/spin.hpp)
+//   w7         N items of heavy-tailed spin, most ~0.2 ms and 2% 50 ms, each
+//              counted and its index summed (bench/w7_jobstream.cpp,
+//              bench/imbalance.hpp)
 //
 //   usage: PROGRAM WORKLOAD ITEMS [--threads N] [--batch C]
 #pragma once
@@ -20,11 +23,12 @@
 #include <cstring>
 #include <string>
 
+#include "../imbalance.hpp"
 #include "../spin.hpp"
 
 namespace peer {
 
-enum class Workload { w1, w1Fanned, w2 };
+enum class Workload { w1, w1Fanned, w2, w7 };
 
 struct Arguments {
   Workload workload = Workload::w1;
@@ -35,7 +39,7 @@ struct Arguments {
 };
 
 [[noreturn]] inline void usage(const char* program, const char* problem) {
-  std::fprintf(stderr, "%s: %s\nusage: %s w1|w1_fanned|w2 ITEMS [--threads N] [--batch C]\n",
+  std::fprintf(stderr, "%s: %s\nusage: %s w1|w1_fanned|w2|w7 ITEMS [--threads N] [--batch C]\n",
                program, problem, program);
   std::exit(2);
 }
@@ -58,6 +62,8 @@ inline Arguments parseArguments(int argc, char** argv, const char* program) {
     args.workload = Workload::w1Fanned;
   } else if (std::strcmp(argv[1], "w2") == 0) {
     args.workload = Workload::w2;
+  } else if (std::strcmp(argv[1], "w7") == 0) {
+    args.workload = Workload::w7;
   } else {
     usage(program, (std::string("no workload '") + argv[1] + "'").c_str());
   }

@@ -1,10 +1,10 @@
 // The sequential loop: each workload on one core with no framework at all,
 // the floor that every parallel system's cost per item is measured against.
 //
-//   usage: peer_seq w1|w1_fanned|w2 ITEMS
+//   usage: peer_seq w1|w1_fanned|w2|w7 ITEMS
 //
-// Prints the RESULT line of peer.hpp; the inner time starts after the
-// calibration (w2) and ends when the sum is known.
+// Prints the RESULT line of peer.hpp (w7: of bench/imbalance.hpp); the inner
+// time starts after the calibration (w2, w7) and ends when the sum is known.
 #include <chrono>
 #include <cstdint>
 #include <vector>
@@ -52,6 +52,16 @@ int w2(const peer::Arguments& args) {
   return peer::reportW2("seq", args, iterations, secondsSince(start), total);
 }
 
+// Items in index order, each spun for its own cost.
+int w7(const peer::Arguments& args) {
+  const std::int64_t iterationsPerMs = bench::calibrate();
+  const auto start = Clock::now();
+  bench::W7Tally total;
+  for (std::int64_t i = 0; i < args.items; ++i) total.spin(i, iterationsPerMs);
+  return bench::reportW7("peer_seq", "seq", 1, 1, 1, args.items, iterationsPerMs,
+                         secondsSince(start), total);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -66,6 +76,8 @@ int main(int argc, char** argv) {
       return w1Fanned(args);
     case peer::Workload::w2:
       return w2(args);
+    case peer::Workload::w7:
+      return w7(args);
   }
   return 2;
 }

@@ -139,7 +139,10 @@ int main(int argc, char** argv) {
       if (args.batch == 0) args.batch = 10;
       return w2(args);
     case peer::Workload::w1Fanned:
+      peer::usage("peer_tbb",
+                  "w1_fanned is not written for TBB; w1 with --batch is its nearest shape");
+    case peer::Workload::w7:
       break;
   }
-  peer::usage("peer_tbb", "w1_fanned is not written for TBB; w1 with --batch is its nearest shape");
+  peer::usage("peer_tbb", "w7 is not written for TBB; the OpenMP peer balances it item by item");
 }
