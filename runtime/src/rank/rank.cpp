@@ -95,14 +95,23 @@ void Rank::deliver(StageIndex stage, std::unique_ptr<BatchBase> batch, std::uint
 //
 // A rank that has had nothing to do for a while (kLongIdle: waiting for
 // work that does not come, or for the rest of the run to end) polls every
-// 8 ms, and every 1 ms while its own steal request awaits an answer: each
+// sixteenth of the time it has been idle, up to every 8 ms (every 1 ms
+// while its own steal request awaits an answer): each
 // poll costs a wake-up of its own, and such a rank would otherwise spend
 // several percent of a core on them. A message to it waits a little longer
 // (a wave, the stop: the end of a run in which this rank had long been
 // idle), never longer than that. Work it receives ends its idleness at once.
 std::chrono::microseconds Rank::pollCap() {
   if (shutdown_.stopping() || !checkpoints_.running() || failed_.load()) return kMaxSleep;
-  if (longIdle_) return stealing_.outstanding() ? kIdleStealSleep : kIdleSleep;
+  if (longIdle_) {
+    // The longer idle, the rarer the polls: a rank idle for a moment (the
+    // other ranks finishing the last items, the end of the run coming)
+    // still answers within a few milliseconds, one idle for long costs
+    // little. About 16 polls per doubling of the idle time, so few in all.
+    const auto idleFor = std::chrono::duration_cast<microseconds>(Clock::now() - *idleSince_);
+    const microseconds most = stealing_.outstanding() ? kIdleStealSleep : kIdleSleep;
+    return std::clamp(idleFor / 16, kMaxSleep, most);
+  }
   // Large messages leave only as the transport is polled (MPI moves a
   // rendezvous send on the sender's calls): a rank with sends under way is
   // on the receiver's critical path, however busy its workers are.
