@@ -127,7 +127,13 @@ void Rank::handle(Message& message) {
     }
     case MessageKind::stealRequest: {
       decode<Signal>(message.bytes);
-      const std::size_t given = stealing_.answer(message.source, stealingAllowed());
+      std::size_t given = 0;
+      try {
+        given = stealing_.answer(message.source, stealingAllowed());
+      } catch (const SourceFailed& e) {
+        fail(e.init(), e.what());  // the user's range or generator, drawn for the thief
+        break;
+      }
       if (given != 0) noteSteal(SpanKind::give, message.source, given);
       break;
     }
