@@ -336,6 +336,7 @@ LiveState Rank::liveState() {
   LiveState live;
   live.finished = counters_.total().finished;
   live.waiting = queue_.queuedItems();
+  live.openSources = static_cast<std::uint32_t>(queue_.openSources());
   live.busy = static_cast<std::uint32_t>(std::max(0, threads_ - queue_.idleWorkers()));
   // Only the progress line names the busiest stages: walking the queue
   // under the workers' lock is not worth it for samples alone.
