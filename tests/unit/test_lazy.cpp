@@ -8,6 +8,8 @@
 #include <gmock/gmock.h>
 
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <ranges>
 #include <string>
 #include <unistd.h>
@@ -207,6 +209,25 @@ TEST(Lazy, OtherRanksRunItemsDrawnForThem) {
     EXPECT_GT(lazy::ranAt[1].load() + lazy::ranAt[2].load(), 0) << "no other rank ran an item";
     EXPECT_EQ(lazy::initCalls.load(), 1);
   }
+}
+
+// The --report row of the init counts every item drawn from its source as
+// its items out, those drawn for thieves too.
+TEST(Lazy, TheReportCountsTheItemsDrawnAsTheInitsItemsOut) {
+  lazy::reset();
+  lazy::items = 3000;
+  lazy::jobMicros = 20;
+  const fs::path report = fs::temp_directory_path() / ("jobstream-lazy-report-" + std::to_string(::getpid()) + ".html");
+  RankOptions options;
+  options.observe.report = report.string();
+  LoopbackRun run = runLoopback(lazy::pipeline, 3, 1, nullptr, {}, 30s, options);
+  expectExactlyOnce(run, 3000);
+  EXPECT_GT(lazy::ranAt[1].load() + lazy::ranAt[2].load(), 0) << "no item was drawn for a thief";
+  std::ifstream in(report);
+  const std::string page((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  fs::remove(report);
+  EXPECT_THAT(page, testing::HasSubstr("lazy::numbers</td><td>init</td><td class=\"num\">1</td><td "
+                                       "class=\"num\">0</td><td class=\"num\">3,000</td>"));
 }
 
 // Drawing takes long and leaves nothing queued meanwhile: the source still

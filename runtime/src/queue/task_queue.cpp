@@ -1,6 +1,7 @@
 #include "queue/task_queue.hpp"
 
 #include <algorithm>
+#include <utility>
 
 namespace jobstream::detail {
 
@@ -118,14 +119,18 @@ std::vector<Task> TaskQueue::giveAway(std::size_t items) {
                                             Source::Clock::now() + kStealDraw);
   const ScopeKey& key = source->key();
   if (drawn != 0) given.emplace_back(source->stage(), key.scope, key.gen, std::move(batch), 0, drawn);
-  if (source->ended()) {
-    {
-      std::lock_guard relock(mutex_);
-      removeSource(source.get());
-    }
-    runnable_.notify_all();
+  {
+    std::lock_guard relock(mutex_);
+    if (drawn != 0) drawnForThieves_.emplace_back(source->init(), drawn);
+    if (source->ended()) removeSource(source.get());
   }
+  if (source->ended()) runnable_.notify_all();
   return given;
+}
+
+std::vector<std::pair<StageIndex, std::uint64_t>> TaskQueue::takeDrawnForThieves() {
+  std::lock_guard lock(mutex_);
+  return std::exchange(drawnForThieves_, {});
 }
 
 void TaskQueue::stop() {

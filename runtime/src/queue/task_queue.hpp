@@ -15,6 +15,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <utility>
 #include <vector>
 
 #include "jobstream/detail/stage.hpp"
@@ -105,6 +106,10 @@ class TaskQueue {
   // do not cover (drawn on the calling thread, in a millisecond or two at
   // most), never itself. Throws SourceFailed when drawing does.
   std::vector<Task> giveAway(std::size_t items);
+  // What giveAway drew from sources since the last call: per draw, the init
+  // that made the source and the items (what --report counts as that init's
+  // items out). The caller takes them after each giveAway.
+  std::vector<std::pair<StageIndex, std::uint64_t>> takeDrawnForThieves();
 
   void stop();
 
@@ -156,6 +161,7 @@ class TaskQueue {
   std::deque<Task> tasks_;
   std::vector<std::shared_ptr<Source>> sources_;  // those queued in tasks_
   std::vector<const Source*> drawing_;             // taken by a worker, not yet drawn
+  std::vector<std::pair<StageIndex, std::uint64_t>> drawnForThieves_;
   std::vector<char> busy_ = std::vector<char>(rules_.exclusive.size(), 0);
   std::size_t queued_ = 0;
   std::size_t pinnedQueued_ = 0;

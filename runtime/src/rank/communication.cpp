@@ -134,6 +134,9 @@ void Rank::handle(Message& message) {
         fail(e.init(), e.what());  // the user's range or generator, drawn for the thief
         break;
       }
+      // Items drawn for the thief are their init's items out, as a worker's draws are.
+      for (const auto& [init, items] : queue_.takeDrawnForThieves())
+        if (recorder_) recorder_->log(commSlot()).stages[init].itemsOut.add(items);
       if (given != 0) noteSteal(SpanKind::give, message.source, given);
       break;
     }
