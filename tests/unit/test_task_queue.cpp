@@ -93,10 +93,10 @@ TEST(TaskQueue, StopReleasesWaitingWorkers) {
 }
 
 // A jobstream::Lazy of `items` ints for stage `stage`, counted in `counters`.
-std::shared_ptr<Source> source(StageIndex stage, int items, KeyedCounters& counters) {
+std::shared_ptr<QueuedSource> source(StageIndex stage, int items, KeyedCounters& counters) {
   jobstream::Lazy<int> lazy(std::views::iota(0, items));
-  return std::make_shared<Source>(LazyAccess::take(lazy),
-                                  Source::Place{7, stage, &itemTypeOf<int>, &counters, ScopeKey{0, 0, 0}});
+  return std::make_shared<QueuedSource>(LazyAccess::take(lazy),
+                                  QueuedSource::Place{7, stage, &itemTypeOf<int>, &counters, ScopeKey{0, 0, 0}});
 }
 
 Counts countsOf(KeyedCounters& counters) {
@@ -183,8 +183,8 @@ TEST(TaskQueue, ASourceOfAPinnedStageStaysAndOneOfUnknownSizeCountsAsMuch) {
   EXPECT_TRUE(queue.giveAway(10).empty());
   int next = 0;
   jobstream::Lazy<int> endless([&next]() -> std::optional<int> { return next++; });
-  queue.pushFront(Task::of(std::make_shared<Source>(
-      LazyAccess::take(endless), Source::Place{7, 0, &itemTypeOf<int>, &counters, ScopeKey{0, 0, 0}})));
+  queue.pushFront(Task::of(std::make_shared<QueuedSource>(
+      LazyAccess::take(endless), QueuedSource::Place{7, 0, &itemTypeOf<int>, &counters, ScopeKey{0, 0, 0}})));
   // Thieves are told it holds as many as it has given so far (at least
   // one): a short source is not handed away whole at once.
   EXPECT_EQ(queue.stealableItems(), 1u);

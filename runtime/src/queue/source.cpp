@@ -16,7 +16,7 @@ constexpr std::size_t kStealDrawBytes = std::size_t{1} << 20;
 
 }  // namespace
 
-Source::Source(std::unique_ptr<LazySource> lazy, Place place) : place_(place), lazy_(std::move(lazy)) {
+QueuedSource::QueuedSource(std::unique_ptr<LazySource> lazy, Place place) : place_(place), lazy_(std::move(lazy)) {
   if (!lazy_) throw std::logic_error("a lazy source without its items");
   if (lazy_->type() != *place_.type->type)
     throw std::logic_error("a jobstream::Lazy of another type than its stage takes");
@@ -26,27 +26,29 @@ Source::Source(std::unique_ptr<LazySource> lazy, Place place) : place_(place), l
   place_.counters->opened(place_.key);
 }
 
-Source::Source(Rebuild rebuild, std::uint64_t drawn, Place place) : place_(place), rebuild_(std::move(rebuild)) {
+QueuedSource::QueuedSource(Rebuild rebuild, std::uint64_t drawn, Place place)
+    : place_(place), rebuild_(std::move(rebuild)) {
   drawn_.store(drawn);
 }
 
-std::optional<std::uint64_t> Source::remaining() const {
+std::optional<std::uint64_t> QueuedSource::remaining() const {
   const std::uint64_t total = total_.load(std::memory_order_relaxed);
   if (total == kUnknown) return std::nullopt;
   return total - std::min(total, drawn());
 }
 
-std::size_t Source::maxDrawForSteal() const {
+std::size_t QueuedSource::maxDrawForSteal() const {
   const std::size_t itemBytes = std::max<std::size_t>(1, itemBytes_.load(std::memory_order_relaxed));
   return std::max<std::size_t>(1, kStealDrawBytes / itemBytes);
 }
 
-std::size_t Source::draw(std::shared_ptr<BatchBase>& into, std::size_t n, std::optional<Clock::time_point> deadline) {
+std::size_t QueuedSource::draw(std::shared_ptr<BatchBase>& into, std::size_t n,
+                               std::optional<Clock::time_point> deadline) {
   std::lock_guard lock(mutex_);
   return drawLocked(into, n, deadline);
 }
 
-std::size_t Source::tryDraw(std::shared_ptr<BatchBase>& into, std::size_t n, std::chrono::microseconds wait,
+std::size_t QueuedSource::tryDraw(std::shared_ptr<BatchBase>& into, std::size_t n, std::chrono::microseconds wait,
                             Clock::time_point deadline) {
   if (!built_.load()) return 0;
   std::unique_lock lock(mutex_, std::defer_lock);
@@ -54,7 +56,7 @@ std::size_t Source::tryDraw(std::shared_ptr<BatchBase>& into, std::size_t n, std
   return drawLocked(into, n, deadline);
 }
 
-void Source::rebuild() {
+void QueuedSource::rebuild() {
   std::unique_ptr<LazySource> lazy = rebuild_();
   if (!lazy || lazy->type() != *place_.type->type)
     throw std::logic_error("the init called again on resume returned no jobstream::Lazy of its items");
@@ -72,7 +74,7 @@ void Source::rebuild() {
   built_.store(true);
 }
 
-std::size_t Source::drawLocked(std::shared_ptr<BatchBase>& into, std::size_t n,
+std::size_t QueuedSource::drawLocked(std::shared_ptr<BatchBase>& into, std::size_t n,
                                std::optional<Clock::time_point> deadline) {
   if (ended()) return 0;
   std::size_t drawn = 0;

@@ -47,7 +47,7 @@ class SourceFailed : public std::runtime_error {
   StageIndex init_;
 };
 
-class Source {
+class QueuedSource {
  public:
   using Rebuild = std::function<std::unique_ptr<LazySource>()>;
   using Clock = std::chrono::steady_clock;
@@ -62,11 +62,11 @@ class Source {
   };
 
   // A source an init returned, drawn from its start: it opens its count.
-  Source(std::unique_ptr<LazySource> lazy, Place place);
+  QueuedSource(std::unique_ptr<LazySource> lazy, Place place);
   // A source restored from a checkpoint (whose counters hold its open
   // count), `drawn` items into it: `rebuild` makes it again at the first
   // draw, which first skips those items.
-  Source(Rebuild rebuild, std::uint64_t drawn, Place place);
+  QueuedSource(Rebuild rebuild, std::uint64_t drawn, Place place);
 
   // Draws up to `n` items into `into` (a fresh batch when it is null or
   // shared, else its memory is reused), counted created, and returns how

@@ -13,7 +13,7 @@ std::deque<Task>::iterator TaskQueue::firstRunnable() {
   });
 }
 
-bool TaskQueue::beingDrawn(const Source* source) const {
+bool TaskQueue::beingDrawn(const QueuedSource* source) const {
   return std::find(drawing_.begin(), drawing_.end(), source) != drawing_.end();
 }
 
@@ -25,12 +25,12 @@ void TaskQueue::added(const Task& task) {
 }
 
 // An ended source leaves the queue (if it is still there).
-void TaskQueue::removeSource(const Source* source) {
+void TaskQueue::removeSource(const QueuedSource* source) {
   std::erase_if(tasks_, [&](const Task& t) { return t.source.get() == source; });
-  std::erase_if(sources_, [&](const std::shared_ptr<Source>& s) { return s.get() == source; });
+  std::erase_if(sources_, [&](const std::shared_ptr<QueuedSource>& s) { return s.get() == source; });
 }
 
-std::size_t TaskQueue::sourceItems(const Source& source) const {
+std::size_t TaskQueue::sourceItems(const QueuedSource& source) const {
   if (source.ended()) return 0;
   return static_cast<std::size_t>(std::min<std::uint64_t>(source.remaining().value_or(kUnsizedItems), kUnsizedItems));
 }
@@ -38,7 +38,7 @@ std::size_t TaskQueue::sourceItems(const Source& source) const {
 // Without a size, a source is guessed to hold as many items as it has given
 // so far: a guess that grows as the source proves long, so that a short
 // one is not handed away whole to the first thief.
-std::size_t TaskQueue::stealableOf(const Source& source) const {
+std::size_t TaskQueue::stealableOf(const QueuedSource& source) const {
   if (source.ended()) return 0;
   if (source.remaining()) return sourceItems(source);
   return static_cast<std::size_t>(std::clamp<std::uint64_t>(source.drawn(), 1, kUnsizedItems));
@@ -64,7 +64,7 @@ void TaskQueue::pushBack(std::vector<Task> tasks) {
   runnable_.notify_all();
 }
 
-void TaskQueue::drawn(const Source& source) {
+void TaskQueue::drawn(const QueuedSource& source) {
   {
     std::lock_guard lock(mutex_);
     const auto it = std::find(drawing_.begin(), drawing_.end(), &source);
@@ -85,7 +85,7 @@ void TaskQueue::done(const Task& chunk) {
 
 std::vector<Task> TaskQueue::giveAway(std::size_t items) {
   std::vector<Task> given;
-  std::shared_ptr<Source> source;  // to draw the rest from, after the lock
+  std::shared_ptr<QueuedSource> source;  // to draw the rest from, after the lock
   std::unique_lock lock(mutex_);
   for (auto it = tasks_.end(); it != tasks_.begin() && items != 0;) {
     --it;
@@ -113,10 +113,10 @@ std::vector<Task> TaskQueue::giveAway(std::size_t items) {
   }
   lock.unlock();
   if (!source || items == 0) return given;
-  // Drawn outside the queue's lock, in bounded time (Source::tryDraw).
+  // Drawn outside the queue's lock, in bounded time (QueuedSource::tryDraw).
   std::shared_ptr<BatchBase> batch;
   const std::size_t drawn = source->tryDraw(batch, std::min(items, source->maxDrawForSteal()), kStealWait,
-                                            Source::Clock::now() + kStealDraw);
+                                            QueuedSource::Clock::now() + kStealDraw);
   const ScopeKey& key = source->key();
   if (drawn != 0) given.emplace_back(source->stage(), key.scope, key.gen, std::move(batch), 0, drawn);
   {
@@ -167,7 +167,7 @@ std::size_t TaskQueue::queuedItems() {
 std::size_t TaskQueue::stealableItems() {
   std::lock_guard lock(mutex_);
   std::size_t items = queued_ - pinnedQueued_;
-  for (const std::shared_ptr<Source>& source : sources_)
+  for (const std::shared_ptr<QueuedSource>& source : sources_)
     if (!rules_.pinned[source->stage()]) items += stealableOf(*source);
   return items;
 }

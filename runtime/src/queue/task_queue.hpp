@@ -37,7 +37,7 @@ struct Task {
        std::size_t begin_, std::size_t end_)
       : stage(stage_), scope(scope_), gen(gen_), batch(std::move(batch_)), begin(begin_), end(end_) {}
   // The task of a source, at the top level.
-  static Task of(std::shared_ptr<Source> source) {
+  static Task of(std::shared_ptr<QueuedSource> source) {
     Task task;
     task.stage = source->stage();
     task.scope = source->key().scope;
@@ -52,7 +52,7 @@ struct Task {
   std::shared_ptr<BatchBase> batch;
   std::size_t begin = 0;
   std::size_t end = 0;
-  std::shared_ptr<Source> source;
+  std::shared_ptr<QueuedSource> source;
 
   std::size_t size() const { return end - begin; }
 };
@@ -98,7 +98,7 @@ class TaskQueue {
   // worker takes that source meanwhile.
   template <class ChunkSize>
   std::optional<Task> take(const ChunkSize& chunkSize);
-  void drawn(const Source& source);
+  void drawn(const QueuedSource& source);
   void done(const Task& chunk);
 
   // Takes up to `items` items that may leave this rank, from the back. A
@@ -149,18 +149,18 @@ class TaskQueue {
  private:
   std::deque<Task>::iterator firstRunnable();
   void added(const Task& task);
-  bool beingDrawn(const Source* source) const;
-  void removeSource(const Source* source);
-  std::size_t sourceItems(const Source& source) const;
-  std::size_t stealableOf(const Source& source) const;
+  bool beingDrawn(const QueuedSource* source) const;
+  void removeSource(const QueuedSource* source);
+  std::size_t sourceItems(const QueuedSource& source) const;
+  std::size_t stealableOf(const QueuedSource& source) const;
 
   StageRules rules_;
   Doorbell& doorbell_;
   std::mutex mutex_;
   std::condition_variable runnable_;
   std::deque<Task> tasks_;
-  std::vector<std::shared_ptr<Source>> sources_;  // those queued in tasks_
-  std::vector<const Source*> drawing_;             // taken by a worker, not yet drawn
+  std::vector<std::shared_ptr<QueuedSource>> sources_;  // those queued in tasks_
+  std::vector<const QueuedSource*> drawing_;             // taken by a worker, not yet drawn
   std::vector<std::pair<StageIndex, std::uint64_t>> drawnForThieves_;
   std::vector<char> busy_ = std::vector<char>(rules_.exclusive.size(), 0);
   std::size_t queued_ = 0;

@@ -71,13 +71,13 @@ void Rank::deliverSource(StageIndex stage, std::unique_ptr<LazySource> lazy, Sta
   if (init >= pipeline_.stages.size() || pipeline_.stages[init].kind != StageKind::init || stage != pipeline_.entry)
     throw std::logic_error("a stage returned jobstream::Lazy, which only an init returns");
   if (!lazy) return;
-  auto source = std::make_shared<Source>(std::move(lazy), sourcePlace(init));
+  auto source = std::make_shared<QueuedSource>(std::move(lazy), sourcePlace(init));
   queue_.pushFront(Task::of(std::move(source)));
 }
 
-Source::Place Rank::sourcePlace(StageIndex init) {
+QueuedSource::Place Rank::sourcePlace(StageIndex init) {
   const StageDef& entry = pipeline_.stages[pipeline_.entry];
-  return Source::Place{init, pipeline_.entry, entry.input, &counters_, ScopeKey{0, 0, entry.region}};
+  return QueuedSource::Place{init, pipeline_.entry, entry.input, &counters_, ScopeKey{0, 0, entry.region}};
 }
 
 namespace {
@@ -95,8 +95,8 @@ class RebuildEmitter final : public Emitter {
 }  // namespace
 
 // A resumed run's source is made again by its init, in the worker that
-// first draws from it (Source::rebuild).
-Source::Rebuild Rank::rebuildSource(StageIndex init) {
+// first draws from it (QueuedSource::rebuild).
+QueuedSource::Rebuild Rank::rebuildSource(StageIndex init) {
   return [this, init] {
     RebuildEmitter emitter;
     emitter.current = init;
@@ -252,7 +252,7 @@ void Rank::work(std::size_t slot) {
 // chunk's. False when there is nothing to run (the source had ended, or
 // drawing failed, which fails the run against the init that made it).
 bool Rank::drawChunk(Task& chunk, std::shared_ptr<BatchBase>& buffer, WorkerEmitter& emitter, ThreadLog* log) {
-  const std::shared_ptr<Source> source = std::move(chunk.source);
+  const std::shared_ptr<QueuedSource> source = std::move(chunk.source);
   std::size_t drawn = 0;
   emitter.current = source->init();
   const bool ok = guarded(emitter.current, [&] { drawn = source->draw(buffer, chunk.size()); });

@@ -175,8 +175,8 @@ class Rank final : StageExitSink, WaveParticipant, CheckpointParticipant {
   bool drawChunk(Task& chunk, std::shared_ptr<BatchBase>& buffer, WorkerEmitter& emitter, ThreadLog* log);
   std::size_t runChunk(const StageDef& stage, Task& chunk, WorkerEmitter& emitter);
   // Where a source of init `init` counts, and how a resumed run makes it again.
-  Source::Place sourcePlace(StageIndex init);
-  Source::Rebuild rebuildSource(StageIndex init);
+  QueuedSource::Place sourcePlace(StageIndex init);
+  QueuedSource::Rebuild rebuildSource(StageIndex init);
   std::size_t enterFrames(const StageDef& stage, Task& chunk, WorkerEmitter& emitter);
   BatchBase& partialStore(const StageDef& stage, const ScopeKey& key, std::size_t slot);
   void endInstance(std::uint64_t id, WorkerEmitter& emitter, bool countParent);

@@ -96,7 +96,7 @@ void Rank::restoreSection(const CheckpointSection& section) {
   queue_.pushBack(std::move(state.tasks));
   for (const SavedSource& saved : state.sources) {
     if (rank_ != 0) throw std::runtime_error("a resumed share with a lazy source off rank 0");
-    auto source = std::make_shared<Source>(rebuildSource(saved.init), saved.drawn, sourcePlace(saved.init));
+    auto source = std::make_shared<QueuedSource>(rebuildSource(saved.init), saved.drawn, sourcePlace(saved.init));
     queue_.pushBack({Task::of(std::move(source))});
   }
   if (!state.stores.empty()) {
