@@ -174,6 +174,37 @@ TEST(TaskQueue, GivesItemsDrawnFromASourceNeverTheSourceItself) {
   EXPECT_EQ(queue.stealableItems(), 5u);
 }
 
+// A source restored from a checkpoint is made again at its first draw,
+// which skips the items drawn before; what it has left is what the whole
+// range had left.
+TEST(TaskQueue, ARestoredSourceIsRebuiltAtItsFirstDrawAndSkipsWhatWasDrawn) {
+  Doorbell bell;
+  TaskQueue queue(rules(), bell);
+  KeyedCounters counters;
+  int rebuilt = 0;
+  auto rebuild = [&rebuilt]() -> std::unique_ptr<LazySource> {
+    ++rebuilt;
+    jobstream::Lazy<int> lazy(std::views::iota(0, 10));
+    return LazyAccess::take(lazy);
+  };
+  queue.pushBack({Task::of(std::make_shared<QueuedSource>(
+      rebuild, 4, QueuedSource::Place{7, 0, &itemTypeOf<int>, &counters, ScopeKey{0, 0, 0}}))});
+  EXPECT_EQ(countsOf(counters).created, 0u) << "its open count came with the checkpoint's counters";
+  EXPECT_EQ(queue.stealableItems(), 4u) << "before it is rebuilt, its size is unknown";
+  EXPECT_TRUE(queue.giveAway(3).empty()) << "a thief does not wait for a rebuild";
+  EXPECT_EQ(rebuilt, 0);
+  auto chunk = queue.take([](StageIndex) { return std::size_t{2}; });
+  ASSERT_TRUE(chunk && chunk->source);
+  std::shared_ptr<BatchBase> buffer;
+  EXPECT_EQ(chunk->source->draw(buffer, chunk->size()), 2u);
+  EXPECT_EQ(rebuilt, 1);
+  EXPECT_EQ(intsOf(*buffer), (Items<int>{4, 5}));
+  queue.drawn(*chunk->source);
+  EXPECT_EQ(chunk->source->remaining(), std::optional<std::uint64_t>(4));
+  EXPECT_EQ(queue.stealableItems(), 4u);
+  EXPECT_EQ(countsOf(counters).created, 2u);
+}
+
 TEST(TaskQueue, ASourceOfAPinnedStageStaysAndOneOfUnknownSizeCountsAsMuch) {
   Doorbell bell;
   TaskQueue queue(rules(), bell);

@@ -16,7 +16,8 @@ constexpr std::size_t kStealDrawBytes = std::size_t{1} << 20;
 
 }  // namespace
 
-QueuedSource::QueuedSource(std::unique_ptr<LazySource> lazy, Place place) : place_(place), lazy_(std::move(lazy)) {
+QueuedSource::QueuedSource(std::unique_ptr<LazySource> lazy, Place place)
+    : place_(place), lazy_(std::move(lazy)) {
   if (!lazy_) throw std::logic_error("a lazy source without its items");
   if (lazy_->type() != *place_.type->type)
     throw std::logic_error("a jobstream::Lazy of another type than its stage takes");
@@ -48,8 +49,8 @@ std::size_t QueuedSource::draw(std::shared_ptr<BatchBase>& into, std::size_t n,
   return drawLocked(into, n, deadline);
 }
 
-std::size_t QueuedSource::tryDraw(std::shared_ptr<BatchBase>& into, std::size_t n, std::chrono::microseconds wait,
-                            Clock::time_point deadline) {
+std::size_t QueuedSource::tryDraw(std::shared_ptr<BatchBase>& into, std::size_t n,
+                                  std::chrono::microseconds wait, Clock::time_point deadline) {
   if (!built_.load()) return 0;
   std::unique_lock lock(mutex_, std::defer_lock);
   if (!lock.try_lock_for(wait)) return 0;
@@ -67,7 +68,8 @@ void QueuedSource::rebuild() {
         "called again to resume the run, it made only {} of the {} items drawn before the checkpoint; an init "
         "that returns jobstream::Lazy must make the same items each time it is called",
         skipped, position));
-  if (const std::optional<std::uint64_t> total = lazy->total()) total_.store(*total + position);
+  // The whole range's size, as for a fresh source: drawn() counts the skipped items.
+  if (const std::optional<std::uint64_t> total = lazy->total()) total_.store(*total);
   itemBytes_.store(lazy->itemBytes());
   lazy_ = std::move(lazy);
   rebuild_ = nullptr;
@@ -75,7 +77,7 @@ void QueuedSource::rebuild() {
 }
 
 std::size_t QueuedSource::drawLocked(std::shared_ptr<BatchBase>& into, std::size_t n,
-                               std::optional<Clock::time_point> deadline) {
+                                     std::optional<Clock::time_point> deadline) {
   if (ended()) return 0;
   std::size_t drawn = 0;
   try {
