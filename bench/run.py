@@ -144,6 +144,15 @@ WORKLOADS = (
         expected_sum=lambda items: items * (items + 1),  # the sum of 2(x+1), x = 0..N-1
     ),
     Workload(
+        name="w1_lazy",
+        description="W1 at 1e9 items drawn from a jobstream::Lazy (iota) as workers need them",
+        default_items=1_000_000_000,
+        variants=(Variant(1), Variant(2)),
+        programs=(Program(JOBSTREAM, "w1_lazy_jobstream"),),
+        expected_sum=lambda items: items * (items + 1),  # ~1e18 at 1e9: within int64
+        columns=(Column("rank 0 peak RSS (MiB)", "rank0_peak_rss_mib", format="{:.0f}", statistic=max),),
+    ),
+    Workload(
         name="w1_fanned",
         description="W1 at 100M items, made by a job from 1,000 chunk ids, then x+1, x*2 and a sum",
         default_items=100_000_000,

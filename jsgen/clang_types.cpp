@@ -157,6 +157,10 @@ ReturnShape returnShape(clang::QualType returned) {
       arguments && !arguments->empty()) {
     return {model::ReturnForm::multiple, arguments->front()};
   }
+  if (auto arguments = templateArguments(returned, "jobstream::Lazy");
+      arguments && !arguments->empty()) {
+    return {model::ReturnForm::lazy, arguments->front()};
+  }
   return {model::ReturnForm::value, itemOf(returned)};
 }
 

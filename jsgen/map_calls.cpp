@@ -101,11 +101,11 @@ bool checkMappable(const MapCall& call, clang::ASTContext& context) {
     reportNote(diagnostics, job.getLocation(), "'%0' is declared here") << name;
     return false;
   }
-  if (shape.form == model::ReturnForm::multiple) {
+  if (shape.form == model::ReturnForm::multiple || shape.form == model::ReturnForm::lazy) {
     reportError(diagnostics, at,
-                "'%0' returns jobstream::Multiple<%1>, which makes items for a next stage; "
+                "'%0' returns jobstream::%select{Multiple|Lazy}2<%1>, which makes items for a next stage; "
                 "jobstream::map keeps one value per item: return std::vector<%1> instead")
-        << name << spelledName(shape.item, context);
+        << name << spelledName(shape.item, context) << (shape.form == model::ReturnForm::lazy);
     reportNote(diagnostics, job.getLocation(), "'%0' is declared here") << name;
     return false;
   }

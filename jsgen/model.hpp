@@ -38,8 +38,9 @@ struct Parameter {
 };
 
 // How a stage's return value becomes items: void (none), T (one),
-// std::optional<T> (zero or one), jobstream::Multiple<T> (zero or more).
-enum class ReturnForm : std::uint8_t { none, value, optional, multiple };
+// std::optional<T> (zero or one), jobstream::Multiple<T> (zero or more),
+// jobstream::Lazy<T> (zero or more, drawn as workers need them; init only).
+enum class ReturnForm : std::uint8_t { none, value, optional, multiple, lazy };
 const char* returnFormName(ReturnForm form);
 
 struct Location {

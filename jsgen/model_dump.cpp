@@ -79,6 +79,8 @@ const char* returnFormName(ReturnForm form) {
       return "optional";
     case ReturnForm::multiple:
       return "multiple";
+    case ReturnForm::lazy:
+      return "lazy";
   }
   return "?";
 }

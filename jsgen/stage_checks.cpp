@@ -96,6 +96,7 @@ class PipelineChecker {
           << name << spelledName(function.getReturnType(), context_);
       ok = false;
     }
+    if (!checkLazyReturn(stage, name)) ok = false;
     for (const clang::ParmVarDecl* param : function.parameters()) {
       // The store is the one parameter a stage changes (store_checks.cpp).
       if (keepsStore(stage.kind) && param == function.getParamDecl(0)) continue;
@@ -440,6 +441,27 @@ class PipelineChecker {
     }
     taken.takes += ")";
     return taken;
+  }
+
+  // A jobstream::Lazy's items are drawn after its stage has returned, and a
+  // resumed run rebuilds it by calling the stage again: only an init can.
+  // (result and finish return void, a sweep one outcome: their own checks
+  // say so.)
+  bool checkLazyReturn(const FoundStage& stage, const std::string& name) {
+    const StageKind kind = stage.kind;
+    if (kind == StageKind::init || isTerminal(kind) || kind == StageKind::sweep) return true;
+    const clang::FunctionDecl& function = *stage.function;
+    const ReturnShape shape = returnShape(function.getReturnType());
+    if (shape.form != ReturnForm::lazy) return true;
+    const std::string item = spelledName(shape.item, context_);
+    auto report = reportError(diagnostics_, returnLocation(function),
+                              "%0 stage '%1' returns jobstream::Lazy<%2>, which only an init stage can return; "
+                              "return jobstream::Multiple<%2> to make several items at once")
+                  << model::kindName(kind) << name << item;
+    const clang::SourceRange written = function.getReturnTypeSourceRange();
+    if (written.isValid() && written.getBegin().isFileID() && written.getEnd().isFileID())
+      report << clang::FixItHint::CreateReplacement(written, "jobstream::Multiple<" + item + ">");
+    return false;
   }
 
   bool checkTerminalSignature(const FoundStage& stage, const std::string& name) {

@@ -109,6 +109,15 @@ TEST(ProgressFormat, CheckpointAgeOnlyWhenCheckpointing) {
   EXPECT_FALSE(contains(formatProgress(view, 200), "checkpoint"));
 }
 
+// Items a jobstream::Lazy has not drawn are not counted (an unsized one
+// has no count to give): the waiting count is then at least that many.
+TEST(ProgressFormat, UndrawnItemsMakeTheWaitingCountALowerBound) {
+  ProgressView view = busyRun();
+  view.undrawn = true;
+  EXPECT_TRUE(contains(formatProgress(view, 200), "| 412+ waiting |"));
+  EXPECT_EQ(formatProgress(view, 41), "3m05s | 1.23M done 6.6k/s | 412+ waiting");
+}
+
 TEST(ProgressFormat, SweepCombinations) {
   EXPECT_TRUE(contains(formatProgress(sweepRun(), 250), "| 12/40 combinations |"));
   EXPECT_TRUE(contains(formatProgress(sweepRun(), 80), "| sweep 12/40"));

@@ -11,10 +11,13 @@
 // compilers are told here to ignore them (jsgen itself reports misspellings).
 #pragma once
 
+#include <concepts>
 #include <cstdint>
 #include <initializer_list>
 #include <iterator>
 #include <memory>
+#include <optional>
+#include <ranges>
 #include <string_view>
 #include <type_traits>
 #include <typeinfo>
@@ -22,6 +25,7 @@
 #include <vector>
 
 #include "jobstream/detail/batch.hpp"
+#include "jobstream/detail/lazy_source.hpp"
 #include "jobstream/detail/map_call.hpp"
 #include "jobstream/detail/user_templates.hpp"
 
@@ -42,6 +46,65 @@ class Multiple : public detail::Items<T> {
   Multiple(std::vector<T> items)  // NOLINT: implicit, so `return someVector;` works
       : Base(std::make_move_iterator(items.begin()), std::make_move_iterator(items.end())) {}
 };
+
+namespace detail {
+struct LazyAccess;
+}
+
+// Items an init makes without holding them all at once: workers draw them in
+// batches, as they need them, from a range or a generator, so an init can
+// make a billion items in the memory of a few thousand.
+//
+//   [[jobstream::init]] jobstream::Lazy<std::int64_t> numbers() {
+//     return jobstream::Lazy(std::views::iota(std::int64_t{0}, std::int64_t{1'000'000'000}));
+//   }
+//
+// Made from any input range whose elements convert to T, taken by value (a
+// view such as iota or `... | std::views::transform(f)`, or a container it
+// then owns), or from a callable returning std::optional<T>: the next item,
+// or std::nullopt at the end. Only an init returns it. Drawing runs on one
+// thread at a time, so the range or callable needs no locking, and it must
+// own what it reads (a view of a local variable would dangle).
+//
+// A run resumed from a checkpoint calls the init again and skips the items
+// drawn before it (a jump for a random-access range): the init must make the
+// same items in the same order every time it is called.
+template <class T>
+class Lazy {
+ public:
+  template <class R>
+    requires(!std::same_as<std::remove_cvref_t<R>, Lazy> && detail::LazyRange<R, T>)
+  Lazy(R range)  // NOLINT: implicit, so `return std::views::iota(0, n);` works
+      : source_(std::make_unique<detail::RangeSource<T, R>>(std::move(range))) {}
+
+  template <class G>
+    requires(!std::same_as<std::remove_cvref_t<G>, Lazy> && detail::LazyGenerator<G> &&
+             std::convertible_to<std::invoke_result_t<G&>, std::optional<T>>)
+  explicit Lazy(G generate)
+      : source_(std::make_unique<detail::GeneratorSource<T, G>>(std::move(generate))) {}
+
+ private:
+  friend struct detail::LazyAccess;
+  std::unique_ptr<detail::LazySource> source_;
+};
+
+template <class R>
+  requires std::ranges::input_range<R>
+Lazy(R) -> Lazy<std::ranges::range_value_t<R>>;
+
+template <class G>
+  requires detail::LazyGenerator<G>
+Lazy(G) -> Lazy<typename std::invoke_result_t<G&>::value_type>;
+
+namespace detail {
+// How the runtime's side takes a Lazy's source (Output<T>, stage.hpp).
+struct LazyAccess {
+  template <class T>
+  static std::unique_ptr<LazySource> take(Lazy<T>& lazy) {
+    return std::move(lazy.source_);
+  }
+};
+}  // namespace detail
 
 // What a [[jobstream::sweep]] stage emits for each combination of parameters
 // (contract, section 7): the combination, how many trials its statistics

@@ -2,7 +2,9 @@
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <ctime>
+#include <map>
 #include <ostream>
 #include <stdexcept>
 
@@ -64,6 +66,7 @@ int describeCheckpoint(const PipelineDef& pipeline, const std::string& path, std
   std::map<StageIndex, std::pair<std::uint64_t, std::uint64_t>> stores;     // reduce: stores, bytes
   std::map<StageIndex, std::pair<std::uint64_t, std::uint64_t>> instances;  // frame: instances, bytes
   std::map<StageIndex, std::pair<std::uint64_t, std::uint64_t>> finished;   // finish: items, bytes
+  std::map<StageIndex, std::vector<std::uint64_t>> sources;  // init: items drawn from each of its sources
   std::uint64_t counted = 0, wave = 0;
   try {
     if (checkpoint.ranks == 0) throw std::runtime_error("it was written by 0 ranks");
@@ -87,6 +90,7 @@ int describeCheckpoint(const PipelineDef& pipeline, const std::string& path, std
         ++count;
         bytes += savedSize(*frame.store, *instance.store) + savedSize(*frame.input, *instance.first);
       }
+      for (const SavedSource& source : state.sources) sources[source.init].push_back(source.drawn);
       for (const auto& [key, counts] : state.counters) counted += counts.created - counts.finished;
       for (const auto& [stage, batch] : global.finished) {
         auto& [items, bytes] = finished[stage];
@@ -121,7 +125,15 @@ int describeCheckpoint(const PipelineDef& pipeline, const std::string& path, std
     for (const auto& [stage, entry] : finished)
       row(stage, fmt::format("{} items, {}", entry.first, bytesText(entry.second)));
   }
-  out << fmt::format("  unfinished items counted: {}; termination wave {}\n", counted, wave);
+  if (!sources.empty()) {
+    out << "  lazy sources (the init is called again to resume them):\n";
+    for (const auto& [stage, drawn] : sources)
+      for (const std::uint64_t items : drawn) row(stage, fmt::format("{} items drawn", items));
+  }
+  // Each source counts as one unfinished item of its own until it ends.
+  std::uint64_t open = 0;
+  for (const auto& [stage, drawn] : sources) open += drawn.size();
+  out << fmt::format("  unfinished items counted: {}; termination wave {}\n", counted - std::min(counted, open), wave);
   return 0;
 }
 

@@ -29,6 +29,7 @@ ResumePlan planResume(const PipelineDef& pipeline, std::shared_ptr<const Checkpo
   GlobalState global;
   std::vector<std::uint64_t> load(static_cast<std::size_t>(ranks), 0);  // queued items per new rank
   std::uint64_t instances = 0;
+  std::uint64_t sources = 0;
   std::vector<bool> counted(index.ranks, false);
   bool finish = false, tracker = false;
   for (std::size_t s = 0; s != index.sections.size(); ++s) {
@@ -74,6 +75,15 @@ ResumePlan planResume(const PipelineDef& pipeline, std::shared_ptr<const Checkpo
         throw refuse(fmt::format("{}: a frame instance whose id names no frame", name));
       dest = static_cast<std::size_t>(instance_id::homeAmong(id, ranks));
       ++instances;
+    } else if (entry.name == "source") {
+      // Rebuilt where inits run. Read whole: it is a few bytes.
+      try {
+        decodeSection(pipeline, {entry.name, entry.rank, file->read(entry)}, summed, nullptr);
+      } catch (const std::runtime_error& e) {
+        throw refuse(e.what());
+      }
+      dest = 0;
+      ++sources;
     } else if ((entry.name == "finish" || entry.name == "tracker") && entry.rank == 0) {
       bool& seen = entry.name == "finish" ? finish : tracker;
       if (seen) throw refuse(fmt::format("{}: it is there twice", name));
@@ -95,8 +105,9 @@ ResumePlan planResume(const PipelineDef& pipeline, std::shared_ptr<const Checkpo
   if (!finish || !tracker) throw refuse(fmt::format("no section '{}' for rank 0", finish ? "tracker" : "finish"));
 
   // Every item counted unfinished is somewhere: queued, or the item that
-  // started a live frame instance. A snapshot that lost or doubled one
-  // would make the resumed run hang or miscount, so it is refused.
+  // started a live frame instance; and each lazy source not ended counts
+  // one. A snapshot that lost or doubled one would make the resumed run
+  // hang or miscount, so it is refused.
   std::uint64_t unfinished = 0;
   for (const auto& [key, counts] : summed.counters) {
     if (counts.finished > counts.created)
@@ -104,11 +115,12 @@ ResumePlan planResume(const PipelineDef& pipeline, std::shared_ptr<const Checkpo
           fmt::format("checkpoint '{}' counts more items finished than created; it is left as it is", path));
     unfinished += counts.created - counts.finished;
   }
-  std::uint64_t held = instances;
+  std::uint64_t held = instances + sources;
   for (const std::uint64_t items : load) held += items;
   if (held != unfinished)
     throw CheckpointError(fmt::format("checkpoint '{}' is inconsistent: it counts {} unfinished items but "
-                                      "holds {} (queued items and frame instances); it is left as it is",
+                                      "holds {} (queued items, frame instances and lazy sources); it is left "
+                                      "as it is",
                                       path, unfinished, held));
 
   for (int r = 0; r != ranks; ++r)

@@ -40,6 +40,12 @@ void describe(Archive& ar, SavedInstance& instance, const PipelineDef& pipeline)
     throw std::runtime_error("a frame instance without its store or its first item");
 }
 
+template <class Archive>
+void describe(Archive& ar, SavedSource& source, const PipelineDef& pipeline) {
+  ar(source.init, source.drawn);
+  stageAt(pipeline, source.init, StageKind::init, "a lazy source");
+}
+
 std::vector<char> encodedWith(auto&& body) {
   std::vector<char> bytes;
   SaveArchive ar(bytes);
@@ -164,6 +170,10 @@ std::vector<CheckpointSection> encodeRankState(const PipelineDef& pipeline, std:
     sections.push_back({"instance", rank, encodedWith([&](SaveArchive& ar) {
                           describe(ar, const_cast<SavedInstance&>(instance), pipeline);  // saving only reads
                         })});
+  for (const SavedSource& source : state.sources)
+    sections.push_back({"source", rank, encodedWith([&](SaveArchive& ar) {
+                          describe(ar, const_cast<SavedSource&>(source), pipeline);  // saving only reads
+                        })});
   return sections;
 }
 
@@ -224,6 +234,12 @@ void decodeSection(const PipelineDef& pipeline, const CheckpointSection& section
         SavedInstance instance;
         describe(ar, instance, pipeline);
         state.instances.push_back(std::move(instance));
+      });
+    } else if (section.name == "source") {
+      load(section, [&](LoadArchive& ar) {
+        SavedSource source;
+        describe(ar, source, pipeline);
+        state.sources.push_back(source);
       });
     } else if (global != nullptr && section.name == "finish") {
       load(section, [&](LoadArchive& ar) {

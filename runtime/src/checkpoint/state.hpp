@@ -14,6 +14,8 @@
 //              batch of one or more stores
 //   instance   one frame instance homed on r: its id, frame, parent key,
 //              newest generation, store and first item
+//   source     one jobstream::Lazy not ended (queue/source.hpp): the init
+//              that returned it and how many items it had drawn
 // and of rank 0 only:
 //   finish     what reached each finish stage: per stage a batch of its input
 //   tracker    the termination wave number, the actions for the next wave
@@ -24,7 +26,8 @@
 // counter on rank 0, the stores of old rank r on r mod N, an instance on
 // its id's home mod N (instance_id::homeAmong), queued items for a frame_end with
 // their instance, items for rank-0 stages on rank 0 and the rest, in the
-// file's order, where the fewest items are so far. Instance counters restart
+// file's order, where the fewest items are so far. A source goes to rank 0,
+// where inits run: it calls the init again and skips the items drawn. Instance counters restart
 // past every old one, so new ids never collide with old ones. Rank 0 reads
 // only what routing needs (the counters, the tracker, the first bytes of
 // each tasks and instance section); every other byte goes to its rank as it
@@ -59,10 +62,16 @@ struct SavedInstance {
   std::shared_ptr<BatchBase> first;  // the item that started it
 };
 
+struct SavedSource {
+  StageIndex init = 0;     // the init that returned it
+  std::uint64_t drawn = 0;  // items drawn from it so far
+};
+
 // One rank's state. Encoding reads the batches and never changes them, so a
 // rank can describe its live state with non-owning pointers.
 struct RankState {
-  std::vector<Task> tasks;
+  std::vector<Task> tasks;  // none of a source
+  std::vector<SavedSource> sources;
   std::vector<SavedStores> stores;
   std::vector<SavedInstance> instances;
   CountsMap counters;

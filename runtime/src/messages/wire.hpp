@@ -14,6 +14,7 @@
 #pragma once
 
 #include <cstdint>
+#include <stdexcept>
 #include <string_view>
 #include <vector>
 
@@ -38,6 +39,8 @@ const ItemType& storeTypeOf(const PipelineDef& pipeline, StageIndex reduce);
 // batch as the stage's input type saves it (a checkpoint's tasks section too).
 template <class Archive>
 void describe(Archive& ar, Task& task, const PipelineDef& pipeline) {
+  if constexpr (!Archive::loading)
+    if (task.source) throw std::logic_error("a lazy source travels only as items drawn from it");
   ar(task.stage, task.scope, task.gen);
   ar.batch(inputTypeOf(pipeline, task.stage), task.batch, task.begin, task.end);
 }

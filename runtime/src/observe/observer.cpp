@@ -198,6 +198,7 @@ void Observer::updateProgress(const LiveState& live) {
   view.elapsedSeconds = static_cast<double>(now()) / 1e9;
   view.finished = live.finished;
   view.waiting = live.waiting;
+  view.undrawn = live.openSources != 0;
   view.busyWorkers = static_cast<int>(live.busy);
   view.workers = workersInRun_;
   view.ranks = tree_.size();

@@ -41,7 +41,8 @@ class ProgressLine;
 // A rank's state now, as the rank sees it.
 struct LiveState {
   std::uint64_t finished = 0;
-  std::uint64_t waiting = 0;
+  std::uint64_t waiting = 0;    // items queued, not those sources have not drawn yet
+  std::uint32_t openSources = 0;  // jobstream::Lazy sources not ended (rank 0's: they live there)
   std::uint32_t busy = 0;
   std::uint64_t peakWaiting = 0;
   std::vector<std::uint64_t> waitingByStage;

@@ -114,7 +114,7 @@ std::vector<std::string> fixedFields(const ProgressView& view, bool brief) {
   const std::string rate = rateText(view.itemsPerSecond);
   fields.push_back(brief ? fmt::format("{} done {}", done, rate)
                          : fmt::format("{} item{} done ({})", done, plural(view.finished), rate));
-  fields.push_back(countText(view.waiting) + " waiting");
+  fields.push_back(countText(view.waiting) + (view.undrawn ? "+" : "") + " waiting");
   fields.push_back(brief ? fmt::format("{}/{} busy", view.busyWorkers, view.workers)
                          : fmt::format("{}/{} worker{} busy", view.busyWorkers, view.workers,
                                        plural(static_cast<std::uint64_t>(view.workers))));

@@ -29,6 +29,9 @@ struct ProgressView {
   std::uint64_t finished = 0;  // items done
   double itemsPerSecond = 0;
   std::uint64_t waiting = 0;  // items queued, all ranks together
+  // A jobstream::Lazy has items it has not drawn yet, which `waiting` leaves
+  // out (there may be no telling how many): the line says "412+ waiting".
+  bool undrawn = false;
   int busyWorkers = 0;
   int workers = 0;
   int ranks = 1;

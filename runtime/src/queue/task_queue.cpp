@@ -1,24 +1,53 @@
 #include "queue/task_queue.hpp"
 
 #include <algorithm>
+#include <utility>
 
 namespace jobstream::detail {
 
 std::deque<Task>::iterator TaskQueue::firstRunnable() {
-  // Skips tasks of an exclusive stage that is running; those wait their turn.
-  return std::find_if(tasks_.begin(), tasks_.end(), [&](const Task& t) { return !busy_[t.stage]; });
+  // Skips tasks of an exclusive stage that is running, and sources another
+  // worker draws from; those wait their turn.
+  return std::find_if(tasks_.begin(), tasks_.end(), [&](const Task& t) {
+    return !busy_[t.stage] && !(t.source && (beingDrawn(t.source.get()) || t.source->ended()));
+  });
 }
 
-void TaskQueue::added(std::size_t items, bool pinned) {
-  queued_ += items;
-  if (pinned) pinnedQueued_ += items;
+bool TaskQueue::beingDrawn(const QueuedSource* source) const {
+  return std::find(drawing_.begin(), drawing_.end(), source) != drawing_.end();
+}
+
+void TaskQueue::added(const Task& task) {
+  if (task.source) sources_.push_back(task.source);
+  queued_ += task.size();
+  if (rules_.pinned[task.stage]) pinnedQueued_ += task.size();
   peak_ = std::max<std::uint64_t>(peak_, queued_);
+}
+
+// An ended source leaves the queue (if it is still there).
+void TaskQueue::removeSource(const QueuedSource* source) {
+  std::erase_if(tasks_, [&](const Task& t) { return t.source.get() == source; });
+  std::erase_if(sources_, [&](const std::shared_ptr<QueuedSource>& s) { return s.get() == source; });
+}
+
+std::size_t TaskQueue::sourceItems(const QueuedSource& source) const {
+  if (source.ended()) return 0;
+  return static_cast<std::size_t>(std::min<std::uint64_t>(source.remaining().value_or(kUnsizedItems), kUnsizedItems));
+}
+
+// Without a size, a source is guessed to hold as many items as it has given
+// so far: a guess that grows as the source proves long, so that a short
+// one is not handed away whole to the first thief.
+std::size_t TaskQueue::stealableOf(const QueuedSource& source) const {
+  if (source.ended()) return 0;
+  if (source.remaining()) return sourceItems(source);
+  return static_cast<std::size_t>(std::clamp<std::uint64_t>(source.drawn(), 1, kUnsizedItems));
 }
 
 void TaskQueue::pushFront(Task task) {
   {
     std::lock_guard lock(mutex_);
-    added(task.size(), rules_.pinned[task.stage]);
+    added(task);
     tasks_.push_front(std::move(task));
   }
   runnable_.notify_one();
@@ -28,11 +57,21 @@ void TaskQueue::pushBack(std::vector<Task> tasks) {
   {
     std::lock_guard lock(mutex_);
     for (Task& task : tasks) {
-      added(task.size(), rules_.pinned[task.stage]);
+      added(task);
       tasks_.push_back(std::move(task));
     }
   }
   runnable_.notify_all();
+}
+
+void TaskQueue::drawn(const QueuedSource& source) {
+  {
+    std::lock_guard lock(mutex_);
+    const auto it = std::find(drawing_.begin(), drawing_.end(), &source);
+    if (it != drawing_.end()) drawing_.erase(it);
+    if (source.ended()) removeSource(&source);
+  }
+  runnable_.notify_all();  // the source may be taken again
 }
 
 void TaskQueue::done(const Task& chunk) {
@@ -46,10 +85,17 @@ void TaskQueue::done(const Task& chunk) {
 
 std::vector<Task> TaskQueue::giveAway(std::size_t items) {
   std::vector<Task> given;
-  std::lock_guard lock(mutex_);
+  std::shared_ptr<QueuedSource> source;  // to draw the rest from, after the lock
+  std::unique_lock lock(mutex_);
   for (auto it = tasks_.end(); it != tasks_.begin() && items != 0;) {
     --it;
     if (rules_.pinned[it->stage]) continue;
+    if (it->source) {
+      // The work in front of it is newer: it is drawn from instead.
+      if (it->source->ended()) continue;
+      source = it->source;
+      break;
+    }
     if (it->size() <= items) {
       items -= it->size();
       queued_ -= it->size();
@@ -65,7 +111,26 @@ std::vector<Task> TaskQueue::giveAway(std::size_t items) {
       given.push_back(std::move(tail));
     }
   }
+  lock.unlock();
+  if (!source || items == 0) return given;
+  // Drawn outside the queue's lock, in bounded time (QueuedSource::tryDraw).
+  std::shared_ptr<BatchBase> batch;
+  const std::size_t drawn = source->tryDraw(batch, std::min(items, source->maxDrawForSteal()), kStealWait,
+                                            QueuedSource::Clock::now() + kStealDraw);
+  const ScopeKey& key = source->key();
+  if (drawn != 0) given.emplace_back(source->stage(), key.scope, key.gen, std::move(batch), 0, drawn);
+  {
+    std::lock_guard relock(mutex_);
+    if (drawn != 0) drawnForThieves_.emplace_back(source->init(), drawn);
+    if (source->ended()) removeSource(source.get());
+  }
+  if (source->ended()) runnable_.notify_all();
   return given;
+}
+
+std::vector<std::pair<StageIndex, std::uint64_t>> TaskQueue::takeDrawnForThieves() {
+  std::lock_guard lock(mutex_);
+  return std::exchange(drawnForThieves_, {});
 }
 
 void TaskQueue::stop() {
@@ -101,7 +166,15 @@ std::size_t TaskQueue::queuedItems() {
 
 std::size_t TaskQueue::stealableItems() {
   std::lock_guard lock(mutex_);
-  return queued_ - pinnedQueued_;
+  std::size_t items = queued_ - pinnedQueued_;
+  for (const std::shared_ptr<QueuedSource>& source : sources_)
+    if (!rules_.pinned[source->stage()]) items += stealableOf(*source);
+  return items;
+}
+
+std::size_t TaskQueue::openSources() {
+  std::lock_guard lock(mutex_);
+  return sources_.size();
 }
 
 int TaskQueue::idleWorkers() {

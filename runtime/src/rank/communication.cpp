@@ -132,7 +132,16 @@ void Rank::handle(Message& message) {
     }
     case MessageKind::stealRequest: {
       decode<Signal>(message.bytes);
-      const std::size_t given = stealing_.answer(message.source, stealingAllowed());
+      std::size_t given = 0;
+      try {
+        given = stealing_.answer(message.source, stealingAllowed());
+      } catch (const SourceFailed& e) {
+        fail(e.init(), e.what());  // the user's range or generator, drawn for the thief
+        break;
+      }
+      // Items drawn for the thief are their init's items out, as a worker's draws are.
+      for (const auto& [init, items] : queue_.takeDrawnForThieves())
+        if (recorder_) recorder_->log(commSlot()).stages[init].itemsOut.add(items);
       if (given != 0) noteSteal(SpanKind::give, message.source, given);
       break;
     }

@@ -60,6 +60,7 @@ class WorkerEmitter final : public Emitter {
  public:
   WorkerEmitter(Rank& rank, std::size_t slotIndex) : slot(slotIndex), rank_(rank) {}
   void deliver(StageIndex stage, std::unique_ptr<BatchBase> batch) override;
+  void deliverSource(StageIndex stage, std::unique_ptr<LazySource> source) override;
 
   const std::size_t slot;       // this thread's partial stores
   std::uint64_t scope = 0;      // where what the running call returns goes
@@ -159,6 +160,8 @@ class Rank final : StageExitSink, WaveParticipant, CheckpointParticipant {
 
   RunResult run(std::unique_ptr<BatchBase> initialItems);
   void deliver(StageIndex stage, std::unique_ptr<BatchBase> batch, std::uint64_t scope, std::uint32_t gen);
+  // The source of a jobstream::Lazy that init `init` returned, for `stage`.
+  void deliverSource(StageIndex stage, std::unique_ptr<LazySource> lazy, StageIndex init);
   bool reducesOnDelivery(StageIndex stage, std::size_t slot) const {
     return slot != commSlot() && stage < pipeline_.stages.size() && pipeline_.stages[stage].kind == StageKind::reduce;
   }
@@ -169,7 +172,11 @@ class Rank final : StageExitSink, WaveParticipant, CheckpointParticipant {
 
  private:
   void work(std::size_t slot);
+  bool drawChunk(Task& chunk, std::shared_ptr<BatchBase>& buffer, WorkerEmitter& emitter, ThreadLog* log);
   std::size_t runChunk(const StageDef& stage, Task& chunk, WorkerEmitter& emitter);
+  // Where a source of init `init` counts, and how a resumed run makes it again.
+  QueuedSource::Place sourcePlace(StageIndex init);
+  QueuedSource::Rebuild rebuildSource(StageIndex init);
   std::size_t enterFrames(const StageDef& stage, Task& chunk, WorkerEmitter& emitter);
   BatchBase& partialStore(const StageDef& stage, const ScopeKey& key, std::size_t slot);
   void endInstance(std::uint64_t id, WorkerEmitter& emitter, bool countParent);
@@ -239,7 +246,9 @@ class Rank final : StageExitSink, WaveParticipant, CheckpointParticipant {
   bool departing(const Actions& actions, WaveReply& sums) override;
   bool concluding(const Actions& actions, WaveReply& sums) override;
   void recall(std::uint64_t id, WaveReply& sums);
-  bool locallyIdle() { return queue_.queuedItems() == 0 && queue_.idleWorkers() == threads_; }
+  bool locallyIdle() {
+    return queue_.queuedItems() == 0 && queue_.openSources() == 0 && queue_.idleWorkers() == threads_;
+  }
   std::size_t commSlot() const { return static_cast<std::size_t>(threads_); }
   std::mutex* serialLockOf(StageIndex stage) const { return isSerial(stage) ? serialLocks_[stage].get() : nullptr; }
   // The lock for a reduce's or frame_end's leave: the user code it runs is

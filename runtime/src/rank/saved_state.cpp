@@ -26,7 +26,13 @@ WorkTally Rank::settle() {
 
 RankState Rank::state() {
   RankState state;
-  state.tasks = queue_.snapshot();
+  for (Task& task : queue_.snapshot()) {
+    if (!task.source) {
+      state.tasks.push_back(std::move(task));
+    } else if (!task.source->ended()) {
+      state.sources.push_back(SavedSource{task.source->init(), task.source->drawn()});
+    }
+  }
   for (const std::unique_ptr<StoreSlot>& slot : slots_) {
     std::lock_guard lock(slot->mutex);
     for (const auto& [key, stores] : slot->stores) {
@@ -88,6 +94,11 @@ void Rank::restoreSection(const CheckpointSection& section) {
     if (required >= 0 && required != rank_) throw std::runtime_error("a resumed share with items for another rank");
   }
   queue_.pushBack(std::move(state.tasks));
+  for (const SavedSource& saved : state.sources) {
+    if (rank_ != 0) throw std::runtime_error("a resumed share with a lazy source off rank 0");
+    auto source = std::make_shared<QueuedSource>(rebuildSource(saved.init), saved.drawn, sourcePlace(saved.init));
+    queue_.pushBack({Task::of(std::move(source))});
+  }
   if (!state.stores.empty()) {
     StoreSlot& slot = *slots_[commSlot()];
     std::lock_guard lock(slot.mutex);

@@ -129,6 +129,17 @@ class KeyedCounters {
     counts_[key].finished += items;
     total_.finished += items;
   }
+  // A jobstream::Lazy's source (queue/source.hpp) is one unfinished item of
+  // its key from the moment it is queued until it has ended. It is not an
+  // item anyone runs, so total() leaves it out.
+  void opened(const ScopeKey& key) {
+    std::lock_guard lock(mutex_);
+    ++counts_[key].created;
+  }
+  void closed(const ScopeKey& key) {
+    std::lock_guard lock(mutex_);
+    ++counts_[key].finished;
+  }
   // Adds this rank's counts into `into`, all keys read at one instant.
   void addTo(CountsMap& into) {
     std::lock_guard lock(mutex_);

@@ -29,6 +29,7 @@
 #include <memory>
 #include <optional>
 #include <span>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -53,6 +54,13 @@ class Emitter {
   // Hands a batch of items bound for `stage` to the runtime, which counts
   // them as created before anyone else can see them.
   virtual void deliver(StageIndex stage, std::unique_ptr<BatchBase> batch) = 0;
+  // Hands the runtime the source of a jobstream::Lazy bound for `stage`,
+  // which it draws as workers need items. Only an init returns one.
+  virtual void deliverSource(StageIndex stage, std::unique_ptr<LazySource> source) {
+    (void)stage;
+    (void)source;
+    throw std::logic_error("a stage returned jobstream::Lazy where the runtime takes none; only an init returns it");
+  }
 
   // The stage whose user function is running: generated code sets it before
   // each call so that an exception can be reported against the right name.
@@ -113,6 +121,12 @@ class Output {
     for (T& item : items) push(std::move(item));
   }
 
+  // A Lazy is not drawn here: the runtime draws it as workers need items.
+  void push(Lazy<T>&& items) {
+    if (batch_ && !batch_->items.empty()) flush();
+    if (std::unique_ptr<LazySource> source = LazyAccess::take(items)) emitter_.deliverSource(stage_, std::move(source));
+  }
+
  private:
   [[gnu::noinline]] void start() {
     batch_ = std::make_unique<Batch<T>>();
@@ -164,7 +178,9 @@ struct StageDef {
   const ItemType* input;           // item type consumed; null for init; the store for emit
   std::string_view inputName;      // that type as the user spelled it
   bool serial;                     // one call at a time per rank
-  // init: calls the user function and delivers what it returns.
+  // init: calls the user function and delivers what it returns. One that
+  // returns a jobstream::Lazy (Emitter::deliverSource) is called again when a
+  // run resumes with its source partly drawn, to rebuild it.
   void (*init)(Emitter& out) = nullptr;
   // job, result, print: runs items [begin, end) of a batch of `input`.
   void (*process)(BatchBase& in, std::size_t begin, std::size_t end, Emitter& out) = nullptr;
