@@ -14,10 +14,18 @@
 // runs are left alone). What was there is listed, not told by file times:
 // those come from a clock of a few milliseconds' grain, too coarse to tell a
 // file made just before the attempt from one made at its start.
+//
+// The attempt's own processes may still be going when it has failed: ranks
+// killed with their mpirun tear their memory down after mpirun is gone, and
+// ranks whose mpirun alone was killed end when they notice. Processes on
+// their way out (zombies, exiting, a SIGKILL waiting) do not count as users,
+// and files still in use are looked at again for a while (`settle`, 3 s
+// for the launcher) before they are left alone.
 #pragma once
 
 #include <sys/types.h>
 
+#include <chrono>
 #include <filesystem>
 #include <set>
 #include <string>
@@ -40,10 +48,13 @@ SegmentFiles segmentFiles(const std::filesystem::path& folder, const std::vector
 
 // Removes the files in `folder` under `prefixes` that a failed attempt of
 // `uid`'s left, as above, `before` being what was there when it started;
-// returns their names. Files it cannot remove are left and not named.
+// returns their names. Files it cannot remove, or still in use after
+// `settle`, are left and not named.
 std::vector<std::string> removeLeftoverSegments(const std::filesystem::path& folder,
                                                 const std::vector<std::string>& prefixes, uid_t uid,
-                                                const SegmentFiles& before);
+                                                const SegmentFiles& before, std::chrono::milliseconds settle);
+
+inline constexpr std::chrono::milliseconds kSettle{3000};
 
 // The same two for this host and user, in /dev/shm; the second says on
 // stderr what it removed. Called before and after every attempt.

@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -316,16 +317,79 @@ TEST(LauncherSharedMemory, OnlyTheFailedAttemptsUnusedFilesAreRemoved) {
   ASSERT_GE(open, 0);
   ASSERT_NE(map, MAP_FAILED);
 
-  std::vector<std::string> removed = jobstream::launcher::removeLeftoverSegments(folder, {prefix}, geteuid(), before);
+  std::vector<std::string> removed = jobstream::launcher::removeLeftoverSegments(folder, {prefix}, geteuid(), before,
+                                                                                  std::chrono::milliseconds{0});
   std::sort(removed.begin(), removed.end());
   EXPECT_THAT(removed, ElementsAre(prefix + "1f0001.0", prefix + "1f0001.1"));
   for (const std::string& kept : {prefix + "older.0", prefix + "open.0", prefix + "mapped.0",
                                   std::string("vader_segment.otherhost.7.1f0001.0"), prefix + "folder"})
     EXPECT_TRUE(fs::exists(folder / kept)) << kept;
-  EXPECT_TRUE(jobstream::launcher::removeLeftoverSegments(folder, {prefix}, geteuid() + 1, before).empty())
+  EXPECT_TRUE(jobstream::launcher::removeLeftoverSegments(folder, {prefix}, geteuid() + 1, before,
+                                                                  std::chrono::milliseconds{0})
+                  .empty())
       << "another user's files";
   munmap(map, 4096);
   ::close(open);
+  fs::remove_all(folder);
+}
+
+// A rank of the failed attempt that still has its file mapped when the
+// launcher looks (killed with its mpirun, the kernel still tearing it down;
+// or ending once it notices mpirun is gone) does not keep the file: it is
+// looked at again until that process is gone. One held by a process that
+// stays is left once `settle` has passed.
+TEST(LauncherSharedMemory, FilesOfProcessesThatEndSoonAreRemovedOnceTheyEnd) {
+  namespace fs = std::filesystem;
+  const fs::path folder = fs::temp_directory_path() / ("launcher-shm-settle-" + std::to_string(getpid()));
+  fs::remove_all(folder);
+  fs::create_directories(folder);
+  const std::string prefix = "vader_segment.host.7.";
+  const auto make = [&](const std::string& name) { std::ofstream(folder / name) << std::string(4096, 'x'); };
+  const jobstream::launcher::SegmentFiles before = jobstream::launcher::segmentFiles(folder, {prefix});
+  make(prefix + "2a0001.0");  // mapped by a rank that ends soon
+  make(prefix + "2a0001.1");  // mapped by one that stays
+  // Each child maps its file and says so through a pipe before it waits.
+  const auto holder = [&](const std::string& name, int seconds) {
+    int ready[2];
+    EXPECT_EQ(::pipe(ready), 0);
+    const pid_t child = fork();
+    if (child == 0) {
+      const int fd = ::open((folder / name).c_str(), O_RDWR);
+      void* map = mmap(nullptr, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+      ::close(fd);
+      const char byte = map == MAP_FAILED ? 'n' : 'y';
+      if (::write(ready[1], &byte, 1) != 1) _exit(3);
+      ::sleep(static_cast<unsigned>(seconds));
+      _exit(0);
+    }
+    char byte = 0;
+    EXPECT_EQ(::read(ready[0], &byte, 1), 1);
+    EXPECT_EQ(byte, 'y');
+    ::close(ready[0]);
+    ::close(ready[1]);
+    return child;
+  };
+  const pid_t ending = holder(prefix + "2a0001.0", 1);
+  const pid_t staying = holder(prefix + "2a0001.1", 60);
+  std::thread reaper([ending] { waitpid(ending, nullptr, 0); });
+
+  // Only the first file is the attempt's here: it goes once its holder has
+  // ended (about a second; the limit is far off and not reached).
+  jobstream::launcher::SegmentFiles withSecond = before;
+  struct stat second {};
+  ASSERT_EQ(::stat((folder / (prefix + "2a0001.1")).c_str(), &second), 0);
+  withSecond.emplace(prefix + "2a0001.1", second.st_ino);
+  EXPECT_THAT(jobstream::launcher::removeLeftoverSegments(folder, {prefix}, geteuid(), withSecond,
+                                                          std::chrono::milliseconds{60'000}),
+              ElementsAre(prefix + "2a0001.0"));
+  reaper.join();
+  // The second, held all along, is left once `settle` has passed.
+  EXPECT_TRUE(jobstream::launcher::removeLeftoverSegments(folder, {prefix}, geteuid(), before,
+                                                          std::chrono::milliseconds{100})
+                  .empty());
+  EXPECT_TRUE(fs::exists(folder / (prefix + "2a0001.1"))) << "still mapped by a live process";
+  kill(staying, SIGKILL);
+  waitpid(staying, nullptr, 0);
   fs::remove_all(folder);
 }
 
