@@ -4,11 +4,9 @@
 // make one from a C++20 input range or from a generator callable.
 #pragma once
 
-#include <algorithm>
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
-#include <functional>
 #include <iterator>
 #include <limits>
 #include <optional>
@@ -83,7 +81,7 @@ class RangeSource final : public TypedLazySource<T> {
                                            : static_cast<std::uint64_t>(std::numeric_limits<std::int32_t>::max());
     std::uint64_t dropped = 0;
     while (dropped != n && *it_ != *end_) {
-      const std::uint64_t step = std::min(n - dropped, kMaxStep);
+      const std::uint64_t step = n - dropped < kMaxStep ? n - dropped : kMaxStep;
       const Difference left = std::ranges::advance(*it_, static_cast<Difference>(step), *end_);
       dropped += step - static_cast<std::uint64_t>(left);
     }
@@ -120,7 +118,7 @@ class GeneratorSource final : public TypedLazySource<T> {
     auto& items = static_cast<Batch<T>&>(into).items;
     std::size_t drawn = 0;
     for (; drawn != n && !ended_; ++drawn) {
-      std::optional<T> next = std::invoke(generate_);
+      std::optional<T> next = generate_();
       if (!next) {
         ended_ = true;
         break;
@@ -133,7 +131,7 @@ class GeneratorSource final : public TypedLazySource<T> {
   std::uint64_t skip(std::uint64_t n) override {
     std::uint64_t dropped = 0;
     for (; dropped != n && !ended_; ++dropped) {
-      if (!std::invoke(generate_)) {
+      if (!generate_()) {
         ended_ = true;
         break;
       }
