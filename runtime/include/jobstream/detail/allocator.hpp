@@ -13,6 +13,7 @@
 
 #include <cstddef>
 #include <new>
+#include <type_traits>
 
 #include "jobstream/detail/user_templates.hpp"
 
@@ -41,6 +42,19 @@ void adviseHugePages(void* memory, std::size_t bytes) noexcept;
 inline constexpr std::size_t kHugePage = std::size_t{2} << 20;
 inline constexpr std::size_t kBlockMin = std::size_t{128} << 10;
 
+// Constructs no value: ItemAllocator makes a default-initialised item from
+// it, which for a trivial type writes nothing (a vector's own resize would
+// zero it). Output<T> sizes its batches with it before writing them.
+// (The conversion is for the vector's paths that assign over items already
+// there, which inserting at the end never takes.)
+struct DefaultInit {
+  template <class U>
+    requires std::is_trivially_default_constructible_v<U>
+  constexpr operator U() const noexcept {  // NOLINT: implicit, see above
+    return U{};
+  }
+};
+
 template <class T>
 class ItemAllocator {
  public:
@@ -67,6 +81,11 @@ class ItemAllocator {
     } else {
       ::operator delete(pointer, std::align_val_t{alignof(T)});
     }
+  }
+
+  template <class U>
+  void construct(U* place, DefaultInit) noexcept(noexcept(::new (static_cast<void*>(place)) U)) {
+    ::new (static_cast<void*>(place)) U;
   }
 
   friend bool operator==(const ItemAllocator&, const ItemAllocator&) { return true; }

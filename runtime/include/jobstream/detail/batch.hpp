@@ -3,7 +3,9 @@
 // one stage, is queued, split, sent and checkpointed as a whole.
 #pragma once
 
+#include <compare>
 #include <cstddef>
+#include <iterator>
 #include <memory>
 #include <optional>
 #include <string_view>
@@ -21,6 +23,39 @@ namespace jobstream::detail {
 // allocations use huge pages (see allocator.hpp).
 template <class T>
 using Items = std::vector<T, ItemAllocator<T>>;
+
+// `DefaultInitItems{0}, DefaultInitItems{n}`: n DefaultInit, for inserting
+// n default-initialised items into Items<T> (ItemAllocator::construct).
+class DefaultInitItems {
+ public:
+  using iterator_category = std::random_access_iterator_tag;
+  using value_type = DefaultInit;
+  using difference_type = std::ptrdiff_t;
+  using pointer = const DefaultInit*;
+  using reference = DefaultInit;
+
+  constexpr DefaultInitItems() = default;
+  constexpr explicit DefaultInitItems(std::size_t at) : at_(static_cast<difference_type>(at)) {}
+
+  constexpr DefaultInit operator*() const { return {}; }
+  constexpr DefaultInit operator[](difference_type) const { return {}; }
+  constexpr DefaultInitItems& operator++() { return ++at_, *this; }
+  constexpr DefaultInitItems operator++(int) { return DefaultInitItems(at_++, 0); }
+  constexpr DefaultInitItems& operator--() { return --at_, *this; }
+  constexpr DefaultInitItems operator--(int) { return DefaultInitItems(at_--, 0); }
+  constexpr DefaultInitItems& operator+=(difference_type n) { return at_ += n, *this; }
+  constexpr DefaultInitItems& operator-=(difference_type n) { return at_ -= n, *this; }
+  friend constexpr DefaultInitItems operator+(DefaultInitItems it, difference_type n) { return it += n; }
+  friend constexpr DefaultInitItems operator+(difference_type n, DefaultInitItems it) { return it += n; }
+  friend constexpr DefaultInitItems operator-(DefaultInitItems it, difference_type n) { return it -= n; }
+  friend constexpr difference_type operator-(DefaultInitItems a, DefaultInitItems b) { return a.at_ - b.at_; }
+  friend constexpr bool operator==(DefaultInitItems a, DefaultInitItems b) { return a.at_ == b.at_; }
+  friend constexpr auto operator<=>(DefaultInitItems a, DefaultInitItems b) { return a.at_ <=> b.at_; }
+
+ private:
+  constexpr DefaultInitItems(difference_type at, int) : at_(at) {}
+  difference_type at_ = 0;
+};
 
 class BatchBase {
  public:

@@ -32,6 +32,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -67,6 +68,17 @@ class Emitter {
   StageIndex current = 0;
 };
 
+// Enough items to amortise a queue operation, few enough to stay in cache.
+template <class T>
+inline constexpr std::size_t kOutputBatchItems =
+    sizeof(T) >= 64 * 1024 ? 1 : (64 * 1024) / sizeof(T) > 8192 ? 8192 : (64 * 1024) / sizeof(T);
+
+// Items of these types are written straight into a batch's memory through a
+// cursor (below); others are appended one by one.
+template <class T>
+concept RawItem = std::is_trivially_copyable_v<T> && std::is_trivially_default_constructible_v<T> &&
+                  std::is_trivially_destructible_v<T>;
+
 // Items for one stage, collected by a stage function and delivered in batches.
 // The stage function calls close() when it is done. Delivering may run user
 // code (items for a reduce are folded into it at once) and may throw, so it
@@ -75,9 +87,7 @@ class Emitter {
 template <class T>
 class Output {
  public:
-  // Enough items to amortise a queue operation, few enough to stay in cache.
-  static constexpr std::size_t kBatchItems =
-      sizeof(T) >= 64 * 1024 ? 1 : (64 * 1024) / sizeof(T) > 8192 ? 8192 : (64 * 1024) / sizeof(T);
+  static constexpr std::size_t kBatchItems = kOutputBatchItems<T>;
 
   Output(Emitter& emitter, StageIndex stage) : emitter_(emitter), stage_(stage) {}
   Output(const Output&) = delete;
@@ -137,6 +147,109 @@ class Output {
   Emitter& emitter_;
   StageIndex stage_;
   std::unique_ptr<Batch<T>> batch_;
+  [[maybe_unused]] int uncaught_ = std::uncaught_exceptions();  // read by the assert alone
+};
+
+// The same for plain items (numbers, structs of numbers): a push is a store
+// through a cursor and a compare. Every field is a scalar and the rare paths
+// are static functions that take and return them by value, so the object's
+// address never escapes and the compiler keeps the cursor in a register
+// across the loop; appending to the batch's vector kept its end in memory,
+// stored and loaded back once per item (a store-to-load chain of several
+// cycles, more than W1's two jobs).
+//
+// The batch is sized to kBatchItems at its start with default-initialised
+// items, which for these types writes nothing (ItemAllocator's construct
+// for DefaultInit), and cut to what was written when it is delivered.
+template <RawItem T>
+class Output<T> {
+ public:
+  static constexpr std::size_t kBatchItems = kOutputBatchItems<T>;
+
+  Output(Emitter& emitter, StageIndex stage) : emitter_(&emitter), stage_(stage) {}
+  Output(const Output&) = delete;
+  Output& operator=(const Output&) = delete;
+  ~Output() {
+    // A stage function that returns normally has closed its Output: items
+    // left here are dropped only while an exception unwinds the call.
+    assert(!batch_ || next_ == batch_->items.data() || std::uncaught_exceptions() > uncaught_);
+    delete batch_;
+  }
+
+  // Delivers what is left.
+  void close() {
+    if (batch_) deliver(*emitter_, stage_, std::exchange(batch_, nullptr), next_);
+    next_ = end_ = nullptr;
+  }
+
+  template <class U>
+  [[gnu::always_inline]] inline void push(U&& item) {
+    if (next_ == end_) [[unlikely]]
+      refill();
+    ::new (static_cast<void*>(next_)) T(std::forward<U>(item));
+    ++next_;
+  }
+
+  void push(std::optional<T>&& item) {
+    if (item) push(std::move(*item));
+  }
+
+  // A large Multiple becomes a batch of its own without copying its items.
+  void push(Multiple<T>&& items) {
+    if (items.size() >= kBatchItems / 2) {
+      close();
+      auto whole = std::make_unique<Batch<T>>();
+      whole->items = std::move(static_cast<Items<T>&>(items));
+      emitter_->deliver(stage_, std::move(whole));
+      return;
+    }
+    for (T& item : items) push(std::move(item));
+  }
+
+  // A Lazy is not drawn here: the runtime draws it as workers need items.
+  void push(Lazy<T>&& items) {
+    close();
+    if (std::unique_ptr<LazySource> source = LazyAccess::take(items)) emitter_->deliverSource(stage_, std::move(source));
+  }
+
+ private:
+  struct Window {
+    Batch<T>* batch;
+    T* next;
+    T* end;
+  };
+
+  [[gnu::always_inline]] inline void refill() {
+    // The full batch leaves this object before anything can throw.
+    const Window window = renew(*emitter_, stage_, std::exchange(batch_, nullptr), next_);
+    batch_ = window.batch;
+    next_ = window.next;
+    end_ = window.end;
+  }
+
+  // Delivers `full` (items up to `next`), if any, and starts a new batch.
+  [[gnu::noinline]] static Window renew(Emitter& emitter, StageIndex stage, Batch<T>* full, T* next) {
+    if (full) deliver(emitter, stage, full, next);
+    auto batch = std::make_unique<Batch<T>>();
+    batch->items.reserve(kBatchItems);
+    batch->items.insert(batch->items.end(), DefaultInitItems{0}, DefaultInitItems{kBatchItems});
+    T* const begin = batch->items.data();
+    return Window{batch.release(), begin, begin + kBatchItems};
+  }
+
+  // Cuts `batch` (owned) to the items before `next` and delivers it.
+  [[gnu::noinline]] static void deliver(Emitter& emitter, StageIndex stage, Batch<T>* batch, T* next) {
+    std::unique_ptr<Batch<T>> owned(batch);
+    auto& items = owned->items;
+    items.erase(items.begin() + (next - items.data()), items.end());
+    if (!items.empty()) emitter.deliver(stage, std::move(owned));
+  }
+
+  Emitter* emitter_;
+  StageIndex stage_;
+  Batch<T>* batch_ = nullptr;  // owned
+  T* next_ = nullptr;
+  T* end_ = nullptr;
   [[maybe_unused]] int uncaught_ = std::uncaught_exceptions();  // read by the assert alone
 };
 
