@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <ranges>
 #include <string>
 #include <typeinfo>
@@ -58,6 +59,31 @@ TEST(LazySource, ConvertsElementsAndTakesContainersAndFilteredViews) {
   EXPECT_EQ(even->skip(3), 3u) << "skipped by stepping";
   EXPECT_EQ(drawn<int>(*even, 10), (std::vector<int>{6, 8}));
   EXPECT_EQ(even->skip(1), 0u);
+}
+
+// A draw appends to what the batch holds, and a range that throws mid-draw
+// (a transform's function) leaves the items drawn before it in the batch
+// and nothing else: plain items, written through a pointer, and others.
+template <class T>
+void throwingDraw(T (*make)(int)) {
+  const auto failAtFive = [make](int x) {
+    if (x == 5) throw std::runtime_error("record 5 is damaged");
+    return make(x);
+  };
+  const auto source = sourceOf(jobstream::Lazy<T>(std::views::iota(0, 10) | std::views::transform(failAtFive)));
+  Batch<T> batch;
+  batch.items.push_back(make(-1));
+  EXPECT_EQ(source->draw(batch, 3), 3u);
+  EXPECT_THROW(source->draw(batch, 4), std::runtime_error);
+  const std::vector<T> expected{make(-1), make(0), make(1), make(2), make(3), make(4)};
+  EXPECT_EQ(std::vector<T>(batch.items.begin(), batch.items.end()), expected);
+  EXPECT_THROW(source->draw(batch, 4), std::runtime_error) << "the iterator stays at the damaged record";
+  EXPECT_EQ(batch.items.size(), expected.size());
+}
+
+TEST(LazySource, ARangeThatThrowsKeepsWhatItDrewBefore) {
+  throwingDraw<std::int64_t>([](int x) { return std::int64_t{x} * 3; });
+  throwingDraw<std::string>([](int x) { return std::to_string(x); });
 }
 
 // A resume skips what was drawn: a random-access range jumps, however far.

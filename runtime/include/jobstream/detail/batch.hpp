@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string_view>
+#include <type_traits>
 #include <typeinfo>
 #include <vector>
 
@@ -23,6 +24,12 @@ namespace jobstream::detail {
 // allocations use huge pages (see allocator.hpp).
 template <class T>
 using Items = std::vector<T, ItemAllocator<T>>;
+
+// Items of these types are written straight into a batch's memory through a
+// pointer (Output<T>, a Lazy's draw); others are appended one by one.
+template <class T>
+concept RawItem = std::is_trivially_copyable_v<T> && std::is_trivially_default_constructible_v<T> &&
+                  std::is_trivially_destructible_v<T>;
 
 // `DefaultInitItems{0}, DefaultInitItems{n}`: n DefaultInit, for inserting
 // n default-initialised items into Items<T> (ItemAllocator::construct).

@@ -62,11 +62,32 @@ class RangeSource final : public TypedLazySource<T> {
     if constexpr (std::ranges::sized_range<R>) total_ = static_cast<std::uint64_t>(std::ranges::size(range_));
   }
 
+  // The loop runs on local copies of the iterator and sentinel, and writes
+  // plain items through a pointer: members of this object (which lives on
+  // the heap) and the vector's end would be stored and loaded back per item.
   std::size_t draw(BatchBase& into, std::size_t n) override {
     begin();
     auto& items = static_cast<Batch<T>&>(into).items;
+    const std::size_t first = items.size();
+    if constexpr (RawItem<T>) items.insert(items.end(), DefaultInitItems{0}, DefaultInitItems{n});
+    Iterator it = std::move(*it_);
+    const Sentinel end = *end_;
     std::size_t drawn = 0;
-    for (; drawn != n && *it_ != *end_; ++*it_, ++drawn) items.emplace_back(**it_);
+    try {
+      if constexpr (RawItem<T>) {
+        T* const out = items.data() + first;
+        for (; drawn != n && it != end; ++it, ++drawn) ::new (static_cast<void*>(out + drawn)) T(*it);
+      } else {
+        for (; drawn != n && it != end; ++it, ++drawn) items.emplace_back(*it);
+      }
+    } catch (...) {
+      // The range threw (a transform's function): what was drawn stays.
+      if constexpr (RawItem<T>) items.erase(items.begin() + static_cast<std::ptrdiff_t>(first + drawn), items.end());
+      *it_ = std::move(it);
+      throw;
+    }
+    if constexpr (RawItem<T>) items.erase(items.begin() + static_cast<std::ptrdiff_t>(first + drawn), items.end());
+    *it_ = std::move(it);
     return drawn;
   }
 

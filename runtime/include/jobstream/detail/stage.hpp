@@ -73,12 +73,6 @@ template <class T>
 inline constexpr std::size_t kOutputBatchItems =
     sizeof(T) >= 64 * 1024 ? 1 : (64 * 1024) / sizeof(T) > 8192 ? 8192 : (64 * 1024) / sizeof(T);
 
-// Items of these types are written straight into a batch's memory through a
-// cursor (below); others are appended one by one.
-template <class T>
-concept RawItem = std::is_trivially_copyable_v<T> && std::is_trivially_default_constructible_v<T> &&
-                  std::is_trivially_destructible_v<T>;
-
 // Items for one stage, collected by a stage function and delivered in batches.
 // The stage function calls close() when it is done. Delivering may run user
 // code (items for a reduce are folded into it at once) and may throw, so it
