@@ -7,8 +7,9 @@
 //
 // ITEM arguments: each "ok" becomes many items that keep every rank busy; one
 // other ITEM names the stage that fails: "reduce" makes it throw,
-// "exit:reduce" makes it call std::exit(3). The stage names are job, reduce,
-// merge, emit, again, result.
+// "exit:reduce" makes it call std::exit(3); "late:job" makes it throw after a
+// second in the user's call, so that a run surely shows progress before it
+// fails. The stage names are job, reduce, merge, emit, again, result.
 #include <jobstream/jobstream.hpp>
 
 #include <chrono>
@@ -25,6 +26,10 @@
 namespace stage_failures {
 
 void failIf(std::string_view item, std::string_view stage) {
+  if (item.starts_with("late:") && item.substr(5) == stage) {
+    std::this_thread::sleep_for(std::chrono::seconds(1));
+    item = item.substr(5);
+  }
   if (item == stage) throw std::runtime_error("thrown in the " + std::string(stage));
   if (item.starts_with("exit:") && item.substr(5) == stage) std::exit(3);
 }
