@@ -156,6 +156,19 @@ WORKLOADS = (
         bind_none=True,
     ),
     Workload(
+        # W1 itself, written the other way an init can make its items: the
+        # same 10M items, pipeline and peers, the init returning a Lazy.
+        name="w1_as_lazy",
+        description="W1 (10M) with its init returning a jobstream::Lazy (iota) instead of a Multiple",
+        default_items=10_000_000,
+        variants=(threaded(1, 1), threaded(1, 2), Variant(2)),
+        programs=(Program(BASELINE, "w1_mpi", variants=(Variant(1), Variant(2))),
+                  Program(JOBSTREAM, "w1_lazy_jobstream"),
+                  sequential("w1"), openmp("w1", 1, 2), tbb("w1", 1000, 1, 2)),
+        expected_sum=lambda items: items * (items + 1),
+        bind_none=True,
+    ),
+    Workload(
         name="w1_fanned",
         description="W1 at 100M items, made by a job from 1,000 chunk ids, then x+1, x*2 and a sum",
         default_items=100_000_000,
