@@ -132,19 +132,24 @@ def tbb(workload: str, batch: int, *threads: int) -> Program:
                    mpi=False, optional=True)
 
 
-# A new workload is one more entry here plus its programs in CMakeLists.txt.
-WORKLOADS = (
-    Workload(
-        name="w1",
-        description="N int64 items through x+1 and x*2, then a global sum reduce",
+def w1(name: str, description: str, program: str) -> Workload:
+    """W1 at 10M items beside its peers, with jobstream's program `program`."""
+    return Workload(
+        name=name,
+        description=description,
         default_items=10_000_000,
         # np 1 is given its threads: alone, a rank takes every core.
         variants=(threaded(1, 1), threaded(1, 2), Variant(2)),
-        programs=(Program(BASELINE, "w1_mpi", variants=(Variant(1), Variant(2))), Program(JOBSTREAM, "w1_jobstream"),
+        programs=(Program(BASELINE, "w1_mpi", variants=(Variant(1), Variant(2))), Program(JOBSTREAM, program),
                   sequential("w1"), openmp("w1", 1, 2), tbb("w1", 1000, 1, 2)),
         expected_sum=lambda items: items * (items + 1),  # the sum of 2(x+1), x = 0..N-1
         bind_none=True,
-    ),
+    )
+
+
+# A new workload is one more entry here plus its programs in CMakeLists.txt.
+WORKLOADS = (
+    w1("w1", "N int64 items through x+1 and x*2, then a global sum reduce", "w1_jobstream"),
     Workload(
         name="w1_lazy",
         description="W1 at 1e9 items drawn from a jobstream::Lazy (iota) as workers need them",
@@ -155,19 +160,10 @@ WORKLOADS = (
         columns=(Column("rank 0 peak RSS (MiB)", "rank0_peak_rss_mib", format="{:.0f}", statistic=max),),
         bind_none=True,
     ),
-    Workload(
-        # W1 itself, written the other way an init can make its items: the
-        # same 10M items, pipeline and peers, the init returning a Lazy.
-        name="w1_as_lazy",
-        description="W1 (10M) with its init returning a jobstream::Lazy (iota) instead of a Multiple",
-        default_items=10_000_000,
-        variants=(threaded(1, 1), threaded(1, 2), Variant(2)),
-        programs=(Program(BASELINE, "w1_mpi", variants=(Variant(1), Variant(2))),
-                  Program(JOBSTREAM, "w1_lazy_jobstream"),
-                  sequential("w1"), openmp("w1", 1, 2), tbb("w1", 1000, 1, 2)),
-        expected_sum=lambda items: items * (items + 1),
-        bind_none=True,
-    ),
+    # W1 itself, written the other way an init can make its items: the same
+    # 10M items, pipeline and peers, the init returning a Lazy.
+    w1("w1_as_lazy", "W1 (10M) with its init returning a jobstream::Lazy (iota) instead of a Multiple",
+       "w1_lazy_jobstream"),
     Workload(
         name="w1_fanned",
         description="W1 at 100M items, made by a job from 1,000 chunk ids, then x+1, x*2 and a sum",
