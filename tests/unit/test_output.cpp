@@ -38,10 +38,16 @@ class Recorder final : public Emitter {
     for (T& item : items) seen.push_back(std::move(item));
   }
 
+  std::size_t outputBytes(StageIndex stage) const override {
+    EXPECT_EQ(stage, 7u);
+    return bytes;
+  }
+
   std::vector<T> seen;
   std::vector<std::size_t> sizes;
   int deliveries = 0;
   int throwAt = -1;
+  std::size_t bytes = Emitter::kOutputBatchBytes;
 };
 
 template <class T>
@@ -80,6 +86,30 @@ TYPED_TEST(OutputTest, EveryItemOnceInOrderInFullBatches) {
   }
   EXPECT_EQ(emitter.sizes, (std::vector<std::size_t>{kFull, kFull, 5}));
   EXPECT_EQ(emitter.seen, made<T>(0, count));
+}
+
+// The emitter sets how many bytes of items a batch holds (smaller for a
+// reduce folded at once), at least one item.
+TYPED_TEST(OutputTest, TheEmitterSetsTheBatchSize) {
+  using T = TypeParam;
+  Recorder<T> emitter;
+  emitter.bytes = 10 * sizeof(T);
+  {
+    Output<T> out(emitter, 7);
+    for (std::size_t i = 0; i != 25; ++i) out.push(make<T>(i));
+    out.close();
+  }
+  EXPECT_EQ(emitter.sizes, (std::vector<std::size_t>{10, 10, 5}));
+  EXPECT_EQ(emitter.seen, made<T>(0, 25));
+  emitter.sizes.clear();
+  emitter.bytes = 1;
+  {
+    Output<T> out(emitter, 7);
+    out.push(make<T>(0));
+    out.push(make<T>(1));
+    out.close();
+  }
+  EXPECT_EQ(emitter.sizes, (std::vector<std::size_t>{1, 1}));
 }
 
 TYPED_TEST(OutputTest, NothingToCloseDeliversNothing) {

@@ -33,12 +33,15 @@
 
 namespace jobstream::detail {
 
-void WorkerEmitter::deliver(StageIndex stage, std::unique_ptr<BatchBase> batch) {
-  const std::size_t items = batch ? batch->size() : 0;
+bool WorkerEmitter::foldsAtOnce(StageIndex stage) const {
   // A thread holds at most one serial lock (see Rank::serialLocks_): under
   // one, items for a serial reduce go through the queue.
-  const bool direct = !reducing_ && !(holdsSerial && rank_.isSerial(stage));
-  if (items != 0 && direct && rank_.reducesOnDelivery(stage, slot)) {
+  return !reducing_ && !(holdsSerial && rank_.isSerial(stage)) && rank_.reducesOnDelivery(stage, slot);
+}
+
+void WorkerEmitter::deliver(StageIndex stage, std::unique_ptr<BatchBase> batch) {
+  const std::size_t items = batch ? batch->size() : 0;
+  if (items != 0 && foldsAtOnce(stage)) {
     // Items bound for a reduce are folded into this thread's partial store
     // at once, while they are still in cache, instead of being queued: the
     // same counting as a queued chunk, without the round trip. One level

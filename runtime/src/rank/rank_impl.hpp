@@ -61,6 +61,9 @@ class WorkerEmitter final : public Emitter {
   WorkerEmitter(Rank& rank, std::size_t slotIndex) : slot(slotIndex), rank_(rank) {}
   void deliver(StageIndex stage, std::unique_ptr<BatchBase> batch) override;
   void deliverSource(StageIndex stage, std::unique_ptr<LazySource> source) override;
+  std::size_t outputBytes(StageIndex stage) const override {
+    return foldsAtOnce(stage) ? kFoldedBatchBytes : kOutputBatchBytes;
+  }
 
   const std::size_t slot;       // this thread's partial stores
   std::uint64_t scope = 0;      // where what the running call returns goes
@@ -69,6 +72,10 @@ class WorkerEmitter final : public Emitter {
   bool holdsSerial = false;     // this thread holds a serial stage's lock (SerialCall)
 
  private:
+  // Whether what is delivered for `stage` now is folded into this thread's
+  // store at once rather than queued (deliver).
+  bool foldsAtOnce(StageIndex stage) const;
+
   Rank& rank_;
   bool reducing_ = false;
 };

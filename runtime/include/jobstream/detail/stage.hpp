@@ -63,15 +63,35 @@ class Emitter {
     throw std::logic_error("a stage returned jobstream::Lazy where the runtime takes none; only an init returns it");
   }
 
+  // How many bytes of items an Output collects for `stage` before it
+  // delivers them (at most kOutputBatchBytes). Less for a stage whose
+  // batches are folded at once into this thread's store (a reduce): they
+  // are read back right after they are written, so they should fit the
+  // first-level cache; what is queued is worth fewer, larger batches. Not
+  // smaller: each fold takes the rank's termination counters' lock twice,
+  // which two workers folding 8 KiB batches contended for (W1 fanned at
+  // np 1 x 2 was 25% slower with 8 KiB, and 2-20% faster elsewhere with
+  // 32 KiB).
+  virtual std::size_t outputBytes(StageIndex stage) const {
+    (void)stage;
+    return kOutputBatchBytes;
+  }
+
+  static constexpr std::size_t kOutputBatchBytes = 64 * 1024;
+  static constexpr std::size_t kFoldedBatchBytes = 32 * 1024;
+
   // The stage whose user function is running: generated code sets it before
   // each call so that an exception can be reported against the right name.
   StageIndex current = 0;
 };
 
-// Enough items to amortise a queue operation, few enough to stay in cache.
+// Items of `itemBytes` in a batch of about `bytes`: at least one, at most
+// 8,192 (enough to amortise a queue operation, few enough to stay in cache).
+constexpr std::size_t outputBatchItems(std::size_t bytes, std::size_t itemBytes) {
+  return itemBytes >= bytes ? 1 : bytes / itemBytes > 8192 ? 8192 : bytes / itemBytes;
+}
 template <class T>
-inline constexpr std::size_t kOutputBatchItems =
-    sizeof(T) >= 64 * 1024 ? 1 : (64 * 1024) / sizeof(T) > 8192 ? 8192 : (64 * 1024) / sizeof(T);
+inline constexpr std::size_t kOutputBatchItems = outputBatchItems(Emitter::kOutputBatchBytes, sizeof(T));
 
 // Items for one stage, collected by a stage function and delivered in batches.
 // The stage function calls close() when it is done. Delivering may run user
@@ -83,7 +103,8 @@ class Output {
  public:
   static constexpr std::size_t kBatchItems = kOutputBatchItems<T>;
 
-  Output(Emitter& emitter, StageIndex stage) : emitter_(emitter), stage_(stage) {}
+  Output(Emitter& emitter, StageIndex stage)
+      : emitter_(emitter), stage_(stage), limit_(outputBatchItems(emitter.outputBytes(stage), sizeof(T))) {}
   Output(const Output&) = delete;
   Output& operator=(const Output&) = delete;
   ~Output() {
@@ -105,7 +126,7 @@ class Output {
     if (!batch_) [[unlikely]]
       start();
     batch_->items.emplace_back(std::forward<U>(item));
-    if (batch_->items.size() >= kBatchItems) [[unlikely]]
+    if (batch_->items.size() >= limit_) [[unlikely]]
       flush();
   }
 
@@ -134,12 +155,13 @@ class Output {
  private:
   [[gnu::noinline]] void start() {
     batch_ = std::make_unique<Batch<T>>();
-    batch_->items.reserve(kBatchItems);
+    batch_->items.reserve(limit_);
   }
   [[gnu::noinline]] void flush() { emitter_.deliver(stage_, std::move(batch_)); }
 
   Emitter& emitter_;
   StageIndex stage_;
+  std::size_t limit_;  // items per batch
   std::unique_ptr<Batch<T>> batch_;
   [[maybe_unused]] int uncaught_ = std::uncaught_exceptions();  // read by the assert alone
 };
@@ -152,7 +174,7 @@ class Output {
 // stored and loaded back once per item (a store-to-load chain of several
 // cycles, more than W1's two jobs).
 //
-// The batch is sized to kBatchItems at its start with default-initialised
+// The batch is sized to its limit at its start with default-initialised
 // items, which for these types writes nothing (ItemAllocator's construct
 // for DefaultInit), and cut to what was written when it is delivered.
 template <RawItem T>
@@ -160,7 +182,8 @@ class Output<T> {
  public:
   static constexpr std::size_t kBatchItems = kOutputBatchItems<T>;
 
-  Output(Emitter& emitter, StageIndex stage) : emitter_(&emitter), stage_(stage) {}
+  Output(Emitter& emitter, StageIndex stage)
+      : emitter_(&emitter), stage_(stage), limit_(outputBatchItems(emitter.outputBytes(stage), sizeof(T))) {}
   Output(const Output&) = delete;
   Output& operator=(const Output&) = delete;
   ~Output() {
@@ -215,20 +238,21 @@ class Output<T> {
 
   [[gnu::always_inline]] inline void refill() {
     // The full batch leaves this object before anything can throw.
-    const Window window = renew(*emitter_, stage_, std::exchange(batch_, nullptr), next_);
+    const Window window = renew(*emitter_, stage_, limit_, std::exchange(batch_, nullptr), next_);
     batch_ = window.batch;
     next_ = window.next;
     end_ = window.end;
   }
 
   // Delivers `full` (items up to `next`), if any, and starts a new batch.
-  [[gnu::noinline]] static Window renew(Emitter& emitter, StageIndex stage, Batch<T>* full, T* next) {
+  [[gnu::noinline]] static Window renew(Emitter& emitter, StageIndex stage, std::size_t limit, Batch<T>* full,
+                                        T* next) {
     if (full) deliver(emitter, stage, full, next);
     auto batch = std::make_unique<Batch<T>>();
-    batch->items.reserve(kBatchItems);
-    batch->items.insert(batch->items.end(), DefaultInitItems{0}, DefaultInitItems{kBatchItems});
+    batch->items.reserve(limit);
+    batch->items.insert(batch->items.end(), DefaultInitItems{0}, DefaultInitItems{limit});
     T* const begin = batch->items.data();
-    return Window{batch.release(), begin, begin + kBatchItems};
+    return Window{batch.release(), begin, begin + limit};
   }
 
   // Cuts `batch` (owned) to the items before `next` and delivers it.
@@ -241,6 +265,7 @@ class Output<T> {
 
   Emitter* emitter_;
   StageIndex stage_;
+  std::size_t limit_;          // items per batch
   Batch<T>* batch_ = nullptr;  // owned
   T* next_ = nullptr;
   T* end_ = nullptr;
