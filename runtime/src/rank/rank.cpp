@@ -22,7 +22,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cstdio>
 #include <cstdlib>
 #include <iostream>
 #include <stdexcept>
@@ -133,52 +132,6 @@ void Rank::noteIdle(Clock::time_point now) {
   longIdle_ = now - *idleSince_ >= kLongIdle;
 }
 
-void Rank::fail(StageIndex stage, std::string_view what) {
-  failWith(fmt::format("stage '{}' failed on rank {}: {}", pipeline_.stages[stage].name, rank_, what));
-}
-
-// The run's first error (bare text) wins; every loop sees failed_.
-void Rank::failWith(std::string message) {
-  {
-    std::lock_guard lock(errorMutex_);
-    if (error_.empty()) error_ = std::move(message);
-  }
-  failed_.store(true);
-  doorbell_.ring();
-}
-
-void Rank::stageCalledExit(StageIndex stage, std::optional<int> status) {
-  const bool onCommThread = std::this_thread::get_id() == commThread_;
-  if (!onCommThread) stageCalledExit_.store(true);  // before the failure is seen
-  fail(stage, fmt::format("it called exit({}); a stage ends the run by throwing an exception, not by ending "
-                          "the process",
-                          status ? std::to_string(*status) : ""));
-  if (onCommThread) endProcess();
-  // Only the communication thread calls MPI, so it ends the process. Once it
-  // has left its loop it calls MPI no more (it only waits for the workers),
-  // and this thread may.
-  while (!commLoopOver_.load()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  endProcess();
-}
-
-void Rank::endProcess() {
-  static std::atomic<bool> ending{false};
-  if (ending.exchange(true))  // another thread is ending it
-    for (;;) std::this_thread::sleep_for(std::chrono::hours(1));
-  std::string error;
-  {
-    std::lock_guard lock(errorMutex_);
-    error = reportLine(Severity::error, error_);
-  }
-  endLiveLine();  // the process ends: no progress line after its last words
-  std::cerr << error + '\n' << std::flush;  // one write: see report()
-  if (observer_) observer_->failed(error);
-  std::cout.flush();
-  std::fflush(nullptr);
-  transport_.abort(exit_status::failed);  // under MPI, MPI_Abort ends every rank and does not return
-  std::_Exit(exit_status::failed);
-}
-
 void Rank::work(std::size_t slot) {
   ContextScope scope(&context_);
   WorkerEmitter emitter(*this, slot);
@@ -221,26 +174,6 @@ void Rank::work(std::size_t slot) {
   }
 }
 
-void Rank::recordChunk(ThreadLog& log, const Task& chunk, std::uint64_t delivered, Clock::time_point start,
-                       Clock::time_point end, std::uint64_t cpuStart) {
-  const auto wall = static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(end - start).count());
-  const std::uint64_t cpu = RankRecorder::threadCpuNs() - cpuStart;
-  log.userNs.add(wall);
-  log.userCpuNs.add(cpu);
-  // A reduce folded at delivery counted its own time (reduceNow).
-  LiveTally& tally = log.stages[chunk.stage];
-  tally.calls.add(1);
-  tally.itemsIn.add(chunk.size());
-  tally.itemsOut.add(delivered);
-  tally.wallNs.add(wall - std::min(wall, log.nestedNs));
-  tally.cpuNs.add(cpu - std::min(cpu, log.nestedCpuNs));
-  if (recorder_->spans()) {
-    const std::int64_t at = recorder_->since(start);
-    log.span(Span{at, recorder_->since(end) - at, chunk.size(), 1, static_cast<std::uint32_t>(chunk.stage), -1,
-                  log.thread, SpanKind::stage});
-  }
-}
-
 std::size_t Rank::runChunk(const StageDef& stage, Task& chunk, WorkerEmitter& emitter) {
   switch (stage.kind) {
     case StageKind::finish:
@@ -277,49 +210,6 @@ std::size_t Rank::runChunk(const StageDef& stage, Task& chunk, WorkerEmitter& em
       return 0;
     }
   }
-}
-
-void Rank::startObserving() {
-  if (!options_.observe.any()) return;
-  if (!measured_) throw std::logic_error("an observed run without its measured transport");
-  recorder_ = std::make_unique<RankRecorder>(options_.observe, rank_, slots_.size(), pipeline_.stages.size(),
-                                         context_.totalThreads);
-  observer_ = std::make_unique<Observer>(tree_, *measured_, pipeline_, *recorder_, threads_, context_.totalThreads,
-                                         [this] { return liveState(); });
-}
-
-LiveState Rank::liveState() {
-  LiveState live;
-  live.finished = counters_.total().finished;
-  live.waiting = queue_.queuedItems();
-  live.openSources = static_cast<std::uint32_t>(queue_.openSources());
-  live.busy = static_cast<std::uint32_t>(std::max(0, threads_ - queue_.idleWorkers()));
-  // Only the progress line names the busiest stages: walking the queue
-  // under the workers' lock is not worth it for samples alone.
-  if (options_.observe.progress) live.waitingByStage = queue_.queuedByStage(pipeline_.stages.size());
-  live.peakWaiting = queue_.peakQueuedItems();
-  if (rank_ == 0 && !options_.checkpoint.empty()) {
-    live.checkpointing = true;
-    if (lastCheckpoint_) live.secondsSinceCheckpoint = std::chrono::duration<double>(Clock::now() - *lastCheckpoint_).count();
-  }
-  return live;
-}
-
-// A call of init or finish, on the communication thread.
-void Rank::noteCall(StageIndex stage, std::size_t itemsIn, std::uint64_t itemsOut, Clock::time_point start) {
-  if (!recorder_) return;
-  LiveTally& tally = recorder_->log(commSlot()).stages[stage];
-  tally.calls.add(1);
-  tally.itemsIn.add(itemsIn);
-  tally.itemsOut.add(itemsOut);
-  tally.wallNs.add(static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - start).count()));
-}
-
-// A pass of the communication loop that did something.
-void Rank::notePass(Clock::time_point start) {
-  ThreadLog& log = recorder_->log(commSlot());
-  const std::int64_t at = recorder_->since(start);
-  log.span(Span{at, recorder_->now() - at, 0, 1, 0, -1, log.thread, SpanKind::communicate});
 }
 
 void Rank::runInits(std::unique_ptr<BatchBase> initialItems) {
@@ -516,22 +406,6 @@ RunResult Rank::run(std::unique_ptr<BatchBase> initialItems) {
   result_.itemsFinished = counters_.total().finished;
   result_.peakQueuedItems = queue_.peakQueuedItems();
   return result_;
-}
-
-// The run failed here or elsewhere: every rank ends it in order and returns
-// (abandon/abandon.hpp). Workers take no more chunks; what they deliver from
-// the calls they are in is dropped with the rest of this rank's work.
-void Rank::abandonRun() {
-  queue_.stop();
-  std::string own;
-  {
-    std::lock_guard lock(errorMutex_);
-    own = error_;
-  }
-  abandon_->begin(own);
-  abandon_->drain([this] { doorbell_.waitFor(microseconds{50}); });
-  result_.exitCode = exit_status::failed;
-  result_.error = abandon_->error();
 }
 
 void validatePipeline(const PipelineDef& pipeline) {
