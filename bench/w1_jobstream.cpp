@@ -11,33 +11,14 @@
 // and ends when jobstream::run returns; init_seconds is the part of it spent
 // inside the init, making the items. The exit code is non-zero when the sum is
 // wrong or the reduce did not emit exactly once.
-#include <jobstream/jobstream.hpp>
-
-#include "leading_count.hpp"
-
-#include <chrono>
-#include <cinttypes>
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
 #include <span>
+
+#include "w1_run.hpp"
 
 namespace {
 
-std::int64_t g_items = 10'000'000;
-
-// Written only where the init runs (rank 0), read after the run.
-bool g_initRan = false;
-int g_ranks = 1;
-std::chrono::steady_clock::time_point g_start;
-std::chrono::steady_clock::time_point g_initEnd;  // the init has made its items
-
-// Written by the result, which runs on rank 0 one call at a time.
-std::int64_t g_sum = 0;
-int g_results = 0;
-
-// The sum of 2(x+1) for x = 0..N-1.
-std::int64_t expectedSum(std::int64_t items) { return items * (items + 1); }
+bench::w1::Run g_run{10'000'000};
 
 }  // namespace
 
@@ -45,13 +26,11 @@ namespace w1 {
 
 [[jobstream::init]]
 jobstream::Multiple<std::int64_t> numbers() {
-  g_initRan = true;
-  g_ranks = jobstream::rank_count();
-  g_start = std::chrono::steady_clock::now();
+  g_run.initStarts();
   jobstream::Multiple<std::int64_t> out;
-  out.reserve(static_cast<std::size_t>(g_items));
-  for (std::int64_t i = 0; i < g_items; ++i) out.push_back(i);
-  g_initEnd = std::chrono::steady_clock::now();
+  out.reserve(static_cast<std::size_t>(g_run.items));
+  for (std::int64_t i = 0; i < g_run.items; ++i) out.push_back(i);
+  g_run.initEnds();
   return out;
 }
 
@@ -69,29 +48,13 @@ void sum(std::int64_t& total, std::span<const std::int64_t> inputs, std::span<co
 
 [[jobstream::result]]
 void record(std::int64_t total) {
-  g_sum = total;
-  ++g_results;
+  g_run.record(total);
 }
 
 }  // namespace w1
 
 int main(int argc, char** argv) {
   // A leading plain number is the item count; everything else is jobstream's.
-  g_items = bench::takeLeadingCount(argc, argv, g_items, "w1_jobstream");
-  if (g_items < 0) return 2;
-
-  const int code = jobstream::run(argc, argv);
-  if (code != 0 || !g_initRan) return code;
-
-  using Seconds = std::chrono::duration<double>;
-  const double inner = Seconds(std::chrono::steady_clock::now() - g_start).count();
-  const double init = Seconds(g_initEnd - g_start).count();
-  const std::int64_t expected = expectedSum(g_items);
-  const bool ok = g_sum == expected && g_results == 1;
-  std::printf("RESULT workload=w1 system=jobstream ranks=%d items=%" PRId64
-              " inner_seconds=%.6f init_seconds=%.6f sum=%" PRId64 " expected=%" PRId64
-              " ok=%d\n",
-              g_ranks, g_items, inner, init, g_sum, expected, ok ? 1 : 0);
-  if (!ok) std::fprintf(stderr, "w1_jobstream: wrong sum, or %d results instead of one\n", g_results);
-  return ok ? 0 : 1;
+  if (!bench::w1::takeItems(g_run, argc, argv, "w1_jobstream")) return 2;
+  return bench::w1::report(g_run, jobstream::run(argc, argv), "w1", "w1_jobstream");
 }
